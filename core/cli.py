@@ -1,0 +1,70 @@
+"""Command-line commands (see shared/contract/cli.md). No Qt here: they must run with no display.
+
+Every command returns an exit status; user errors print one clear line each on stderr and never
+a traceback (main.py catches what slips through).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import TextIO
+
+from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB, open_bundled
+
+EXIT_OK, EXIT_USAGE, EXIT_DATA = 0, 2, 3
+
+STATE_LABELS = {IN_FORCE: "有效", EXPIRED: "已失效", NOT_YET: "未生效"}
+LEVEL_LABELS = {"municipal": "市级", "district": "区级"}
+
+
+def parse_date(text: str) -> dt.date:
+    """argparse type for YYYY-MM-DD that names the rule when it is broken."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a real calendar date written YYYY-MM-DD, got {text!r}") from None
+
+
+def add_measures_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("measures", help="list the measures in the bundled database")
+    p.add_argument("--search", metavar="TEXT", help="only measures whose text contains TEXT")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
+                   help="date for the in-force state (default: today)")
+    p.set_defaults(run=run_measures)
+
+
+def run_measures(args: argparse.Namespace, out: TextIO = sys.stdout,
+                 db: MeasuresDB | None = None) -> int:
+    db = db or open_bundled()
+    on = args.as_of or dt.date.today()
+    rows = db.search(args.search) if args.search else db.list_measures()
+    if args.json:
+        payload = {
+            "database_version": db.version,
+            "as_of": on.isoformat(),
+            "count": len(rows),
+            "measures": [{
+                "id": m.id, "document": m.document, "clause": m.clause, "title": m.title,
+                "level": m.level, "region": m.region, "kind": m.kind,
+                "subject": m.subject, "discretionary": m.discretionary,
+                "valid_from": m.valid_from, "valid_to": m.valid_to, "status": m.state(on),
+            } for m in rows],
+        }
+        json.dump(payload, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    if not rows:
+        out.write(f"没有找到包含“{args.search}”的措施。\n")
+        return EXIT_OK
+    for m in rows:
+        state = STATE_LABELS[m.state(on)]
+        dates = f"{m.valid_from or '?'}～{m.valid_to or '?'}"
+        out.write(f"{m.id:<24} {LEVEL_LABELS.get(m.level, m.level)} {state:<4} {dates}  {m.title}\n")
+    out.write(f"共 {len(rows)} 条措施（数据库版本 {db.version}，状态按 {on.isoformat()} 计）。\n")
+    return EXIT_OK

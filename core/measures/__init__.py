@@ -1,0 +1,1 @@
+"""The measures database: YAML source data, validation, SQLite build and queries (no Qt)."""

@@ -1,0 +1,86 @@
+"""The profile facts that measure criteria may read, derived from the profile JSON Schema.
+
+One source of truth: a criterion may only name a fact that the schema defines, so the data
+cannot ask for something the form and the file format cannot hold.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from core.resources import profile_schema_path
+
+# Year placeholders allowed in fact paths, all standing for one calendar year.
+YEAR_TEMPLATE = re.compile(r"\{(year|last_year(?:-[12])?)\}")
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    path: str                      # company.years.{year}.revenue
+    kind: str                      # number boolean string date enum list key_list
+    enum: tuple = ()
+    item_fields: dict = field(default_factory=dict)   # for lists of objects: name -> FactSpec
+    description: str = ""
+
+
+def _kind(schema: dict, defs: dict) -> tuple[str, tuple, dict]:
+    if "$ref" in schema:
+        ref = schema["$ref"].split("/")[-1]
+        return _kind({**defs[ref], **{k: v for k, v in schema.items() if k != "$ref"}}, defs)
+    if "enum" in schema:
+        return "enum", tuple(schema["enum"]), schema
+    if "const" in schema:
+        return "enum", (schema["const"],), schema
+    kind = schema.get("type")
+    if kind == "string" and schema.get("format") == "date":
+        return "date", (), schema
+    if kind == "integer":
+        kind = "number"
+    return kind or "any", (), schema
+
+
+def _walk(schema: dict, defs: dict, path: str, out: dict) -> None:
+    kind, enum, resolved = _kind(schema, defs)
+    description = schema.get("description") or resolved.get("description", "")
+    if kind == "object":
+        for name, sub in resolved.get("properties", {}).items():
+            _walk(sub, defs, f"{path}.{name}" if path else name, out)
+        extra = resolved.get("additionalProperties")
+        if isinstance(extra, dict):        # keyed by calendar year
+            _walk(extra, defs, f"{path}.{{year}}", out)
+        return
+    if kind == "array":
+        items = resolved.get("items", {})
+        item_kind, _, item_resolved = _kind(items, defs)
+        fields: dict = {}
+        if item_kind == "object":
+            for name, sub in item_resolved.get("properties", {}).items():
+                sub_out: dict = {}
+                _walk(sub, defs, name, sub_out)
+                fields.update(sub_out)
+            out[path] = FactSpec(path, "list", (), fields, description)
+        else:
+            out[path] = FactSpec(path, "key_list", (), {}, description)
+        return
+    out[path] = FactSpec(path, kind, enum, {}, description)
+
+
+@lru_cache(maxsize=1)
+def fact_registry() -> dict[str, FactSpec]:
+    schema = json.loads(profile_schema_path().read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    out: dict[str, FactSpec] = {}
+    _walk(defs["company"], defs, "company", out)
+    _walk(defs["project"], defs, "project", out)
+    return out
+
+
+def generic_path(path: str) -> str:
+    """company.years.{last_year-1}.revenue → company.years.{year}.revenue"""
+    return YEAR_TEMPLATE.sub("{year}", path)
+
+
+def lookup(path: str) -> FactSpec | None:
+    return fact_registry().get(generic_path(path))

@@ -1,0 +1,21 @@
+"""Search keys for Chinese text: Traditional folded to Simplified, whitespace removed.
+
+The plan of 2022 is in Traditional characters; folding both the indexed text and the query with
+OpenCC's t2s lets 儲能 and 储能 find the same clauses.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import opencc
+
+from core.measures.seeds import normalise
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def search_key(text: str) -> str:
+    return _t2s().convert(normalise(text))

@@ -1,0 +1,45 @@
+"""绿策通 GreenMeasures — start the window, or run a command (see shared/contract/cli.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from core import cli
+
+    parser = argparse.ArgumentParser(
+        prog="main.py", description="绿策通 GreenMeasures：深圳绿色低碳扶持措施查询与申报准备")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cli.add_measures_command(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.measures.store import DatabaseError
+    from core.measures.validate import DataError
+
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from ui.app import run_app
+        return run_app(sys.argv[:1])
+    try:
+        return args.run(args)
+    except DataError as exc:
+        print("措施数据有误，无法生成数据库：", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 3
+    except DatabaseError as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # last resort: a message, never a traceback, for the user
+        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())
