@@ -18,12 +18,13 @@ UNREADABLE = "〔原文亂碼，無法辨認〕"
 
 # Latin letters that occur in pinyin readings (plain and with tone marks).
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # A reading right after a Han character: 發(fā) → 發. Lower-case only, so that
 # "(Mini LED)" or "(2022-2025年)" are left alone.
 _READING = re.compile(rf"(?<=[{_CJK}])\([{_PINYIN_LETTERS}]+\)")
 # Characters that make up the debris of a mangled span once readings are gone.
 _DEBRIS = re.compile(rf"[{_PINYIN_LETTERS}A-Za-z\u0400-\u04ff();?]")
+_DEBRIS_LETTER = re.compile(rf"[{_PINYIN_LETTERS}A-Za-z\u0400-\u04ff]")
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,9 @@ def clean_converter_noise(text: str) -> CleanResult:
     out: list[str] = []
     i = 0
     while i < len(cleaned):
-        if cleaned[i] == "?":
-            end = _mangled_span_end(cleaned, i)
+        end = _mangled_span_end(cleaned, i) if cleaned[i] == "?" else i
+        # A real question mark has no letter debris around it: only spans with some are mangled.
+        if end > i and _DEBRIS_LETTER.search(cleaned[i:end]):
             spans.append(cleaned[i:end])
             out.append(UNREADABLE)
             i = end
