@@ -39,8 +39,9 @@ def add_measures_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_measures)
 
 
-def run_measures(args: argparse.Namespace, out: TextIO = sys.stdout,
+def run_measures(args: argparse.Namespace, out: TextIO | None = None,
                  db: MeasuresDB | None = None) -> int:
+    out = out or sys.stdout   # looked up per call, so redirection works
     db = db or open_bundled()
     on = args.as_of or dt.date.today()
     rows = db.search(args.search) if args.search else db.list_measures()

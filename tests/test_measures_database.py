@@ -88,7 +88,7 @@ def test_bundled_database_is_built_once_and_reused(shared_cache):
     ("虚拟电厂", "lh-glc-2024/8.1"),       # 3+ characters: trigram index
     ("碳足迹标识认证", "lh-glc-2024/3"),
     ("超级快充站", "lh-glc-2024/7.2"),
-    ("节能环保产业集群", "sz-sepi-plan-2022/1.1"),   # Simplified query, Traditional text
+    ("防灾减灾", "sz-sepi-plan-2022/1.1"),           # Simplified query, Traditional text (防災減災)
     ("lh-glc-2024/9", "lh-glc-2024/9"),
 ])
 def test_search_finds_clauses(built, query, expected):
