@@ -166,7 +166,18 @@ def bundled_database_path() -> Path:
     target = cache_dir() / f"measures-{version}.db"
     if _version_of(target) != version:
         build_database(load_catalog(), target)
+        _prune_old_builds(target)
     return target
+
+
+def _prune_old_builds(keep: Path) -> None:
+    """Databases built from earlier sources are dead weight once a new one exists."""
+    for old in keep.parent.glob("measures-*.db"):
+        if old != keep:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # still open in another instance (Windows): removed next time
 
 
 def _version_of(path: Path) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 from core.measures import facts, vocabulary as V
 from core.measures.seeds import found_verbatim, normalise
 from core.measures.yamlsource import LineDict, LineList, YamlError, load_yaml
+from core.resources import seeds_dir
 
 DOCUMENT_KEYS = {
     "key": True, "title": True, "short_title": True, "seed": True, "number": False,
@@ -615,9 +616,7 @@ def _document(c: _Checker, node: Any, line: int) -> dict | None:
     d["seed"] = c.string(node, "seed", where)
     d["clean_noise"] = bool(c.boolean(node, "clean_noise", where))
     if d["seed"]:
-        root = c.seeds_root
-        from core.resources import seeds_dir
-        if not ((root or seeds_dir()) / d["seed"]).is_file():
+        if not ((c.seeds_root or seeds_dir()) / d["seed"]).is_file():
             c.error(c.line(node, "seed"), f"{where}.seed", f"no seed file {d['seed']!r}")
         else:
             c.seed, c.clean = d["seed"], d["clean_noise"]
