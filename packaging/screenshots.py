@@ -38,6 +38,13 @@ def main() -> int:
         window.list.setCurrentIndex(window.proxy.index(0, 0))
         app.processEvents()
         window.grab().save(str(out / f"browser-search{suffix}.png"))
+        # A record of the Traditional-script plan (the one with the cleaned converter noise).
+        window.search.clear()
+        window.document_filter.setCurrentIndex(window.document_filter.findData("sz-sepi-plan-2022"))
+        app.processEvents()
+        window.list.setCurrentIndex(window.proxy.index(12, 0))
+        app.processEvents()
+        window.grab().save(str(out / f"browser-traditional{suffix}.png"))
         app.quit()
 
     QTimer.singleShot(500, shoot)

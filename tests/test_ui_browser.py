@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.measures.search import search_key
 from ui.app import MeasureBrowser
 from ui.measures_model import ID_ROLE
 
@@ -31,8 +32,9 @@ def test_two_character_search_filters_and_shows_the_clause(window, qtbot):
     window.search.insert("光伏")  # as an input-method commit: QTest cannot type CJK keys
     ids = visible_ids(window)
     assert "lh-glc-2024/7.1" in ids
-    assert all("光伏" in window.db.measure(i)["text"] or "光伏" in window.db.measure(i)["title"]
-               or "光伏" in window.db.measure(i)["text"] for i in ids)
+    for i in ids:   # the list shows exactly the search hits: term in id, clause, title or text
+        m = window.db.measure(i)
+        assert "光伏" in search_key(m["id"] + m["clause"] + m["title"] + m["text"])
     row = ids.index("lh-glc-2024/7.1")
     window.list.setCurrentIndex(window.proxy.index(row, 0))
     text = window.detail.toPlainText()

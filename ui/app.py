@@ -19,9 +19,6 @@ from ui.measures_model import DOCUMENT_ROLE, ID_ROLE, MeasuresModel
 MIN_QUERY = 2   # Chinese terms of two characters (光伏) are meaningful; one is too broad
 
 
-def _yuan(amount: int) -> str:
-    return f"{amount / 10000:g} 万元" if amount >= 10000 and amount % 100 == 0 else f"{amount} 元"
-
 
 class MeasureBrowser(QMainWindow):
     def __init__(self, db: MeasuresDB):

@@ -79,7 +79,8 @@ def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
             for i, cap in enumerate(b["caps"]):
                 caps.append({"measure_id": m["id"], "seq": i, **cap})
         for i, rule in enumerate(m["stacking"]["excludes"]):
-            stacking.append({"measure_id": m["id"], "seq": i, "origin": "measure", "scope": rule["scope"],
+            stacking.append({"measure_id": m["id"], "document": m["document"], "seq": i,
+                             "origin": "measure", "scope": rule["scope"],
                              "level": rule["level"], "measures": json.dumps(rule["measures"]),
                              "span": rule["span"]})
     for doc in catalog.documents.values():
@@ -90,7 +91,7 @@ def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
     db["criteria"].insert_all(criteria, foreign_keys=[("measure_id", "measures", "id")])
     db["benefits"].insert_all(benefits, pk="measure_id", foreign_keys=[("measure_id", "measures", "id")])
     db["caps"].insert_all(caps, foreign_keys=[("measure_id", "measures", "id")])
-    db["stacking"].insert_all(stacking, alter=True)
+    db["stacking"].insert_all(stacking)
     db["evidence"].insert_all(evidence, foreign_keys=[("measure_id", "measures", "id")])
     fields: dict[str, dict] = {}
     for doc in catalog.documents.values():
