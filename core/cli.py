@@ -39,6 +39,46 @@ def add_measures_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_measures)
 
 
+def add_check_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="check a profile against every measure")
+    p.add_argument("profile", metavar="PROFILE.json", help="profile file (greenmeasures.profile/1)")
+    p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
+                   help="evaluate as of this date (default: today)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (see docs/cli.md)")
+    p.set_defaults(run=run_check)
+
+
+def load_profile_or_report(path: str, err: TextIO) -> dict | None:
+    """The validated profile, or None after printing one line per problem."""
+    from core.profile import ProfileError, load_profile
+    try:
+        return load_profile(path)
+    except ProfileError as exc:
+        for problem in exc.problems:
+            err.write(f"{problem}\n")
+        return None
+
+
+def run_check(args: argparse.Namespace, out: TextIO | None = None,
+              db: MeasuresDB | None = None) -> int:
+    from core.engine.evaluate import Engine
+    from core.engine.report import to_json, to_text
+
+    out, err = out or sys.stdout, sys.stderr
+    profile = load_profile_or_report(args.profile, err)
+    if profile is None:
+        return EXIT_USAGE
+    db = db or open_bundled()
+    engine = Engine(db.all_measures(), {d["key"]: d for d in db.documents()}, db.version)
+    evaluation = engine.evaluate(profile, args.as_of or dt.date.today())
+    if args.json:
+        json.dump(to_json(evaluation), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(to_text(evaluation, profile["company"].get("name")))
+    return EXIT_OK
+
+
 def run_measures(args: argparse.Namespace, out: TextIO | None = None,
                  db: MeasuresDB | None = None) -> int:
     out = out or sys.stdout   # looked up per call, so redirection works

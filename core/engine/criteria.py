@@ -1,0 +1,391 @@
+"""Tri-state criteria: each leaf is met (True), not met (False) or unknown (None).
+
+A fact the profile lacks is unknown — never 0, never false — and its concrete path is reported as
+missing (`project.generation_kwh.2024`). Time words are computed from the as-of date only:
+上一年度 = the calendar year before it (`{last_year}`), 满N年 = N whole years up to it, 首年 = the
+calendar year of settling in (year_index_in), growth = `{last_year}` over `{last_year-1}`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.engine.text import money, percent, quantity, value_label, value_list
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a criterion may read: the profile (one subject), the as-of date, the measure's window."""
+    as_of: dt.date
+    company: dict
+    project: dict | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    @property
+    def last_year(self) -> int:
+        return self.as_of.year - 1
+
+    def concrete(self, path: str) -> str:
+        """Fill the year templates: company.years.{last_year}.revenue → company.years.2024.revenue."""
+        ly = self.last_year
+        return (path.replace("{last_year-2}", str(ly - 2)).replace("{last_year-1}", str(ly - 1))
+                .replace("{last_year}", str(ly)))
+
+    def fact(self, path: str):
+        """The value at a concrete path, or MISSING."""
+        root, *parts = path.split(".")
+        node = self.company if root == "company" else self.project
+        if node is None:
+            return MISSING
+        for part in parts:
+            if not isinstance(node, dict) or part not in node:
+                return MISSING
+            node = node[part]
+        return MISSING if node is None else node
+
+    def reference_date(self, value) -> dt.date | None:
+        if value == "as_of":
+            return self.as_of
+        if value == "valid_from":
+            return self.valid_from
+        if value == "valid_to":
+            return self.valid_to
+        return dt.date.fromisoformat(value)
+
+
+@dataclass
+class Outcome:
+    """One decided (or undecidable) leaf, ready to be cited."""
+    id: str
+    label: str
+    state: bool | None
+    text: str
+    missing: list[str] = field(default_factory=list)
+    gap: str | None = None
+    vague: str | None = None
+    span: str | None = None
+    evidence: list = field(default_factory=list)
+
+
+def number(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def to_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def anniversary(start: dt.date, years: int) -> dt.date:
+    """The date `years` whole years after start (29 Feb → 1 Mar in common years)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return dt.date(start.year + years, 3, 1)
+
+
+def whole_years(start: dt.date, end: dt.date) -> int:
+    years = end.year - start.year
+    if anniversary(start, years) > end:
+        years -= 1
+    return years
+
+
+# -- conditions on list items (where / unless) ----------------------------------------------------
+
+def condition(item: dict, cond: dict, ctx: Context) -> bool | None:
+    value = item.get(cond["field"])
+    if value is None:
+        return None
+    op, target = cond["op"], cond["value"]
+    if op == "in_year":
+        year = {"last_year": ctx.last_year, "last_year-1": ctx.last_year - 1,
+                "last_year-2": ctx.last_year - 2}[target]
+        return to_date(value).year == year
+    if op in ("on_or_after", "on_or_before"):
+        ref = ctx.reference_date(target)
+        if ref is None:
+            return None
+        return to_date(value) >= ref if op == "on_or_after" else to_date(value) <= ref
+    return compare(op, value, target)
+
+
+def compare(op: str, actual, target) -> bool:
+    if op == "in":
+        return actual in target
+    if op == "not_in":
+        return actual not in target
+    if op in ("eq", "ne"):
+        same = (number(actual) == number(target)
+                if _numeric(actual) and _numeric(target) else actual == target)
+        return same if op == "eq" else not same
+    a, t = number(actual), number(target)
+    return {"ge": a >= t, "gt": a > t, "le": a <= t, "lt": a < t}[op]
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def all_conditions(item: dict, conds: list[dict], ctx: Context) -> bool | None:
+    return all_of(condition(item, c, ctx) for c in conds)
+
+
+def item_counts(items: list, where: list[dict], unless: list[list[dict]],
+                ctx: Context) -> tuple[list[int], list[int]]:
+    """Indexes of items that certainly count, and of those that might (a field is unknown)."""
+    sure, maybe = [], []
+    for i, item in enumerate(items):
+        ok = all_conditions(item, where, ctx)
+        excluded = any_of(all_conditions(item, u, ctx) for u in unless) if unless else False
+        state = all_of([ok, None if excluded is None else not excluded])
+        if state is True:
+            sure.append(i)
+        elif state is None:
+            maybe.append(i)
+    return sure, maybe
+
+
+# -- tri-state logic -------------------------------------------------------------------------------
+
+def all_of(states) -> bool | None:
+    states = list(states)
+    if any(s is False for s in states):
+        return False
+    if any(s is None for s in states):
+        return None
+    return True
+
+
+def any_of(states) -> bool | None:
+    states = list(states)
+    if any(s is True for s in states):
+        return True
+    if any(s is None for s in states):
+        return None
+    return False
+
+
+def evaluate_tree(nodes: list[dict], ctx: Context, out: list[Outcome]) -> tuple[bool | None, list[str]]:
+    """all_of over the nodes; appends one Outcome per leaf to `out`.
+
+    Returns the state and the missing facts that matter: only those under undecided branches, so a
+    branch already failed on a known fact does not ask for more.
+    """
+    return _group("all_of", nodes, ctx, out)
+
+
+def _group(kind: str, nodes: list[dict], ctx: Context, out: list[Outcome]) -> tuple[bool | None, list[str]]:
+    results = [_node(n, ctx, out) for n in nodes]
+    state = (all_of if kind == "all_of" else any_of)(s for s, _ in results)
+    missing: list[str] = []
+    if state is None:
+        for s, paths in results:
+            if s is None:
+                missing.extend(p for p in paths if p not in missing)
+    return state, missing
+
+
+def _node(node: dict, ctx: Context, out: list[Outcome]) -> tuple[bool | None, list[str]]:
+    if node["type"] == "leaf":
+        outcome = evaluate_leaf(node, ctx)
+        out.append(outcome)
+        return outcome.state, outcome.missing
+    return _group(node["type"], node["children"], ctx, out)
+
+
+# -- leaves ----------------------------------------------------------------------------------------
+
+def evaluate_leaf(leaf: dict, ctx: Context) -> Outcome:
+    op = leaf["op"]
+    handler = _GROWTH if op in ("growth_ge", "growth_gt") else _HANDLERS[op]
+    outcome = handler(leaf, ctx)
+    outcome.vague = leaf.get("vague")
+    outcome.span = leaf.get("span")
+    outcome.evidence = leaf.get("evidence") or []
+    return outcome
+
+
+def _unknown(leaf: dict, paths: list[str], detail: str | None = None) -> Outcome:
+    text = f"{leaf['label']}：{detail or '未填写'}（需补充 {'、'.join(paths)}）"
+    return Outcome(leaf["id"], leaf["label"], None, text, missing=paths)
+
+
+def _scalar(leaf: dict, ctx: Context):
+    path = ctx.concrete(leaf["fact"])
+    return path, ctx.fact(path)
+
+
+def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
+    met = compare(op, actual, target)
+    if isinstance(target, bool) or isinstance(target, str) or isinstance(actual, (bool, str)):
+        text = f"{label}：{value_label(actual)}"
+        if not met:
+            text += f"，须为{value_label(target)}" if op == "eq" else f"，不得为{value_label(target)}"
+        return Outcome(leaf["id"], label, met, text)
+    shown, threshold = quantity(actual, unit), quantity(target, unit)
+    verdicts = {"ge": (f"达到 {threshold}及以上", f"未达 {threshold}"),
+                "gt": (f"超过 {threshold}", f"未超过 {threshold}"),
+                "le": (f"不超过 {threshold}", f"超过 {threshold}"),
+                "lt": (f"低于 {threshold}", f"未低于 {threshold}"),
+                "eq": (f"等于 {threshold}", f"须为 {threshold}"),
+                "ne": (f"不等于 {threshold}", f"不得为 {threshold}")}
+    text = f"{label} {shown}，{verdicts[op][0 if met else 1]}"
+    gap = None
+    if not met and op in ("ge", "gt"):
+        diff = number(target) - number(actual)
+        gap = (f"再增加 {quantity(diff, unit)}{label}" if op == "ge" or diff > 0
+               else f"{label}须超过 {threshold}")
+        if op == "gt" and diff > 0:
+            gap = f"再增加超过 {quantity(diff, unit)}{label}"
+    elif not met and op in ("le", "lt"):
+        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {threshold}"
+    return Outcome(leaf["id"], label, met, text, gap=gap)
+
+
+def _membership(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, values = leaf["label"], leaf["value"]
+    met = (actual in values) if leaf["op"] == "in" else (actual not in values)
+    text = f"{label}：{value_label(actual)}"
+    if not met:
+        text += (f"，须为{value_list(values)}之一" if leaf["op"] == "in"
+                 else f"，本条不含{value_list(values)}")
+    return Outcome(leaf["id"], label, met, text)
+
+
+def key_matches(key: str, wanted: str) -> bool:
+    """A finer key counts as its parent: clean_energy.pv is in clean_energy."""
+    return key == wanted or key.startswith(wanted + ".")
+
+
+def _any_in(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, values = leaf["label"], leaf["value"]
+    hits = [k for k in actual if any(key_matches(k, v) for v in values)]
+    if hits:
+        return Outcome(leaf["id"], label, True, f"{label}：{value_list(hits)}")
+    given = value_list(actual) if actual else "无"
+    return Outcome(leaf["id"], label, False, f"{label}：{given}，不属于{value_list(values)}")
+
+
+def _years_since(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, need = leaf["label"], int(leaf["value"])
+    start = to_date(actual)
+    if start > ctx.as_of:
+        return Outcome(leaf["id"], label, False,
+                       f"{label}：日期 {start} 晚于评估日 {ctx.as_of}，尚未开始计算",
+                       gap=f"{anniversary(start, need)} 起{label}")
+    years = whole_years(start, ctx.as_of)
+    met = years >= need
+    text = (f"{label}：自 {start} 至 {ctx.as_of} 已满 {years} 年" if met
+            else f"{label}：自 {start} 至 {ctx.as_of} 不满 {need} 年")
+    gap = None if met else f"{anniversary(start, need)} 起{label}"
+    return Outcome(leaf["id"], label, met, text, gap=gap)
+
+
+def _date_between(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label = leaf["label"]
+    start, end = (dt.date.fromisoformat(v) for v in leaf["value"])
+    day = to_date(actual)
+    if day > ctx.as_of:
+        return Outcome(leaf["id"], label, False,
+                       f"{label}：{day} 晚于评估日 {ctx.as_of}，尚未发生",
+                       gap=f"{day} 起{label}" if start <= day <= end else None)
+    met = start <= day <= end
+    text = f"{label}：{day}，{'在' if met else '不在'} {start} 至 {end} 之间"
+    return Outcome(leaf["id"], label, met, text)
+
+
+def _year_index(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, wanted = leaf["label"], [int(v) for v in leaf["value"]]
+    start = to_date(actual)
+    index = ctx.last_year - start.year + 1
+    if index < 1:
+        text = f"{label}：{start} 设立或迁入，上一年度（{ctx.last_year} 年）尚在此之前"
+    else:
+        text = f"{label}：{start} 设立或迁入，上一年度（{ctx.last_year} 年）为第 {index} 年"
+    met = index in wanted
+    if not met:
+        text += f"，须为第 {'、'.join(map(str, wanted))} 年"
+    gap = None
+    if not met and index < min(wanted):
+        year = start.year + min(wanted)          # the as-of year whose last_year is that index
+        gap = f"{year}-01-01 起（按 {year - 1} 年度数据）{label}"
+    return Outcome(leaf["id"], label, met, text, gap=gap)
+
+
+def _growth(leaf: dict, ctx: Context) -> Outcome:
+    template = leaf["fact"].replace("{year}", "{last_year}")
+    cur_path = ctx.concrete(template)
+    prev_path = ctx.concrete(leaf["fact"].replace("{year}", "{last_year-1}"))
+    current, previous = ctx.fact(cur_path), ctx.fact(prev_path)
+    missing = [p for p, v in ((prev_path, previous), (cur_path, current)) if v is MISSING]
+    if missing:
+        return _unknown(leaf, missing)
+    label, threshold = leaf["label"], number(leaf["value"])
+    cur, prev = number(current), number(previous)
+    ly = ctx.last_year
+    strict = leaf["op"] == "growth_gt"
+    if prev == 0:
+        # Growth from nothing: any increase is unbounded growth; none is no growth.
+        met = cur > 0 if (strict or threshold > 0) else cur >= 0
+        shown = "由 0 增长" if cur > 0 else "无增长"
+    else:
+        growth = (cur - prev) / prev
+        met = growth > threshold if strict else growth >= threshold
+        shown = f"增长 {percent(growth)}"
+    want = (f"{'超过' if strict else '达到'} {percent(threshold)}"
+            if threshold else ("正增长" if strict else "不下降"))
+    text = (f"{label}：{ly - 1} 年 {money(prev)}，{ly} 年 {money(cur)}，{shown}，"
+            f"{'符合' if met else '未'}{want}")
+    gap = None
+    if not met and prev > 0:
+        target = prev * (1 + threshold)
+        verb = "超过" if strict else "达到"
+        gap = f"{label}：{ly} 年须{verb} {money(target)}（比现数再增加{'超过' if strict else ''} {money(target - cur)}）"
+    return Outcome(leaf["id"], label, met, text, gap=gap)
+
+
+def _count(leaf: dict, ctx: Context) -> Outcome:
+    path, items = _scalar(leaf, ctx)
+    if items is MISSING:
+        return _unknown(leaf, [path])
+    label, need, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
+    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    if len(sure) >= need:
+        return Outcome(leaf["id"], label, True, f"{label}：符合条件的 {len(sure)} {unit}")
+    if len(sure) + len(maybe) >= need:
+        fields = sorted({c["field"] for c in (leaf.get("where") or [])})
+        missing = [f"{path}[{i}].{f}" for i in maybe for f in fields if items[i].get(f) is None]
+        return _unknown(leaf, missing or [path],
+                        f"确定符合的 {len(sure)} {unit}，另有 {len(maybe)} {unit}信息不全")
+    text = f"{label}：符合条件的 {len(sure)} {unit}，未达 {need} {unit}"
+    return Outcome(leaf["id"], label, False, text, gap=f"再取得 {need - len(sure)} {unit}（{label}）")
+
+
+_HANDLERS = {op: _compare_leaf for op in ("eq", "ne", "gt", "ge", "lt", "le")}
+_HANDLERS.update({"in": _membership, "not_in": _membership, "any_in": _any_in,
+                  "years_since_ge": _years_since, "date_between": _date_between,
+                  "year_index_in": _year_index, "count_ge": _count})
+_GROWTH = _growth

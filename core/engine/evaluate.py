@@ -1,0 +1,185 @@
+"""Evaluate a profile against every measure as of a date.
+
+Company-level measures are evaluated once, project-level measures once per project whose type the
+measure names. Each result carries its status, amount range, one reason line per criterion decided
+(citing the clause), the facts still missing, the gap to qualify, and the measures it conflicts with.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.engine import amounts as amounts_mod
+from core.engine.amounts import NOTHING, Amount
+from core.engine.criteria import Context, Outcome, evaluate_tree
+from core.engine.stacking import Plan, find_conflicts, make_plan
+
+ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE = "eligible", "needs_info", "ineligible", "not_in_force"
+STATUSES = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE)
+
+
+@dataclass
+class MeasureResult:
+    measure: dict
+    document: dict
+    project_id: str | None
+    status: str
+    amount: Amount
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    conflicts_with: list[str] = field(default_factory=list)
+    project_name: str | None = None
+
+    @property
+    def measure_id(self) -> str:
+        return self.measure["id"]
+
+    @property
+    def discretionary(self) -> bool:
+        return bool(self.measure.get("discretionary"))
+
+    @property
+    def amount_min(self) -> Decimal:
+        return self.amount.min
+
+    @property
+    def amount_max(self) -> Decimal | None:
+        return self.amount.max
+
+    @property
+    def company_year_cap(self) -> Decimal | None:
+        return self.amount.company_year_cap
+
+    @property
+    def citation(self) -> str:
+        return f"{self.document['short_title']} {self.measure['clause']}"
+
+    @property
+    def plannable(self) -> bool:
+        """Eligible and with some support to apply for (not a bare policy statement)."""
+        benefit = self.measure.get("benefit") or {}
+        return self.status == ELIGIBLE and benefit.get("formula", "none") != "none"
+
+
+@dataclass
+class Evaluation:
+    as_of: dt.date
+    database_version: str
+    results: list[MeasureResult]
+    plan: Plan
+
+    def result(self, measure_id: str, project_id: str | None = None) -> MeasureResult:
+        for r in self.results:
+            if r.measure_id == measure_id and r.project_id == project_id:
+                return r
+        raise KeyError((measure_id, project_id))
+
+
+class Engine:
+    """Holds the measures (already loaded) so that each evaluation only does the checking."""
+
+    def __init__(self, measures: list[dict], documents: dict[str, dict], version: str = ""):
+        self.measures = measures
+        self.documents = documents
+        self.version = version
+        self.company_measures = [m for m in measures if m["subject"]["company"]]
+        self.by_type: dict[str, list[dict]] = {}
+        for m in measures:
+            for t in m["subject"]["project_types"]:
+                self.by_type.setdefault(t, []).append(m)
+
+    def evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
+        company = profile.get("company") or {}
+        results = [self._one(m, company, None, as_of) for m in self.company_measures]
+        for project in profile.get("projects") or []:
+            for m in self.by_type.get(project.get("type"), []):
+                results.append(self._one(m, company, project, as_of))
+        edges = find_conflicts(results, self.documents)
+        for i, r in enumerate(results):
+            r.conflicts_with = sorted({results[j].measure_id for j in edges.get(i, {})})
+        plan = make_plan(results, edges)
+        pending = [r for r in results if r.status == NEEDS_INFO]
+        if pending:
+            plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
+        return Evaluation(as_of, self.version, results, plan)
+
+    def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date) -> MeasureResult:
+        document = self.documents[measure["document"]]
+        cite = f"{document['short_title']} {measure['clause']}"
+        valid_from = _date(measure.get("valid_from") or document.get("valid_from"))
+        valid_to = _date(measure.get("valid_to") or document.get("valid_to"))
+        result = MeasureResult(measure, document, project.get("id") if project else None,
+                               NOT_IN_FORCE, NOTHING,
+                               project_name=project.get("name") if project else None)
+        if valid_to and as_of > valid_to:
+            result.reasons.append(f"{cite}：有效期至 {valid_to}，评估日 {as_of} 已失效")
+            return result
+        if valid_from and as_of < valid_from:
+            result.reasons.append(f"{cite}：自 {valid_from} 起施行，评估日 {as_of} 尚未生效")
+            return result
+
+        result.reasons.append(f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）")
+        ctx = Context(as_of, company, project, valid_from, valid_to)
+        subject = "project" if project is not None else "company"
+        applicability = [c for c in document.get("applicability") or []
+                         if c.get("for") in (None, subject)]
+        outcomes: list[Outcome] = []
+        app_state, app_missing = evaluate_tree(applicability, ctx, outcomes)
+        n_app = len(outcomes)
+        crit_state, crit_missing = evaluate_tree(measure.get("criteria") or [], ctx, outcomes)
+        state = _and(app_state, crit_state)
+        amount = amounts_mod.compute(measure.get("benefit"), ctx)
+
+        if state is False:
+            result.status, result.amount = INELIGIBLE, NOTHING
+        elif state is None or amount.missing:
+            result.status, result.amount = NEEDS_INFO, amount
+            missing = (app_missing + crit_missing) if state is None else []
+            result.missing = list(dict.fromkeys(missing + amount.missing))
+        else:
+            result.status, result.amount = ELIGIBLE, amount
+        result.outcomes = outcomes
+
+        short = document["short_title"]
+        for k, o in enumerate(outcomes):
+            if o.state is None and result.status != NEEDS_INFO:
+                continue          # an unknown that did not matter to the verdict
+            line = f"{short}：{o.text}" if k < n_app else f"{cite}：{o.text}"
+            if o.state is False and o.gap and result.status == INELIGIBLE:
+                line += f"；差距：{o.gap}"
+                result.gaps.append(o.gap)
+            if o.vague:
+                line += f"（文本未明确：{o.vague}）"
+            result.reasons.append(line)
+        for v in measure.get("vague") or []:
+            result.reasons.append(f"{cite}：需主管部门认定——{v['note']}")
+        if measure.get("discretionary"):
+            span = measure["discretionary"].get("span", "")
+            result.reasons.append(f"{cite}：评审制（“{span}”），须经评审择优确定，不是符合条件即可获得")
+        if not measure.get("criteria") and not applicability:
+            result.reasons.append(f"{cite}：本条未列明可逐项核对的申请条件")
+        if result.status in (ELIGIBLE, NEEDS_INFO):
+            result.reasons.extend(f"{cite}：金额——{n}" for n in amount.notes)
+            if amount.missing and state is True:
+                result.reasons.append(f"{cite}：金额——需补充 {'、'.join(amount.missing)} 才能计算")
+        return result
+
+
+def _and(a: bool | None, b: bool | None) -> bool | None:
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def evaluate(profile: dict, measures: list[dict], documents: dict[str, dict],
+             as_of: dt.date, version: str = "") -> Evaluation:
+    return Engine(measures, documents, version).evaluate(profile, as_of)

@@ -1,0 +1,108 @@
+"""Evaluation → the contract's JSON object, and → the human-readable Chinese report."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
+from core.engine.text import money
+
+STATUS_TITLES = {ELIGIBLE: "可申请", NEEDS_INFO: "需补充信息", INELIGIBLE: "不符合",
+                 NOT_IN_FORCE: "不在有效期"}
+
+
+def json_money(value: Decimal | None):
+    """Yuan as a JSON number: an integer when whole, else to the fen."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def to_json(ev: Evaluation) -> dict:
+    """Exactly the object of shared/contract/cli.md."""
+    return {
+        "as_of": ev.as_of.isoformat(),
+        "database_version": ev.database_version,
+        "results": [{
+            "measure_id": r.measure_id,
+            "project_id": r.project_id,
+            "status": r.status,
+            "discretionary": r.discretionary,
+            "amount": {"min": json_money(r.amount_min), "max": json_money(r.amount_max)},
+            "reasons": list(r.reasons),
+            "missing": list(r.missing),
+            "conflicts_with": list(r.conflicts_with),
+        } for r in ev.results],
+        "plan": {
+            "selected": [{"measure_id": i.measure_id, "project_id": i.project_id,
+                          "amount_max": json_money(i.amount_max)} for i in ev.plan.selected],
+            "total_max": json_money(ev.plan.total_max),
+        },
+    }
+
+
+def amount_text(r: MeasureResult) -> str:
+    low, high = r.amount_min, r.amount_max
+    if high is None:
+        return "金额未列明" if low == 0 else f"不少于 {money(low)}，上限未列明"
+    if low == high:
+        return money(high)
+    if low == 0:
+        return f"最高 {money(high)}"
+    return f"{money(low)} ～ {money(high)}"
+
+
+def _heading(r: MeasureResult) -> str:
+    who = ""
+    if r.project_id is not None:
+        who = f"［项目 {r.project_id}{('：' + r.project_name) if r.project_name else ''}］"
+    return f"{r.measure_id}  {r.measure['title']}{who}"
+
+
+def has_support(r: MeasureResult) -> bool:
+    return (r.measure.get("benefit") or {}).get("formula", "none") != "none"
+
+
+def to_text(ev: Evaluation, company_name: str | None = None) -> str:
+    lines = [f"绿策通检查结果{('：' + company_name) if company_name else ''}",
+             f"评估日期 {ev.as_of}　措施数据库 {ev.database_version}", ""]
+    statements = [r for r in ev.results if r.status == ELIGIBLE and not has_support(r)]
+    for status in (ELIGIBLE, NEEDS_INFO, INELIGIBLE):
+        group = [r for r in ev.results if r.status == status and (status != ELIGIBLE or has_support(r))]
+        lines.append(f"【{STATUS_TITLES[status]}】{len(group)} 项")
+        for r in group:
+            lines.append(f"  {_heading(r)}")
+            if status != INELIGIBLE:
+                extra = "　评审制，须经评审择优，不是符合条件即可获得" if r.discretionary else ""
+                lines.append(f"    金额：{amount_text(r)}{extra}")
+            if r.missing:
+                lines.append(f"    需补充：{'、'.join(r.missing)}")
+            if r.gaps:
+                lines.append(f"    差距：{'；'.join(r.gaps)}")
+            if r.conflicts_with:
+                lines.append(f"    不能同时享受：{'、'.join(r.conflicts_with)}")
+            lines.extend(f"    · {reason}" for reason in r.reasons)
+        lines.append("")
+    expired = [r for r in ev.results if r.status == NOT_IN_FORCE]
+    lines.append(f"【{STATUS_TITLES[NOT_IN_FORCE]}】{len(expired)} 项")
+    for r in expired:
+        lines.append(f"  {_heading(r)}：{r.reasons[0].split('：', 1)[1]}")
+    lines.append("")
+    if statements:
+        lines.append(f"【政策导向，无直接资金支持】{len(statements)} 项："
+                     + "、".join(r.measure_id for r in statements))
+        lines.append("")
+
+    plan = ev.plan
+    lines.append(f"【推荐组合】已知最高额合计 {money(plan.total_max)}")
+    titles = {(r.measure_id, r.project_id): r for r in ev.results}
+    for item in plan.selected:
+        r = titles[(item.measure_id, item.project_id)]
+        amount = "金额未列明" if item.amount_max is None else f"最高 {money(item.amount_max)}"
+        lines.append(f"  ✓ {_heading(r)}　{amount}")
+    for g in plan.given_up:
+        r = titles[(g.measure_id, g.project_id)]
+        lines.append(f"  ✗ 放弃 {_heading(r)}：{g.reason}")
+    lines.extend(f"  注：{n}" for n in plan.notes)
+    lines.append("")
+    lines.append("说明：金额为按政策文本估算的范围；评审制措施须经评审。一切以政策原文和官方申报指南为准。")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,88 @@
+"""Plain-text rendering of values inside reasons (Chinese, as the policy texts write them).
+
+Reasons are sentences the engine writes; locale-aware formatting of the amounts shown in the UI and
+the PDF happens at the edge (core/i18n). Here a value is written the way the clause writes its
+threshold, so `5000 万元` in the text and in the reason read alike.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+WAN = Decimal(10000)
+
+
+def plain(number: Decimal) -> str:
+    """Decimal without exponent or trailing zeros: 1E+3 → 1000, 0.250 → 0.25."""
+    text = format(number.normalize(), "f")
+    return text
+
+
+def money(amount: Decimal | int) -> str:
+    """Yuan as the texts write them: 万元 from 10,000 up, 元 below."""
+    amount = Decimal(amount)
+    if abs(amount) >= WAN:
+        return f"{plain(amount / WAN)} 万元"
+    return f"{plain(amount)} 元"
+
+
+def quantity(value, unit: str | None) -> str:
+    """A value with its unit: money in 万元/元, fractions as percent, others as given."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value))
+        if unit == "元":
+            return money(number)
+        if unit == "%":
+            return f"{plain(number * 100)}%"
+        return f"{plain(number)} {unit}" if unit else plain(number)
+    return str(value)
+
+
+def percent(fraction: Decimal) -> str:
+    return f"{plain(fraction.quantize(Decimal('0.0001')) * 100)}%"
+
+
+# Chinese names of the profile's enumerated values, for reasons ("物业产权：政府产权").
+VALUE_LABELS = {
+    # key support fields (company.fields)
+    "safety_emergency": "安全应急", "energy_saving": "节能", "environmental_protection": "环保",
+    "resource_recycling": "资源循环利用", "carbon_management": "碳管理服务",
+    "clean_energy": "清洁能源", "new_energy": "新能源", "new_energy_vehicle": "新能源汽车",
+    "intelligent_connected_vehicle": "智能网联汽车", "ecological_environment": "生态环境",
+    "green_infrastructure": "基础设施绿色升级", "green_low_carbon_service": "绿色低碳服务",
+    "clean_energy.pv": "清洁能源（光伏）", "clean_energy.wind": "清洁能源（风电）",
+    "clean_energy.nuclear": "清洁能源（核电）", "clean_energy.hydrogen": "清洁能源（氢能）",
+    "clean_energy.energy_storage": "清洁能源（储能）", "clean_energy.smart_grid": "清洁能源（智能电网）",
+    "clean_energy.emerging": "清洁能源（新兴领域）",
+    # districts
+    "futian": "福田区", "luohu": "罗湖区", "yantian": "盐田区", "nanshan": "南山区",
+    "baoan": "宝安区", "longgang": "龙岗区", "longhua": "龙华区", "pingshan": "坪山区",
+    "guangming": "光明区", "dapeng": "大鹏新区", "shenshan": "深汕特别合作区",
+    # entity types
+    "enterprise": "企业", "public_institution": "事业单位", "social_organization": "社会团体",
+    "private_non_enterprise": "民办非企业单位", "individual_business": "个体工商户",
+    # property
+    "social": "社会物业", "personal": "个人产权", "government": "政府产权",
+    # PV technology
+    "conventional": "常规光伏", "thin_film": "薄膜光伏",
+    # near-zero-carbon zone scope
+    "comprehensive": "综合类", "pure_pv": "单纯分布式光伏", "pv_storage_dc_flexible": "光储直柔",
+    "building_retrofit": "既有建筑节能改造", "green_building": "高标准绿色建筑",
+    # business lines
+    "brand_car_sales": "品牌汽车销售", "used_car_sales": "二手汽车销售",
+    "jewelry_resale_platform": "二手珠宝交易平台", "gold_buyback": "黄金回购",
+    "carbon_service": "碳管理服务", "energy_service": "能源服务",
+}
+
+
+def value_label(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        return VALUE_LABELS.get(value, value)
+    return str(value)
+
+
+def value_list(values) -> str:
+    return "、".join(value_label(v) for v in values)
