@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.engine.criteria import iter_leaves
 from core.measures.catalog import load_catalog
 from core.measures.seeds import found_verbatim
 from core.measures.validate import stated_in
@@ -27,20 +28,12 @@ def _spans(node):
             yield from _spans(item)
 
 
-def _leaves(nodes):
-    for node in nodes:
-        if node["type"] == "leaf":
-            yield node
-        else:
-            yield from _leaves(node["children"])
-
-
 @pytest.mark.parametrize("measure", CATALOG.measures, ids=lambda m: m["id"])
 def test_record_is_faithful_to_its_seed(measure):
     doc = CATALOG.documents[measure["document"]]
     for span in _spans(measure):
         assert found_verbatim(span, doc["seed"], doc["clean_noise"]), span
-    for leaf in _leaves(measure["criteria"]):
+    for leaf in iter_leaves(measure["criteria"]):
         if isinstance(leaf["value"], (int, float)) and not isinstance(leaf["value"], bool) \
                 and leaf["value"] not in (0, 1) and leaf["op"] not in ("count_ge",):
             assert stated_in(leaf["value"], leaf["span"]), (leaf["id"], leaf["value"], leaf["span"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.engine.criteria import iter_leaves
 from core.engine.evaluate import Engine
 from core.profile import PROFILE_FORMAT, validate_profile
 
@@ -134,14 +135,6 @@ def _funding_measures(catalog):
             and (m.get("benefit") or {}).get("formula", "none") != "none"]
 
 
-def _leaves(nodes):
-    for n in nodes:
-        if n["type"] == "leaf":
-            yield n
-        else:
-            yield from _leaves(n["children"])
-
-
 def test_every_funding_measure_in_and_out_of_force(catalog, observed):
     lacking = [m["id"] for m in _funding_measures(catalog)
                if observed[("status", m["id"])] != {"in_force", "not_in_force"}]
@@ -151,7 +144,7 @@ def test_every_funding_measure_in_and_out_of_force(catalog, observed):
 def test_every_threshold_seen_met_and_not_met(catalog, observed):
     lacking = []
     for m in _funding_measures(catalog):
-        for leaf in _leaves(m.get("criteria") or []):
+        for leaf in iter_leaves(m.get("criteria") or []):
             if leaf["op"] in THRESHOLD_OPS and not {True, False} <= observed[("leaf", m["id"], leaf["id"])]:
                 lacking.append(f"{m['id']}:{leaf['id']}")
     assert not lacking, f"thresholds not seen on both sides: {lacking}"

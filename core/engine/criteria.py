@@ -169,6 +169,15 @@ def any_of(states) -> bool | None:
     return False
 
 
+def iter_leaves(nodes: list[dict]):
+    """Every leaf of a criteria tree, in order."""
+    for node in nodes:
+        if node["type"] == "leaf":
+            yield node
+        else:
+            yield from iter_leaves(node["children"])
+
+
 def evaluate_tree(nodes: list[dict], ctx: Context, out: list[Outcome]) -> tuple[bool | None, list[str]]:
     """all_of over the nodes; appends one Outcome per leaf to `out`.
 
@@ -241,10 +250,8 @@ def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
     gap = None
     if not met and op in ("ge", "gt"):
         diff = number(target) - number(actual)
-        gap = (f"再增加 {quantity(diff, unit)}{label}" if op == "ge" or diff > 0
+        gap = (f"再增加{'超过' if op == 'gt' else ''} {quantity(diff, unit)}{label}" if diff > 0
                else f"{label}须超过 {threshold}")
-        if op == "gt" and diff > 0:
-            gap = f"再增加超过 {quantity(diff, unit)}{label}"
     elif not met and op in ("le", "lt"):
         gap = f"{label}须{'不超过' if op == 'le' else '低于'} {threshold}"
     return Outcome(leaf["id"], label, met, text, gap=gap)
