@@ -60,8 +60,12 @@ def test_stacking_rules_of_the_texts_are_recorded():
     for mid in ("lh-glc-2024/7.1", "lh-glc-2024/8.1"):
         excludes = CATALOG.measure(mid)["stacking"]["excludes"]
         assert [(r["level"], r["span"]) for r in excludes] == [("municipal", "该项补贴不与市级补贴叠加享受")]
+    # sz-sepi-2024 （四） pays for what sz-glc-2022 （八） pays for; one class cannot name both.
+    excludes = CATALOG.measure("sz-sepi-2024/4")["stacking"]["excludes"]
+    assert [(r["measures"], r["span"]) for r in excludes] == [
+        (["sz-glc-2022/8a", "sz-glc-2022/8b"], "本措施与我市市级层面其他同类优惠措施不得重复享受")]
     others = [m["id"] for m in CATALOG.measures if m["stacking"]["excludes"]
-              and m["id"] not in ("lh-glc-2024/7.1", "lh-glc-2024/8.1")]
+              and m["id"] not in ("lh-glc-2024/7.1", "lh-glc-2024/8.1", "sz-sepi-2024/4")]
     assert others == []
 
 

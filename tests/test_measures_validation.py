@@ -92,6 +92,8 @@ def test_unknown_key_names_file_line_and_field(tmp_path):
     ("op: years_since_ge", "op: older_than", "measures[10].criteria[0].op", "unknown value 'older_than'"),
     ("value: [social, personal]", "value: [social, rented]", "measures[10].criteria[2].value",
      "'rented' is not a value of project.property"),
+    ("value: [used_car_sales]", "value: [used_cars]", "measures[2].criteria[0].value",
+     "'used_cars' is not a value of company.business_lines"),
     ("project_types: [distributed_pv]", "project_types: [rooftop_pv]", "measures[10].subject.project_types",
      "unknown project type"),
     ("kind: subsidy\n", "kind: gift\n", "measures[8].kind", "unknown value 'gift'"),

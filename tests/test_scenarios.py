@@ -23,7 +23,7 @@ FUNDING_DOCUMENTS = ("sz-sepi-2024", "sz-glc-2022", "lh-glc-2024")
 THRESHOLD_OPS = {"ge", "gt", "le", "lt", "years_since_ge", "date_between", "growth_ge",
                  "growth_gt", "count_ge", "year_index_in"}
 RESULT_KEYS = {"measure", "project", "status", "amount", "missing", "conflicts_with",
-               "discretionary", "reasons_include", "gaps_include", "absent"}
+               "discretionary", "reasons_include", "gaps_include", "gaps_exclude", "absent"}
 
 
 def _load():
@@ -90,6 +90,8 @@ def test_scenario(engine, sc):
             assert any(text in line for line in r.reasons), f"{text!r} not in reasons; {where}"
         for text in exp.get("gaps_include", []):
             assert any(text in gap for gap in r.gaps), f"{text!r} not in gaps {r.gaps}; {where}"
+        for text in exp.get("gaps_exclude", []):
+            assert not any(text in gap for gap in r.gaps), f"{text!r} in gaps {r.gaps}; {where}"
     plan = sc.get("plan")
     if plan:
         if "total_max" in plan:

@@ -36,8 +36,8 @@ def to_fen(value: Decimal) -> Decimal:
 
 
 def compute(benefit: dict | None, ctx: Context) -> Amount:
-    if not benefit:
-        return Amount(Decimal(0), None)
+    if not benefit or benefit["formula"] == "none":
+        return Amount(Decimal(0), None, ["本条没有直接的资金支持"])
     caps = benefit.get("caps") or []
     stated = [number(c["amount"]) for c in caps if c.get("amount") is not None]
     cap = min(stated) if stated else None
@@ -71,7 +71,7 @@ def compute(benefit: dict | None, ctx: Context) -> Amount:
 def _raw(benefit: dict, formula: str, ctx: Context,
          notes: list[str]) -> tuple[Decimal | None, list[str], bool]:
     """(uncapped value or None when unknown, facts missing for it, whether the rate is open)."""
-    if formula in ("none", "open"):
+    if formula == "open":
         return None, [], True
     if formula == "fixed":
         return number(benefit["amount"]), [], False
@@ -108,21 +108,39 @@ def _rate(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None
 
 
 def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None, list[str], bool]:
+    """Sum over the items that count, highest first, at most max_items.
+
+    Items that might count (a field is unknown) are included, since the result is a maximum, and
+    their unknown fields become missing facts; an absent list gives max_items × the per-item
+    amount where both are stated, else the caps alone.
+    """
     path = ctx.concrete(benefit["items"])
     items = ctx.fact(path)
-    if items is MISSING:
-        return None, [path], False
-    sure, _ = item_counts(items, benefit.get("where") or [], benefit.get("unless") or [], ctx)
-    each = []
-    for i in sure:
-        if benefit.get("amount_per_item") is not None:
-            each.append(number(benefit["amount_per_item"]))
-        else:
-            by = benefit["amount_by"]
-            each.append(number(by["amounts"].get(items[i].get(by["field"]), 0)))
-    each.sort(reverse=True)
     limit = benefit.get("max_items")
-    if limit is not None and len(each) > limit:
-        notes.append(f"符合条件的 {len(each)} 项中，每年最多 {limit} 项受资助")
-        each = each[:limit]
-    return sum(each, Decimal(0)), [], False
+    if items is MISSING:
+        if limit is not None and benefit.get("amount_per_item") is not None:
+            notes.append(f"每年最多 {limit} 项，每项最高 {money(number(benefit['amount_per_item']))}")
+            return number(benefit["amount_per_item"]) * limit, [path], False
+        return None, [path], False
+    sure, maybe = item_counts(items, benefit.get("where") or [], benefit.get("unless") or [], ctx)
+
+    def amount_of(i: int) -> Decimal:
+        if benefit.get("amount_per_item") is not None:
+            return number(benefit["amount_per_item"])
+        by = benefit["amount_by"]
+        key = items[i].get(by["field"])
+        if key is None:                                   # unknown kind: the highest it could be
+            return max(number(v) for v in by["amounts"].values())
+        return number(by["amounts"].get(key, 0))
+
+    ranked = sorted(sure + maybe, key=lambda i: -amount_of(i))
+    if limit is not None and len(ranked) > limit:
+        notes.append(f"符合条件的 {len(ranked)} 项中，每年最多 {limit} 项受资助")
+        ranked = ranked[:limit]
+    missing = []
+    if any(i in maybe for i in ranked):
+        fields = sorted({c["field"] for c in benefit.get("where") or []}
+                        | ({benefit["amount_by"]["field"]} if benefit.get("amount_by") else set()))
+        missing = [f"{path}[{i}].{f}" for i in sorted(ranked) if i in maybe
+                   for f in fields if items[i].get(f) is None]
+    return sum((amount_of(i) for i in ranked), Decimal(0)), missing, False

@@ -66,6 +66,7 @@ class Outcome:
     text: str
     missing: list[str] = field(default_factory=list)
     gap: str | None = None
+    final: bool = False           # failed on something that cannot change before the measure ends
     vague: str | None = None
     span: str | None = None
     evidence: list = field(default_factory=list)
@@ -178,31 +179,51 @@ def iter_leaves(nodes: list[dict]):
             yield from iter_leaves(node["children"])
 
 
-def evaluate_tree(nodes: list[dict], ctx: Context, out: list[Outcome]) -> tuple[bool | None, list[str]]:
+@dataclass
+class TreeResult:
+    state: bool | None
+    missing: list[str]            # facts that would decide, only under undecided branches
+    gaps: list[str] | None        # for a failed tree: what would make it pass; None if nothing can
+
+
+def evaluate_tree(nodes: list[dict], ctx: Context, out: list[Outcome]) -> TreeResult:
     """all_of over the nodes; appends one Outcome per leaf to `out`.
 
-    Returns the state and the missing facts that matter: only those under undecided branches, so a
-    branch already failed on a known fact does not ask for more.
+    Missing facts are gathered only under undecided branches, so a branch already failed on a known
+    fact asks for nothing. Gaps are gathered only from failed branches that could still pass: a
+    branch that also fails on something no number can change (第二、三年 for a company in its first
+    year, a date that has passed) offers no gap, so the user is not told to chase it.
     """
     return _group("all_of", nodes, ctx, out)
 
 
-def _group(kind: str, nodes: list[dict], ctx: Context, out: list[Outcome]) -> tuple[bool | None, list[str]]:
+def _group(kind: str, nodes: list[dict], ctx: Context, out: list[Outcome]) -> TreeResult:
     results = [_node(n, ctx, out) for n in nodes]
-    state = (all_of if kind == "all_of" else any_of)(s for s, _ in results)
+    state = (all_of if kind == "all_of" else any_of)(r.state for r in results)
     missing: list[str] = []
     if state is None:
-        for s, paths in results:
-            if s is None:
-                missing.extend(p for p in paths if p not in missing)
-    return state, missing
+        for r in results:
+            if r.state is None:
+                missing.extend(p for p in r.missing if p not in missing)
+    gaps: list[str] | None = None
+    if state is False:
+        failed = [r for r in results if r.state is False]
+        if kind == "all_of":
+            gaps = None if any(r.gaps is None for r in failed) else [g for r in failed for g in r.gaps]
+        else:
+            fixable = [g for r in failed if r.gaps is not None for g in r.gaps]
+            gaps = fixable or None
+    return TreeResult(state, missing, gaps)
 
 
-def _node(node: dict, ctx: Context, out: list[Outcome]) -> tuple[bool | None, list[str]]:
+def _node(node: dict, ctx: Context, out: list[Outcome]) -> TreeResult:
     if node["type"] == "leaf":
         outcome = evaluate_leaf(node, ctx)
         out.append(outcome)
-        return outcome.state, outcome.missing
+        gaps = None
+        if outcome.state is False and not outcome.final:
+            gaps = [outcome.gap] if outcome.gap else []
+        return TreeResult(outcome.state, outcome.missing, gaps)
     return _group(node["type"], node["children"], ctx, out)
 
 
@@ -287,6 +308,13 @@ def _any_in(leaf: dict, ctx: Context) -> Outcome:
     return Outcome(leaf["id"], label, False, f"{label}：{given}，不属于{value_list(values)}")
 
 
+def _dated_gap(ctx: Context, day: dt.date, text: str) -> str | None:
+    """A gap that opens on `day`, or None when the measure has ended by then."""
+    if ctx.valid_to is not None and day > ctx.valid_to:
+        return None
+    return f"{day} 起{text}"
+
+
 def _years_since(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
@@ -294,15 +322,16 @@ def _years_since(leaf: dict, ctx: Context) -> Outcome:
     label, need = leaf["label"], int(leaf["value"])
     start = to_date(actual)
     if start > ctx.as_of:
+        gap = _dated_gap(ctx, anniversary(start, need), label)
         return Outcome(leaf["id"], label, False,
                        f"{label}：日期 {start} 晚于评估日 {ctx.as_of}，尚未开始计算",
-                       gap=f"{anniversary(start, need)} 起{label}")
+                       gap=gap, final=gap is None)
     years = whole_years(start, ctx.as_of)
     met = years >= need
     text = (f"{label}：自 {start} 至 {ctx.as_of} 已满 {years} 年" if met
             else f"{label}：自 {start} 至 {ctx.as_of} 不满 {need} 年")
-    gap = None if met else f"{anniversary(start, need)} 起{label}"
-    return Outcome(leaf["id"], label, met, text, gap=gap)
+    gap = None if met else _dated_gap(ctx, anniversary(start, need), label)
+    return Outcome(leaf["id"], label, met, text, gap=gap, final=not met and gap is None)
 
 
 def _date_between(leaf: dict, ctx: Context) -> Outcome:
@@ -313,12 +342,12 @@ def _date_between(leaf: dict, ctx: Context) -> Outcome:
     start, end = (dt.date.fromisoformat(v) for v in leaf["value"])
     day = to_date(actual)
     if day > ctx.as_of:
+        gap = _dated_gap(ctx, day, label) if start <= day <= end else None
         return Outcome(leaf["id"], label, False,
-                       f"{label}：{day} 晚于评估日 {ctx.as_of}，尚未发生",
-                       gap=f"{day} 起{label}" if start <= day <= end else None)
+                       f"{label}：{day} 晚于评估日 {ctx.as_of}，尚未发生", gap=gap, final=gap is None)
     met = start <= day <= end
     text = f"{label}：{day}，{'在' if met else '不在'} {start} 至 {end} 之间"
-    return Outcome(leaf["id"], label, met, text)
+    return Outcome(leaf["id"], label, met, text, final=not met)
 
 
 def _year_index(leaf: dict, ctx: Context) -> Outcome:
@@ -338,8 +367,8 @@ def _year_index(leaf: dict, ctx: Context) -> Outcome:
     gap = None
     if not met and index < min(wanted):
         year = start.year + min(wanted)          # the as-of year whose last_year is that index
-        gap = f"{year}-01-01 起（按 {year - 1} 年度数据）{label}"
-    return Outcome(leaf["id"], label, met, text, gap=gap)
+        gap = _dated_gap(ctx, dt.date(year, 1, 1), f"（按 {year - 1} 年度数据）{label}")
+    return Outcome(leaf["id"], label, met, text, gap=gap, final=not met and gap is None)
 
 
 def _growth(leaf: dict, ctx: Context) -> Outcome:

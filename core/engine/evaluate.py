@@ -13,7 +13,7 @@ from decimal import Decimal
 from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
 from core.engine.criteria import Context, Outcome, evaluate_tree
-from core.engine.stacking import Plan, find_conflicts, make_plan
+from core.engine.stacking import Plan, find_conflicts, gives_support, make_plan
 
 ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE = "eligible", "needs_info", "ineligible", "not_in_force"
 STATUSES = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE)
@@ -60,8 +60,7 @@ class MeasureResult:
     @property
     def plannable(self) -> bool:
         """Eligible and with some support to apply for (not a bare policy statement)."""
-        benefit = self.measure.get("benefit") or {}
-        return self.status == ELIGIBLE and benefit.get("formula", "none") != "none"
+        return self.status == ELIGIBLE and gives_support(self.measure)
 
 
 @dataclass
@@ -127,17 +126,20 @@ class Engine:
         applicability = [c for c in document.get("applicability") or []
                          if c.get("for") in (None, subject)]
         outcomes: list[Outcome] = []
-        app_state, app_missing = evaluate_tree(applicability, ctx, outcomes)
+        app = evaluate_tree(applicability, ctx, outcomes)
         n_app = len(outcomes)
-        crit_state, crit_missing = evaluate_tree(measure.get("criteria") or [], ctx, outcomes)
-        state = _and(app_state, crit_state)
+        crit = evaluate_tree(measure.get("criteria") or [], ctx, outcomes)
+        state = _and(app.state, crit.state)
         amount = amounts_mod.compute(measure.get("benefit"), ctx)
 
         if state is False:
             result.status, result.amount = INELIGIBLE, NOTHING
+            failed = [t for t in (app, crit) if t.state is False]
+            if all(t.gaps is not None for t in failed):
+                result.gaps = [g for t in failed for g in t.gaps]
         elif state is None or amount.missing:
             result.status, result.amount = NEEDS_INFO, amount
-            missing = (app_missing + crit_missing) if state is None else []
+            missing = (app.missing + crit.missing) if state is None else []
             result.missing = list(dict.fromkeys(missing + amount.missing))
         else:
             result.status, result.amount = ELIGIBLE, amount
@@ -148,9 +150,8 @@ class Engine:
             if o.state is None and result.status != NEEDS_INFO:
                 continue          # an unknown that did not matter to the verdict
             line = f"{short}：{o.text}" if k < n_app else f"{cite}：{o.text}"
-            if o.state is False and o.gap and result.status == INELIGIBLE:
+            if o.state is False and o.gap in result.gaps:
                 line += f"；差距：{o.gap}"
-                result.gaps.append(o.gap)
             if o.vague:
                 line += f"（文本未明确：{o.vague}）"
             result.reasons.append(line)

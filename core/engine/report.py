@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
+from core.engine.stacking import gives_support
 from core.engine.text import money
 
 STATUS_TITLES = {ELIGIBLE: "可申请", NEEDS_INFO: "需补充信息", INELIGIBLE: "不符合",
@@ -58,16 +59,12 @@ def _heading(r: MeasureResult) -> str:
     return f"{r.measure_id}  {r.measure['title']}{who}"
 
 
-def has_support(r: MeasureResult) -> bool:
-    return (r.measure.get("benefit") or {}).get("formula", "none") != "none"
-
-
 def to_text(ev: Evaluation, company_name: str | None = None) -> str:
     lines = [f"绿策通检查结果{('：' + company_name) if company_name else ''}",
              f"评估日期 {ev.as_of}　措施数据库 {ev.database_version}", ""]
-    statements = [r for r in ev.results if r.status == ELIGIBLE and not has_support(r)]
+    statements = [r for r in ev.results if r.status == ELIGIBLE and not gives_support(r.measure)]
     for status in (ELIGIBLE, NEEDS_INFO, INELIGIBLE):
-        group = [r for r in ev.results if r.status == status and (status != ELIGIBLE or has_support(r))]
+        group = [r for r in ev.results if r.status == status and (status != ELIGIBLE or gives_support(r.measure))]
         lines.append(f"【{STATUS_TITLES[status]}】{len(group)} 项")
         for r in group:
             lines.append(f"  {_heading(r)}")

@@ -46,6 +46,10 @@ class Plan:
         return sum((i.amount_max for i in self.selected if i.amount_max is not None), Decimal(0))
 
 
+def gives_support(measure: dict) -> bool:
+    return (measure.get("benefit") or {}).get("formula", "none") != "none"
+
+
 def conflict_reason(a: dict, b: dict, documents: dict) -> str | None:
     """Why measure a cannot be taken with measure b for the same subject (a's text), or None."""
     for rule in a["stacking"].get("excludes") or []:
@@ -69,9 +73,10 @@ def find_conflicts(results: list, documents: dict) -> dict[int, dict[int, str]]:
     edges: dict[int, dict[int, str]] = defaultdict(dict)
     for members in by_subject.values():
         # Only measures with a stacking rule or class can conflict; skip the rest cheaply.
-        relevant = [i for i in members if results[i].measure["stacking"].get("class")
-                    or results[i].measure["stacking"].get("excludes")
-                    or documents[results[i].measure["document"]].get("stacking")]
+        # Only measures that give something can be taken twice; policy statements never conflict.
+        supporting = [i for i in members if gives_support(results[i].measure)]
+        relevant = [i for i in supporting if results[i].measure["stacking"].get("class")
+                    or results[i].measure["stacking"].get("excludes")]
         excluders = [i for i in relevant if results[i].measure["stacking"].get("excludes")]
         by_class: dict = defaultdict(list)
         for i in relevant:
@@ -82,7 +87,7 @@ def find_conflicts(results: list, documents: dict) -> dict[int, dict[int, str]]:
         for group in by_class.values():
             pairs.update(combinations(group, 2))
         for i in excluders:
-            pairs.update((i, j) for j in members if j != i)
+            pairs.update((i, j) for j in supporting if j != i)
         for i, j in pairs:
             a, b = results[i].measure, results[j].measure
             if a["id"] == b["id"]:

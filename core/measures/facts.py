@@ -20,7 +20,7 @@ YEAR_TEMPLATE = re.compile(r"\{(year|last_year(?:-[12])?)\}")
 class FactSpec:
     path: str                      # company.years.{year}.revenue
     kind: str                      # number boolean string date enum list key_list
-    enum: tuple = ()
+    enum: tuple = ()               # allowed values of an enum, or of a key_list's items
     item_fields: dict = field(default_factory=dict)   # for lists of objects: name -> FactSpec
     description: str = ""
 
@@ -53,7 +53,7 @@ def _walk(schema: dict, defs: dict, path: str, out: dict) -> None:
         return
     if kind == "array":
         items = resolved.get("items", {})
-        item_kind, _, item_resolved = _kind(items, defs)
+        item_kind, item_enum, item_resolved = _kind(items, defs)
         fields: dict = {}
         if item_kind == "object":
             for name, sub in item_resolved.get("properties", {}).items():
@@ -61,8 +61,9 @@ def _walk(schema: dict, defs: dict, path: str, out: dict) -> None:
                 _walk(sub, defs, name, sub_out)
                 fields.update(sub_out)
             out[path] = FactSpec(path, "list", (), fields, description)
-        else:
-            out[path] = FactSpec(path, "key_list", (), {}, description)
+        else:   # a list of values; enum holds the closed list when the items are an enum
+            out[path] = FactSpec(path, "key_list", item_enum if item_kind == "enum" else (), {},
+                                 description)
         return
     out[path] = FactSpec(path, kind, enum, {}, description)
 

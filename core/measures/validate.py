@@ -270,6 +270,9 @@ def _check_value_for(c: _Checker, spec: facts.FactSpec, value: Any, line: int, w
     elif spec.kind in ("string", "key_list"):
         if not isinstance(value, str):
             c.error(line, where, f"must be text for {spec.path}, got {value!r}")
+        elif spec.enum and value not in spec.enum:
+            c.error(line, where, f"{value!r} is not a value of {spec.path} "
+                                 f"(allowed: {', '.join(map(str, spec.enum))})")
 
 
 def _conditions(c: _Checker, items: Any, spec: facts.FactSpec, line: int, where: str) -> list[dict]:
