@@ -1,15 +1,19 @@
-"""Qt list model over the measures summaries (thin: data lives in core)."""
+"""Qt list model over the measures summaries (thin: data lives in core), and its filter."""
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from core.i18n import convert_policy_text
 from core.measures.store import MeasureSummary
 
 ID_ROLE = Qt.UserRole + 1
 STATE_ROLE = Qt.UserRole + 2
 DOCUMENT_ROLE = Qt.UserRole + 3
+LEVEL_ROLE = Qt.UserRole + 4
+REGION_ROLE = Qt.UserRole + 5
+KIND_ROLE = Qt.UserRole + 6
 
 
 class MeasuresModel(QAbstractListModel):
@@ -24,6 +28,11 @@ class MeasuresModel(QAbstractListModel):
         self._rows, self._on = list(rows), on
         self.endResetModel()
 
+    def retranslate(self) -> None:
+        """Titles are policy text: shown in the UI's script."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [Qt.DisplayRole])
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)
 
@@ -32,13 +41,27 @@ class MeasuresModel(QAbstractListModel):
             return None
         m = self._rows[index.row()]
         if role == Qt.DisplayRole:
-            return f"{self._short_titles.get(m.document, m.document)} {m.clause}  {m.title}"
+            text = f"{self._short_titles.get(m.document, m.document)} {m.clause}  {m.title}"
+            return convert_policy_text(text)
         if role == Qt.ToolTipRole:
             return m.id
-        if role == ID_ROLE:
-            return m.id
-        if role == STATE_ROLE:
-            return m.state(self._on)
-        if role == DOCUMENT_ROLE:
-            return m.document
-        return None
+        return {ID_ROLE: m.id, STATE_ROLE: m.state(self._on), DOCUMENT_ROLE: m.document,
+                LEVEL_ROLE: m.level, REGION_ROLE: m.region, KIND_ROLE: m.kind}.get(role)
+
+
+class MeasuresFilter(QSortFilterProxyModel):
+    """All the browser's filters at once: each is a (role, wanted value or None)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._wanted: dict[int, str | None] = {}
+
+    def set_filter(self, role: int, value: str | None) -> None:
+        # Qt 6.10 replaced invalidateFilter() (deprecated) with begin/endFilterChange().
+        self.beginFilterChange()
+        self._wanted[role] = value
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt API
+        index = self.sourceModel().index(row, 0, parent)
+        return all(value is None or index.data(role) == value for role, value in self._wanted.items())
