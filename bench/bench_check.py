@@ -72,7 +72,7 @@ def _project(pid: str, name: str, ptype: str, *, district: str = "luohu", invest
 
 
 def make_profile() -> dict:
-    """A realistic profile: a 罗湖 energy-service company with 20 projects of 20 types."""
+    """A realistic profile: a 罗湖 energy-service company with 20 projects of 19 types."""
     company = {
         "name": "深圳市罗湖绿能综合能源服务有限公司",
         "uscc": "91440303MA5GK7QJ2U",      # check character per GB 32100-2015
