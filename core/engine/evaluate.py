@@ -85,6 +85,7 @@ class Engine:
         self.documents = documents
         self.version = version
         self.company_measures = [m for m in measures if m["subject"]["company"]]
+        self.conflict_cache: dict = {}
         self.by_type: dict[str, list[dict]] = {}
         for m in measures:
             for t in m["subject"]["project_types"]:
@@ -96,9 +97,9 @@ class Engine:
         for project in profile.get("projects") or []:
             for m in self.by_type.get(project.get("type"), []):
                 results.append(self._one(m, company, project, as_of))
-        edges = find_conflicts(results, self.documents)
+        edges = find_conflicts(results, self.documents, self.conflict_cache)
         for i, r in enumerate(results):
-            r.conflicts_with = sorted({results[j].measure_id for j in edges.get(i, {})})
+            r.conflicts_with = sorted({results[j].measure["id"] for j in edges.get(i, ())})
         plan = make_plan(results, edges)
         pending = [r for r in results if r.status == NEEDS_INFO]
         if pending:

@@ -65,8 +65,14 @@ def conflict_reason(a: dict, b: dict, documents: dict) -> str | None:
     return None
 
 
-def find_conflicts(results: list, documents: dict) -> dict[int, dict[int, str]]:
-    """Index pairs of results (same subject) that exclude each other, with the text that says so."""
+def find_conflicts(results: list, documents: dict,
+                   cache: dict | None = None) -> dict[int, dict[int, str]]:
+    """Index pairs of results (same subject) that exclude each other, with the text that says so.
+
+    `cache` (kept by the Engine) remembers the answer per pair of measure ids: it depends on the
+    measures only, never on the profile.
+    """
+    cache = {} if cache is None else cache
     by_subject: dict = defaultdict(list)
     for i, r in enumerate(results):
         by_subject[r.project_id].append(i)
@@ -92,7 +98,10 @@ def find_conflicts(results: list, documents: dict) -> dict[int, dict[int, str]]:
             a, b = results[i].measure, results[j].measure
             if a["id"] == b["id"]:
                 continue
-            why = conflict_reason(a, b, documents) or conflict_reason(b, a, documents)
+            key = (a["id"], b["id"])
+            if key not in cache:
+                cache[key] = conflict_reason(a, b, documents) or conflict_reason(b, a, documents)
+            why = cache[key]
             if why:
                 edges[i][j] = why
                 edges[j][i] = why
@@ -123,7 +132,8 @@ def _maximal_independent_sets(comp: list[int], edges) -> list[frozenset[int]]:
     """All maximal sets of mutually compatible results in one conflict component (Bron–Kerbosch
     on the complement graph, i.e. maximal cliques of 'compatible')."""
     out: list[frozenset[int]] = []
-    compatible = {v: {u for u in comp if u != v and u not in edges.get(v, {})} for v in comp}
+    members = set(comp)
+    compatible = {v: members - edges.get(v, {}).keys() - {v} for v in comp}
 
     def expand(r: set, p: set, x: set) -> None:
         if not p and not x:
