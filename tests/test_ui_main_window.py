@@ -1,0 +1,164 @@
+"""The main window: live results, files, drafts, language, closing — driven offscreen."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from core.i18n import set_language
+from core.profile import load_profile
+from core.profile_store import ProfileStore
+from core.settings import Settings
+
+PROFILE = {
+    "format": "greenmeasures.profile/1",
+    "company": {"name": "深圳市罗湖示例科技有限公司", "district": "luohu"},
+    "projects": [{"id": "p1", "name": "罗湖光伏一号", "type": "distributed_pv", "district": "luohu",
+                  "property": "social", "capacity_kw": 800, "pv_technology": "conventional",
+                  "grid_connected_on": "2024-03-01", "generation_kwh": {"2024": 900000}}],
+}
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch):
+    """A modal dialog would block the test run; a test that expects one replaces these."""
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args[1:3]}")
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    monkeypatch.setattr("ui.main_window.QFileDialog.getOpenFileName", refuse)
+    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", refuse)
+
+
+@pytest.fixture()
+def window(qtbot, bundled_db, tmp_path):
+    from ui.main_window import MainWindow
+    settings = Settings(tmp_path / "settings.json")
+    store = ProfileStore(tmp_path / "profiles.db")
+    w = MainWindow(bundled_db, settings, store)
+    w.show()          # closed below, not by qtbot: its close would meet the unsaved-changes question
+    w.as_of_edit.setDate(QDate(2025, 6, 30))
+    yield w
+    if shiboken6.isValid(w):
+        w.form.changed.disconnect()
+        w.dirty = False
+        w.close()
+        shiboken6.delete(w)
+    store.close()
+    set_language("zh-Hans")
+
+
+def result(w, measure_id, project_id=None):
+    for r in w.evaluation.results:
+        if r.measure_id == measure_id and r.project_id == project_id:
+            return r
+    return None
+
+
+def test_status_line_names_database_and_date(window, bundled_db):
+    text = window.status_label.text()
+    assert bundled_db.version in text and "2025-06-30" in text
+
+
+def test_results_follow_the_profile_and_the_date(window, qtbot):
+    window.form.set_profile(PROFILE)
+    window.form.changed.emit()
+    qtbot.waitUntil(lambda: getattr(result(window, "lh-glc-2024/7.1", "p1"), "status", None) == "eligible")
+    assert result(window, "lh-glc-2024/7.1", "p1").amount_max == 225000
+    window.as_of_edit.setDate(QDate(2026, 1, 1))
+    assert window.evaluation.as_of == dt.date(2026, 1, 1)
+    assert result(window, "lh-glc-2024/7.1", "p1").status == "not_in_force"
+
+
+def test_save_and_reopen_round_trips_exactly(window, tmp_path, monkeypatch):
+    window.form.set_profile(PROFILE)
+    target = tmp_path / "company.json"
+    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert window.save_as()
+    assert load_profile(target) == window.form.profile()
+    assert not window.dirty and window.windowTitle().startswith("company.json")
+    window.new_profile()
+    assert window.form.profile()["projects"] == []
+    assert window.open_profile(str(target))
+    assert window.form.profile() == load_profile(target)
+    assert [e.path for e in window.store.recent()] == [str(target.resolve())]
+
+
+def test_invalid_file_is_refused_and_nothing_changes(window, tmp_path, monkeypatch):
+    window.form.set_profile(PROFILE)
+    before = window.form.profile()
+    bad = tmp_path / "bad.json"
+    broken = json.loads(json.dumps(PROFILE))
+    broken["projects"][0]["capacity_kw"] = -5
+    bad.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or QMessageBox.Ok)
+    assert not window.open_profile(str(bad))
+    assert shown and "projects[0].capacity_kw" in shown[0]
+    assert window.form.profile() == before
+
+
+def test_closing_with_unsaved_changes_asks(window, monkeypatch):
+    window.form.set_profile(PROFILE)
+    window.form.changed.emit()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a) or QMessageBox.Cancel)
+    assert not window.close()
+    assert asked and window.isVisible()
+
+
+def test_autosave_keeps_a_draft_that_can_be_restored(window):
+    window.form.set_profile(PROFILE)
+    window.form.changed.emit()
+    window.autosave()
+    drafts = window.store.drafts()
+    assert len(drafts) == 1 and drafts[0].company_name == "深圳市罗湖示例科技有限公司"
+    window.dirty = False
+    window.new_profile()
+    window.restore_draft(drafts[0].id)
+    assert window.form.profile() == window.store.load_draft(drafts[0].id)
+    assert window.dirty        # a restored draft is not saved yet
+
+
+def test_language_switch_retranslates_without_restart(window):
+    window.change_language("zh-Hant")
+    assert window.tabs.tabText(1) == "措施瀏覽"
+    assert window.file_menu.title().startswith("文件")
+    assert window.settings.get("language") == "zh-Hant"
+    window.change_language("zh-Hans")
+    assert window.tabs.tabText(1) == "措施浏览"
+
+
+def test_missing_fact_jumps_to_the_form(window):
+    profile = json.loads(json.dumps(PROFILE))
+    del profile["projects"][0]["capacity_kw"]
+    window.form.set_profile(profile)
+    window.evaluate()
+    window.tabs.setCurrentIndex(1)
+    window.results.missingFieldRequested.emit("project.capacity_kw", "p1")
+    assert window.tabs.currentIndex() == 0
+
+
+def test_qt_dialogs_are_translated(qapp):
+    from ui.app import install_qt_translations
+    try:
+        install_qt_translations(qapp, "zh-Hans")
+        box = QDialogButtonBox(QDialogButtonBox.Cancel)
+        assert box.button(QDialogButtonBox.Cancel).text() == "取消"
+    finally:
+        for t in list(__import__("ui.app", fromlist=["_translators"])._translators):
+            qapp.removeTranslator(t)
+
+
+def test_geometry_is_remembered(window, tmp_path):
+    window.resize(900, 640)
+    window.dirty = False
+    assert window.close()
+    saved = Settings(tmp_path / "settings.json")
+    assert saved.get("window_geometry")

@@ -1,0 +1,382 @@
+"""The main window: profile forms beside live results, the measure browser, files and drafts.
+
+Everything is offline: the measures database is the bundled one, profiles are local files, drafts
+and recent files live in the local profile store. Long work (PDF, printing) will go through
+ui/tasks.py; evaluation is a few milliseconds and runs on the UI thread.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QDate, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QSplitter, QTabWidget, QToolBar)
+
+from core.engine.evaluate import Engine
+from core.i18n import LOCALES, _, current_language, set_language
+from core.profile import PROFILE_FORMAT, ProfileError, load_profile, save_profile
+from core.profile_store import StoreError, draft_id_for, new_draft_id
+from core.settings import Settings, SettingsError
+from ui.language import follow_language
+from ui.measure_browser import MeasureBrowser
+from ui.profile_form import ProfileForm
+from ui.results_view import ResultsView
+
+EVALUATE_DELAY_MS = 150      # typing stays smooth; results follow within a blink
+
+
+def empty_profile() -> dict:
+    return {"format": PROFILE_FORMAT, "company": {}, "projects": []}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db, settings: Settings, store, parent=None):
+        super().__init__(parent)
+        self.db, self.settings, self.store = db, settings, store
+        measures = db.all_measures()
+        documents = {d["key"]: d for d in db.documents()}
+        self.engine = Engine(measures, documents, db.version)
+        self.as_of = dt.date.today()
+        self.path: Path | None = None          # the file the profile came from, if any
+        self.draft_id = new_draft_id()
+        self.dirty = False
+        self._loading = False                  # programmatic form changes are not edits
+        self.evaluation = None
+
+        self.form = ProfileForm(measures, documents)
+        self.results = ResultsView()
+        self.browser = MeasureBrowser(db)
+        self.tabs = QTabWidget()
+        work = QSplitter()
+        work.addWidget(self.form)
+        work.addWidget(self.results)
+        work.setStretchFactor(0, 1)
+        work.setStretchFactor(1, 1)
+        self.tabs.addTab(work, "")
+        self.tabs.addTab(self.browser, "")
+        self.setCentralWidget(self.tabs)
+
+        self._build_actions()
+        self._build_toolbar()
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+
+        self.eval_timer = QTimer(self, singleShot=True, interval=EVALUATE_DELAY_MS)
+        self.eval_timer.timeout.connect(self.evaluate)
+        self.autosave_timer = QTimer(self, singleShot=True)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.form.changed.connect(self._edited)
+        self.results.missingFieldRequested.connect(self._jump_to_field)
+        self.results.measureRequested.connect(self._show_measure)
+
+        unit = settings.get("money_unit")
+        self.form.set_money_unit(unit)
+        self.results.set_money_unit(unit)
+        self.form.set_as_of(self.as_of)
+        self._set_form(empty_profile())
+        geometry = settings.get("window_geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1280, 800)
+        follow_language(self, self.retranslate)
+        self.retranslate()
+        self.evaluate()
+
+    # -- construction ------------------------------------------------------------------------
+    def _action(self, slot, shortcut=None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(self.new_profile, QKeySequence.New)
+        self.open_action = self._action(self.open_profile, QKeySequence.Open)
+        self.save_action = self._action(self.save, QKeySequence.Save)
+        self.save_as_action = self._action(self.save_as, QKeySequence.SaveAs)
+        self.print_action = self._action(lambda: None, QKeySequence.Print)
+        self.print_action.setEnabled(False)     # the checklist (next issue)
+        self.quit_action = self._action(self.close, QKeySequence.Quit)
+        menu = self.menuBar()
+        self.file_menu = menu.addMenu("")
+        for action in (self.new_action, self.open_action):
+            self.file_menu.addAction(action)
+        self.recent_menu = self.file_menu.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.drafts_menu = self.file_menu.addMenu("")
+        self.drafts_menu.aboutToShow.connect(self._fill_drafts)
+        self.file_menu.addSeparator()
+        for action in (self.save_action, self.save_as_action, self.print_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar()
+        bar.setObjectName("main")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        for action in (self.new_action, self.open_action, self.save_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        self.as_of_label = QLabel()
+        self.as_of_edit = QDateEdit(QDate(self.as_of.year, self.as_of.month, self.as_of.day))
+        self.as_of_edit.setCalendarPopup(True)
+        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_edit.dateChanged.connect(self._as_of_changed)
+        self.as_of_label.setBuddy(self.as_of_edit)
+        bar.addWidget(self.as_of_label)
+        bar.addWidget(self.as_of_edit)
+        bar.addSeparator()
+        self.unit_combo = QComboBox()
+        self.unit_combo.currentIndexChanged.connect(self._unit_changed)
+        bar.addWidget(self.unit_combo)
+        self.language_combo = QComboBox()
+        for code, info in LOCALES.items():
+            self.language_combo.addItem(info.name, code)   # each name in its own script
+        self.language_combo.setCurrentIndex(self.language_combo.findData(current_language()))
+        self.language_combo.currentIndexChanged.connect(
+            lambda _i: self.change_language(self.language_combo.currentData()))
+        bar.addWidget(self.language_combo)
+
+    # -- language ------------------------------------------------------------------------------
+    def change_language(self, code: str) -> None:
+        set_language(code)
+        try:
+            self.settings.set("language", code)
+        except ValueError:
+            pass
+
+    def retranslate(self) -> None:
+        self.new_action.setText(_("新建档案"))
+        self.open_action.setText(_("打开档案…"))
+        self.save_action.setText(_("保存"))
+        self.save_as_action.setText(_("另存为…"))
+        self.print_action.setText(_("打印申报清单…"))
+        self.quit_action.setText(_("退出"))
+        self.file_menu.setTitle(_("文件(&F)"))
+        self.recent_menu.setTitle(_("最近打开"))
+        self.drafts_menu.setTitle(_("恢复草稿"))
+        self.tabs.setTabText(0, _("档案与结果"))
+        self.tabs.setTabText(1, _("措施浏览"))
+        self.as_of_label.setText(_("评估日期(&D)："))
+        self.as_of_edit.setToolTip(_("按此日期判断有效期、上一年度和满一年等时间条件"))
+        unit = self.settings.get("money_unit")
+        self.unit_combo.blockSignals(True)
+        self.unit_combo.clear()
+        self.unit_combo.addItem(_("金额以万元填写"), "wan")
+        self.unit_combo.addItem(_("金额以元填写"), "yuan")
+        self.unit_combo.setCurrentIndex(self.unit_combo.findData(unit))
+        self.unit_combo.blockSignals(False)
+        self.language_combo.blockSignals(True)
+        self.language_combo.setCurrentIndex(self.language_combo.findData(current_language()))
+        self.language_combo.blockSignals(False)
+        self._update_title()
+        self._update_status()
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else _("未命名档案")
+        self.setWindowTitle(f"{'*' if self.dirty else ''}{name} — {_('绿策通')}")
+
+    def _update_status(self) -> None:
+        self.status_label.setText(_("措施数据库 {version}　|　评估日期 {date}　|　离线运行").format(
+            version=self.db.version, date=self.as_of.isoformat()))
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def _set_form(self, data: dict) -> None:
+        self._loading = True
+        try:
+            self.form.set_profile(data)
+        finally:
+            self._loading = False
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self.dirty = True
+        self._update_title()
+        self.eval_timer.start()
+        seconds = self.settings.get("autosave_seconds")
+        if seconds:
+            self.autosave_timer.start(seconds * 1000)
+
+    def evaluate(self) -> None:
+        self.evaluation = self.engine.evaluate(self.form.profile(), self.as_of)
+        self.results.set_evaluation(self.evaluation)
+        self.browser.set_evaluation(self.evaluation, self.settings.get("money_unit"))
+
+    def _as_of_changed(self, qdate: QDate) -> None:
+        self.as_of = dt.date(qdate.year(), qdate.month(), qdate.day())
+        self.form.set_as_of(self.as_of)
+        self.browser.set_as_of(self.as_of)
+        self._update_status()
+        self.evaluate()
+
+    def _unit_changed(self) -> None:
+        unit = self.unit_combo.currentData()
+        if unit is None:
+            return
+        self.settings.set("money_unit", unit)
+        self.form.set_money_unit(unit)
+        self.results.set_money_unit(unit)
+        self.browser.set_evaluation(self.evaluation, unit)
+
+    def _jump_to_field(self, path: str, project_id) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.form.focus_path(path, project_id)
+
+    def _show_measure(self, measure_id: str) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.browser.show_measure(measure_id)
+
+    # -- files ---------------------------------------------------------------------------------
+    def _confirm_discard(self) -> bool:
+        """True when the current profile may be replaced (saved, discarded, or unchanged)."""
+        if not self.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, _("绿策通"), _("当前档案有未保存的修改。是否保存？"),
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            return self.save()
+        if answer == QMessageBox.Discard:
+            self._store_call(self.store.discard_draft, self.draft_id)
+            self.dirty = False
+            return True
+        return False
+
+    def _load(self, data: dict, path: Path | None, draft_id: str | None = None) -> None:
+        self._set_form(data)
+        self.path = path
+        self.draft_id = draft_id or (draft_id_for(path) if path else new_draft_id())
+        self.dirty = draft_id is not None       # a restored draft still needs saving
+        self._update_title()
+        self.evaluate()
+
+    def new_profile(self) -> None:
+        if self._confirm_discard():
+            self._load(empty_profile(), None)
+
+    def open_profile(self, path: str | None = None) -> bool:
+        if not self._confirm_discard():
+            return False
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("打开档案"), "", _("绿策通档案 (*.json);;所有文件 (*)"))
+            if not path:
+                return False
+        try:
+            data = load_profile(path)
+        except ProfileError as exc:
+            self._show_problems(_("无法打开档案，内容未作任何改动："), exc)
+            return False
+        self._load(data, Path(path))
+        self._remember(Path(path), data)
+        return True
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._save_to(self.path)
+
+    def save_as(self) -> bool:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("保存档案"), str(self.path or ""), _("绿策通档案 (*.json)"))
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        data = self.form.profile()
+        try:
+            save_profile(data, path)
+        except ProfileError as exc:
+            self._show_problems(_("档案未保存，请先改正以下问题："), exc)
+            return False
+        old_draft = self.draft_id
+        self.path, self.dirty = path, False
+        self.draft_id = draft_id_for(path)
+        for draft in {old_draft, self.draft_id}:
+            self._store_call(self.store.discard_draft, draft)
+        self._remember(path, data)
+        self._update_title()
+        self.statusBar().showMessage(_("已保存到 {path}").format(path=path), 5000)
+        return True
+
+    def _remember(self, path: Path, data: dict) -> None:
+        self._store_call(self.store.add_recent, path, data.get("company", {}).get("name", ""))
+
+    def autosave(self) -> None:
+        """The profile as typed so far, valid or not: a crash loses nothing."""
+        if self.dirty:
+            self._store_call(self.store.save_draft, self.draft_id, self.form.profile(),
+                             str(self.path) if self.path else None)
+
+    def _store_call(self, method, *args):
+        try:
+            return method(*args)
+        except StoreError as exc:
+            self.statusBar().showMessage(exc.message_zh, 8000)
+            return None
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        entries = self._store_call(self.store.recent, self.settings.get("recent_limit")) or []
+        for entry in entries:
+            label = f"{entry.company_name or Path(entry.path).name} — {entry.path}"
+            action = self.recent_menu.addAction(label)
+            action.setEnabled(entry.exists())
+            action.triggered.connect(lambda _c=False, p=entry.path: self.open_profile(p))
+        if not entries:
+            self.recent_menu.addAction(_("（无）")).setEnabled(False)
+
+    def _fill_drafts(self) -> None:
+        self.drafts_menu.clear()
+        drafts = self._store_call(self.store.drafts) or []
+        for draft in drafts:
+            when = draft.updated_at.strftime("%Y-%m-%d %H:%M")
+            action = self.drafts_menu.addAction(f"{draft.company_name or _('未命名')} — {when}")
+            action.triggered.connect(lambda _c=False, d=draft: self.restore_draft(d.id))
+        if not drafts:
+            self.drafts_menu.addAction(_("（无）")).setEnabled(False)
+
+    def restore_draft(self, draft_id: str) -> None:
+        if not self._confirm_discard():
+            return
+        data = self._store_call(self.store.load_draft, draft_id)
+        if data is not None:
+            source = next((d.source_path for d in self.store.drafts() if d.id == draft_id), None)
+            self._load(data, Path(source) if source else None, draft_id=draft_id)
+
+    def _show_problems(self, title: str, exc: ProfileError) -> None:
+        lines = "".join(f"<li><code>{html.escape(p.path)}</code>：{html.escape(p.message_zh)}</li>"
+                        for p in exc.problems[:20])
+        more = len(exc.problems) - 20
+        if more > 0:
+            lines += f"<li>{html.escape(_('另有 {n} 个问题').format(n=more))}</li>"
+        box = QMessageBox(QMessageBox.Warning, _("绿策通"), "", QMessageBox.Ok, self)
+        box.setTextFormat(Qt.RichText)
+        box.setText(f"<p>{html.escape(title)}</p><ul>{lines}</ul>")
+        box.exec()
+
+    # -- closing -------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        if not self.dirty:
+            self._store_call(self.store.discard_draft, self.draft_id)
+        self.settings.set("window_geometry", bytes(self.saveGeometry()))
+        try:
+            self.settings.save()
+        except SettingsError:
+            pass            # the window still closes; settings are a convenience
+        event.accept()
