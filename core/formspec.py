@@ -75,6 +75,8 @@ def fact_usage(measures: list[dict], documents: dict[str, dict]) -> dict[str, li
         use(b.get("base"), cite)
         use(b.get("items"), cite)
         use((b.get("rate_by") or {}).get("fact"), cite)
+        for cap in b.get("caps") or []:            # 不超过实际建设投入的一定比例: asked, not computed
+            use(cap.get("open_ratio_of"), cite)
     return dict(usage)
 
 

@@ -28,6 +28,7 @@ def test_pv_project_fields_name_their_clauses_and_units(catalog):
     assert "罗湖区十条措施 第七条（一）" in fields["project.capacity_kw"].used_by
     assert fields["project.generation_kwh.{year}"].yearly
     assert "project.daily_capacity_kg" not in fields        # a hydrogen station's fact
+    assert "project.investment_actual" in fields            # its cap is a share of it
 
 
 def test_money_fields_are_marked(catalog):
