@@ -162,3 +162,43 @@ def test_geometry_is_remembered(window, tmp_path):
     assert window.close()
     saved = Settings(tmp_path / "settings.json")
     assert saved.get("window_geometry")
+
+
+def _choose(combo, label):
+    index = combo.findText(label)
+    assert index >= 0, label
+    combo.setCurrentIndex(index)
+
+
+def test_a_new_user_fills_a_company_and_a_pv_project_and_sees_results(window, qtbot):
+    """The issue's 'done when': through the widgets only, results and the plan follow."""
+    form = window.form
+    form.field_widget("company.name").insert("深圳市罗湖示例科技有限公司")
+    _choose(form.field_widget("company.district"), "罗湖区")
+    form.add_project_button.click()
+    _choose(form.field_widget("project.type"), "分布式光伏")
+    form.field_widget("project.name").insert("罗湖光伏一号")
+    _choose(form.field_widget("project.district"), "罗湖区")
+    _choose(form.field_widget("project.property"), "社会物业")
+    form.field_widget("project.capacity_kw").setText("250")
+    form.field_widget("project.grid_connected_on").setText("2024-03-01")
+    _choose(form.field_widget("project.pv_technology"), "常规光伏")
+
+    # 250 kW: below the 300 kW line, with the distance to it.
+    qtbot.waitUntil(lambda: getattr(result(window, "lh-glc-2024/7.1", "p1"), "status", None) == "ineligible")
+    pv = result(window, "lh-glc-2024/7.1", "p1")
+    assert any("再增加 50 千瓦" in g for g in pv.gaps)
+    assert "再增加 50 千瓦" in window.results.model.data(window.results.model.index_for("lh-glc-2024/7.1", "p1")
+                                                   .siblingAtColumn(3))
+
+    # 800 kW but last year's generation unknown: needs it, and says which field.
+    form.field_widget("project.capacity_kw").setText("800")
+    qtbot.waitUntil(lambda: result(window, "lh-glc-2024/7.1", "p1").status == "needs_info")
+    assert result(window, "lh-glc-2024/7.1", "p1").missing == ["project.generation_kwh.2024"]
+
+    form.field_widget("project.generation_kwh.2024").setText("900000")
+    qtbot.waitUntil(lambda: result(window, "lh-glc-2024/7.1", "p1").status == "eligible")
+    assert result(window, "lh-glc-2024/7.1", "p1").amount_max == 225000
+    assert any(i.measure_id == "lh-glc-2024/7.1" and i.amount_max == 225000
+               for i in window.evaluation.plan.selected)
+    assert "22.5 万元" in window.results.plan.toPlainText()
