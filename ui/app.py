@@ -41,7 +41,9 @@ def install_qt_translations(app: QApplication, code: str) -> None:
     QLocale.setDefault(QLocale(LOCALES[code].qt_locale))
 
 
-def run_app(argv: list[str]) -> int:
+def create_window(argv: list[str]):
+    """Everything up to a shown main window; returns (app, window), or (app, None) when the
+    measures database cannot be opened (the user has been told). bench/bench_startup.py times it."""
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv)
@@ -56,7 +58,7 @@ def run_app(argv: list[str]) -> int:
         db = open_bundled()
     except (DataError, DatabaseError) as exc:
         QMessageBox.critical(None, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
-        return 3
+        return app, None
     try:
         store = ProfileStore()
     except StoreError as exc:
@@ -64,6 +66,13 @@ def run_app(argv: list[str]) -> int:
         store = MemoryProfileStore()
     window = MainWindow(db, settings, store)
     window.show()
+    return app, window
+
+
+def run_app(argv: list[str]) -> int:
+    app, window = create_window(argv)
+    if window is None:
+        return 3
     return app.exec()
 
 

@@ -75,8 +75,7 @@ class MainWindow(QMainWindow):
         unit = settings.get("money_unit")
         self.form.set_money_unit(unit)
         self.results.set_money_unit(unit)
-        self.form.set_as_of(self.as_of)
-        self._set_form(empty_profile())
+        self.form.set_as_of(self.as_of)      # the form starts empty: no second build here
         geometry = settings.get("window_geometry")
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
