@@ -16,8 +16,6 @@ import json
 import math
 import os
 import re
-import secrets
-import stat
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -27,6 +25,7 @@ from typing import Any, Iterable, Iterator
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 
+from core.atomic import atomic_write_bytes
 from core.resources import profile_schema_path
 
 PROFILE_FORMAT = "greenmeasures.profile/1"
@@ -602,48 +601,11 @@ def save_profile(data: dict, path: str | os.PathLike) -> None:
         raise ProfileError([Problem("(root)", f"cannot be written as JSON: {exc}",
                                     f"档案无法写成 JSON：{exc}")]) from None
     target = Path(os.fspath(path))
-    folder = target.parent
-    temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
-    created = False
     try:
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        created = True
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:                                   # keep the permissions of the file being replaced
-            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
-        except OSError:
-            pass
-        os.replace(temp, target)
-        created = False
+        atomic_write_bytes(target, payload)
     except OSError as exc:
         en, zh = _os_reason(exc)
         raise ProfileError([Problem("(file)", f"cannot write {target}: {en}",
                                     f"无法保存到 {target}：{zh}")]) from None
-    finally:
-        if created:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-    _sync_folder(folder)
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows (POSIX); best effort."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

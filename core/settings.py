@@ -26,16 +26,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import errno
 import json
 import os
-import secrets
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from core.atomic import atomic_write_bytes
 from core.profile import Problem
 
 __all__ = [
@@ -122,55 +120,6 @@ def config_dir(default: str | os.PathLike | None = None) -> Path:
 
 def settings_path(default_config_dir: str | os.PathLike | None = None) -> Path:
     return config_dir(default_config_dir) / SETTINGS_FILE
-
-
-# ---------------------------------------------------------------------------------------------
-# atomic write
-
-def atomic_write_bytes(target: str | os.PathLike, payload: bytes) -> None:
-    """Replace ``target`` with ``payload`` wholly or not at all.
-
-    A temp file in the same folder is written, flushed and fsynced, then renamed over the target
-    with ``os.replace`` (atomic on NTFS and POSIX file systems); on any failure the temp file is
-    removed and the old target is untouched. The folder is created if missing. Raises OSError.
-    """
-    target = Path(os.fspath(target))
-    folder = target.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    if target.is_dir():
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-    temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
-    created = False
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        created = True
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:                                   # keep the permissions of the file being replaced
-            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
-        except OSError:
-            pass
-        os.replace(temp, target)
-        created = False
-    finally:
-        if created:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-    if os.name == "posix":                     # make the rename itself durable; best effort
-        try:
-            dir_fd = os.open(folder, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,7 +313,7 @@ class Settings:
             if self._unreadable and self.path.is_file():
                 # Loses nothing: a hand-edited file we could not read is set aside, not overwritten.
                 os.replace(self.path, self.path.with_name(self.path.name + ".broken"))
-            atomic_write_bytes(self.path, payload)
+            atomic_write_bytes(self.path, payload, make_folder=True)
         except OSError as exc:
             raise SettingsError(Problem("(file)", f"cannot write {self.path}: {exc.strerror or exc}",
                                         f"无法保存设置到 {self.path}：{exc.strerror or exc}")) from None

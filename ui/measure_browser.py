@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QLineEdit, QListView, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
