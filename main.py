@@ -12,6 +12,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="main.py", description="绿策通 GreenMeasures：深圳绿色低碳扶持措施查询与申报准备")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli.add_check_command(sub)
+    cli.add_checklist_command(sub)
     cli.add_measures_command(sub)
     return parser
 

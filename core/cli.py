@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB, open_bundled
@@ -48,6 +50,20 @@ def add_check_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_check)
 
 
+LANGUAGES = ("zh-Hans", "zh-Hant", "zh-Hant-TW")
+
+
+def add_checklist_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("checklist", help="write the application checklist as a PDF")
+    p.add_argument("profile", metavar="PROFILE.json", help="profile file (greenmeasures.profile/1)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write (replaced atomically)")
+    p.add_argument("--lang", choices=LANGUAGES, default="zh-Hans",
+                   help="zh-Hans (简体), zh-Hant (繁體, Hong Kong), zh-Hant-TW (繁體, Taiwan)")
+    p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
+                   help="evaluate as of this date (default: today)")
+    p.set_defaults(run=run_checklist)
+
+
 def load_profile_or_report(path: str, err: TextIO) -> dict | None:
     """The validated profile, or None after printing one line per problem."""
     from core.profile import ProfileError, load_profile
@@ -59,18 +75,61 @@ def load_profile_or_report(path: str, err: TextIO) -> dict | None:
         return None
 
 
+def engine_for(db: MeasuresDB):
+    from core.engine.evaluate import Engine
+    return Engine(db.all_measures(), {d["key"]: d for d in db.documents()}, db.version)
+
+
+def output_problem(target: Path) -> str | None:
+    """Why a file cannot be written at `target` (checked before any work), or None."""
+    if target.is_dir():
+        return f"{target} 是文件夹，请给出文件名（例如 {target / '申请材料清单.pdf'}）"
+    folder = target.parent
+    if not folder.is_dir():
+        return f"文件夹 {folder} 不存在"
+    if not os.access(folder, os.W_OK):
+        return f"没有写入文件夹 {folder} 的权限"
+    return None
+
+
+def run_checklist(args: argparse.Namespace, out: TextIO | None = None,
+                  db: MeasuresDB | None = None) -> int:
+    from core.checklist.model import build_checklist
+    from core.checklist.pdf import write_checklist
+
+    out, err = out or sys.stdout, sys.stderr
+    profile = load_profile_or_report(args.profile, err)
+    if profile is None:
+        return EXIT_USAGE
+    target = Path(args.out)
+    problem = output_problem(target)
+    if problem:
+        err.write(f"--out: {problem}\n")
+        return EXIT_USAGE
+    evaluation = engine_for(db or open_bundled()).evaluate(profile, args.as_of or dt.date.today())
+    checklist = build_checklist(evaluation, profile)
+    try:
+        pages = write_checklist(checklist, target, args.lang)
+    except OSError as exc:
+        err.write(f"--out: 无法写入 {target}：{exc.strerror or exc}\n")
+        return EXIT_USAGE
+    if checklist.entries:
+        out.write(f"已写入 {target}：{len(checklist.entries)} 项措施，{len(checklist.documents)} 种材料，"
+                  f"共 {pages} 页。\n")
+    else:
+        out.write(f"已写入 {target}：评估日没有可列入推荐组合的措施，清单只有说明页。\n")
+    return EXIT_OK
+
+
 def run_check(args: argparse.Namespace, out: TextIO | None = None,
               db: MeasuresDB | None = None) -> int:
-    from core.engine.evaluate import Engine
     from core.engine.report import to_json, to_text
 
     out, err = out or sys.stdout, sys.stderr
     profile = load_profile_or_report(args.profile, err)
     if profile is None:
         return EXIT_USAGE
-    db = db or open_bundled()
-    engine = Engine(db.all_measures(), {d["key"]: d for d in db.documents()}, db.version)
-    evaluation = engine.evaluate(profile, args.as_of or dt.date.today())
+    evaluation = engine_for(db or open_bundled()).evaluate(profile, args.as_of or dt.date.today())
     if args.json:
         json.dump(to_json(evaluation), out, ensure_ascii=False, indent=2)
         out.write("\n")

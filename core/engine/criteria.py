@@ -170,6 +170,38 @@ def any_of(states) -> bool | None:
     return False
 
 
+def needed_outcomes(nodes: list[dict], outcomes: list[Outcome]) -> list[Outcome]:
+    """The leaves whose proof an application needs, from a tree evaluated by `evaluate_tree`.
+
+    `outcomes` are the tree's leaf outcomes in evaluation order. Under `all_of` every child is
+    needed; under a met `any_of` only the first met branch (one way of qualifying is enough to
+    prove); under an undecided `any_of` every undecided branch (which one applies is not known
+    yet). Failed leaves and failed branches are never needed.
+    """
+    pending = iter(outcomes)
+
+    def walk(node: dict) -> tuple[bool | None, list[Outcome]]:
+        if node["type"] == "leaf":
+            outcome = next(pending)
+            return outcome.state, ([] if outcome.state is False else [outcome])
+        return group(node["type"], [walk(child) for child in node["children"]])
+
+    def group(kind: str, kids: list) -> tuple[bool | None, list[Outcome]]:
+        states = [state for state, _ in kids]
+        if kind == "all_of":
+            state = all_of(states)
+            return state, ([] if state is False else [o for _, needed in kids for o in needed])
+        state = any_of(states)
+        if state is True:
+            return True, next(needed for s, needed in kids if s is True)
+        return state, [o for s, needed in kids if s is None for o in needed]
+
+    needed = group("all_of", [walk(node) for node in nodes])[1]
+    if next(pending, None) is not None:
+        raise ValueError("more outcomes than leaves: not the tree these outcomes came from")
+    return needed
+
+
 def iter_leaves(nodes: list[dict]):
     """Every leaf of a criteria tree, in order."""
     for node in nodes:

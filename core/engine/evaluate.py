@@ -32,6 +32,12 @@ class MeasureResult:
     gaps: list[str] = field(default_factory=list)
     conflicts_with: list[str] = field(default_factory=list)
     project_name: str | None = None
+    subject: str = "company"        # "company" or "project": which applicability criteria apply
+
+    @property
+    def criteria_tree(self) -> list[dict]:
+        """Every criterion checked for this result, in the order of `outcomes`."""
+        return applicability_for(self.document, self.subject) + list(self.measure.get("criteria") or [])
 
     @property
     def measure_id(self) -> str:
@@ -113,7 +119,8 @@ class Engine:
         valid_to = _date(measure.get("valid_to") or document.get("valid_to"))
         result = MeasureResult(measure, document, project.get("id") if project else None,
                                NOT_IN_FORCE, NOTHING,
-                               project_name=project.get("name") if project else None)
+                               project_name=project.get("name") if project else None,
+                               subject="project" if project is not None else "company")
         if valid_to and as_of > valid_to:
             result.reasons.append(f"{cite}：有效期至 {valid_to}，评估日 {as_of} 已失效")
             return result
@@ -123,9 +130,7 @@ class Engine:
 
         result.reasons.append(f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）")
         ctx = Context(as_of, company, project, valid_from, valid_to)
-        subject = "project" if project is not None else "company"
-        applicability = [c for c in document.get("applicability") or []
-                         if c.get("for") in (None, subject)]
+        applicability = applicability_for(document, result.subject)
         outcomes: list[Outcome] = []
         app = evaluate_tree(applicability, ctx, outcomes)
         n_app = len(outcomes)
@@ -168,6 +173,11 @@ class Engine:
             if amount.missing and state is True:
                 result.reasons.append(f"{cite}：金额——需补充 {'、'.join(amount.missing)} 才能计算")
         return result
+
+
+def applicability_for(document: dict, subject: str) -> list[dict]:
+    """The document-wide criteria that apply to a company ("company") or a project ("project")."""
+    return [c for c in document.get("applicability") or [] if c.get("for") in (None, subject)]
 
 
 def _and(a: bool | None, b: bool | None) -> bool | None:

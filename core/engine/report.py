@@ -6,9 +6,10 @@ from decimal import Decimal
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
 from core.engine.stacking import gives_support
 from core.engine.text import money
+from core.i18n import N_
 
-STATUS_TITLES = {ELIGIBLE: "可申请", NEEDS_INFO: "需补充信息", INELIGIBLE: "不符合",
-                 NOT_IN_FORCE: "不在有效期"}
+STATUS_TITLES = {ELIGIBLE: N_("可申请"), NEEDS_INFO: N_("需补充信息"), INELIGIBLE: N_("不符合"),
+                 NOT_IN_FORCE: N_("不在有效期")}
 
 
 def json_money(value: Decimal | None):

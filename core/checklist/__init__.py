@@ -1,0 +1,1 @@
+"""Application checklists: the model (documents to prepare, merged across measures) and its PDF."""
