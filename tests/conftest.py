@@ -13,6 +13,8 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["tests.cups_server"]   # the private CUPS scheduler fixture, cups_server
+
 
 @pytest.fixture(autouse=True)
 def _isolated_folders(tmp_path_factory, monkeypatch):
