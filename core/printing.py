@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,18 +92,22 @@ def available() -> bool:
     return shutil.which("lp") is not None and shutil.which("lpstat") is not None
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    """Run a CUPS client; raise PrintError when it is missing, hangs, or finds no scheduler."""
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run a CUPS client; raise PrintError when it is missing, hangs, or finds no scheduler.
+
+    ``stdin`` is fed to the program (``lp`` prints its standard input when given no file)."""
     env = dict(os.environ, LANG="C", LC_ALL="C")
     try:
-        result = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                                env=env, timeout=TIMEOUT, check=False)
+        result = subprocess.run(args, input=stdin, capture_output=True, env=env, timeout=TIMEOUT,
+                                check=False)
     except FileNotFoundError as e:
         raise PrintError("no_print_system", detail=f"{args[0]} not found") from e
     except subprocess.TimeoutExpired as e:
         raise PrintError("no_print_system", detail=f"{' '.join(args)} timed out") from e
     except OSError as e:
         raise PrintError("no_print_system", detail=str(e)) from e
+    result.stdout = result.stdout.decode("utf-8", "replace")
+    result.stderr = result.stderr.decode("utf-8", "replace")
     if result.returncode != 0 and re.search(r"scheduler is not running|unable to connect|connection refused",
                                             result.stderr, re.IGNORECASE):
         raise PrintError("no_print_system", detail=result.stderr.strip())
@@ -221,11 +224,30 @@ def submit_pdf(path: str | os.PathLike, printer: str | None = None, *, copies: i
     Options and the file are checked first, then the printer, then ``lp`` runs. Several copies are
     collated (1,2,1,2): CUPS's pdftopdf would otherwise repeat each page (1,1,2,2).
     """
-    if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
-        raise PrintError("bad_options", printer, detail=f"copies {copies!r}")
-    ranges = normalize_page_ranges(page_ranges) if page_ranges is not None else None
+    ranges = _check_options(printer, copies, page_ranges)
     if not Path(path).is_file():
         raise PrintError("failed", printer, detail=f"no such file: {os.fspath(path)}")
+    return _submit(printer, copies, ranges, title, ["--", os.fspath(path)], None)
+
+
+def submit_pdf_data(data: bytes, printer: str | None = None, *, copies: int = 1,
+                    page_ranges: str | None = None, title: str = "") -> str:
+    """:func:`submit_pdf` for a PDF held in memory, piped to ``lp``: no file is written on our side
+    (the kiosk must leave nothing of a visitor on its disk; CUPS's own spool is the print system's)."""
+    ranges = _check_options(printer, copies, page_ranges)
+    if not data.startswith(b"%PDF-"):
+        raise PrintError("failed", printer, detail="not a PDF document")
+    return _submit(printer, copies, ranges, title, [], data)
+
+
+def _check_options(printer: str | None, copies: int, page_ranges: str | None) -> str | None:
+    if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
+        raise PrintError("bad_options", printer, detail=f"copies {copies!r}")
+    return normalize_page_ranges(page_ranges) if page_ranges is not None else None
+
+
+def _submit(printer: str | None, copies: int, ranges: str | None, title: str,
+            files: list[str], stdin: bytes | None) -> str:
     name = check_printer(printer).name
     args = ["lp", "-d", name, "-n", str(copies)]
     if copies > 1:
@@ -234,7 +256,7 @@ def submit_pdf(path: str | os.PathLike, printer: str | None = None, *, copies: i
         args += ["-P", ranges]
     if title:
         args += ["-t", title]
-    result = _run(*args, "--", os.fspath(path))
+    result = _run(*args, *files, stdin=stdin)
     m = re.search(r"request id is (\S+)", result.stdout)
     if result.returncode != 0 or not m:
         detail = (result.stderr or result.stdout).strip()
@@ -246,14 +268,6 @@ def submit_pdf(path: str | os.PathLike, printer: str | None = None, *, copies: i
         raise PrintError("failed", name, detail=detail)
     return m.group(1)
 
-
-def submit_pdf_data(data: bytes, printer: str | None = None, *, copies: int = 1,
-                    page_ranges: str | None = None, title: str = "") -> str:
-    """:func:`submit_pdf` for a PDF held in memory (a temporary file: lp has spooled it when it returns)."""
-    with tempfile.TemporaryDirectory(prefix="gm-print-") as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(data)
-        return submit_pdf(path, printer, copies=copies, page_ranges=page_ranges, title=title)
 
 def parse_jobs(lpstat_lo: str) -> dict[str, tuple[str, ...]]:
     """Job id (lower case) -> job-state-reasons, from the output of ``lpstat -l -o``.

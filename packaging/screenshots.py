@@ -3,8 +3,10 @@
     xvfb-run -a -s "-screen 0 1600x1000x24" python packaging/screenshots.py [--scale 1.5] [--out docs/screenshots]
 
 Writes main-<lang>.png (profile and live results), needs-info-<lang>.png (a result that needs a
-fact, selected), plan-<lang>.png and browser-<lang>.png, with @1.5x for --scale 1.5. Nothing is
-written to the user's folders: settings and drafts go to a temporary folder and memory.
+fact, selected), plan-<lang>.png, browser-<lang>.png and checklist-<lang>.png (the checklist window
+with its preview), with @1.5x for --scale 1.5; at scale 1 also the first two pages of the checklist
+PDF in all three scripts, checklist-pdf-<lang>-<page>.png. Nothing is written to the user's
+folders: settings and drafts go to a temporary folder and memory.
 """
 from __future__ import annotations
 
@@ -29,6 +31,40 @@ SAMPLE = {
                   "property": "social", "investment_actual": 3200000, "capacity_kw": 800,
                   "pv_technology": "conventional", "grid_connected_on": "2024-03-01"}],
 }
+
+
+def wait_for(app, condition, timeout: float = 30.0) -> None:
+    import time
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise SystemExit("timed out waiting for the checklist preview")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def settle(app, seconds: float = 0.4) -> None:
+    import time
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def save_pdf_pages(window, out: Path, pages: int = 2, dpi: int = 80) -> None:
+    """The checklist PDF's first pages as pictures, in all three scripts (what a printout shows)."""
+    import pypdfium2 as pdfium
+
+    from core.checklist.model import build_checklist
+    from core.checklist.pdf import render_checklist
+    from ui.printing import page_image
+
+    checklist = build_checklist(window.evaluation, window.form.profile())
+    for lang in ("zh-Hans", "zh-Hant", "zh-Hant-TW"):
+        document = pdfium.PdfDocument(render_checklist(checklist, lang).pdf)
+        for index in range(min(pages, len(document))):
+            page_image(document[index], dpi).save(str(out / f"checklist-pdf-{lang}-{index + 1}.png"))
+        document.close()
 
 
 def main() -> int:
@@ -80,6 +116,16 @@ def main() -> int:
             window.browser.show_measure("lh-glc-2024/7.1")
             app.processEvents()
             window.grab().save(str(out / f"browser-{lang}{suffix}.png"))
+            window.tabs.setCurrentIndex(0)
+            window.show_checklist()
+            panel = window.checklist_dialog.panel
+            panel.language.setCurrentIndex(panel.language.findData(lang))
+            wait_for(app, lambda: panel.rendered is not None and not panel.is_busy())
+            settle(app)          # let the pages' layout and paint happen before the grab
+            window.checklist_dialog.grab().save(str(out / f"checklist-{lang}{suffix}.png"))
+            window.checklist_dialog.hide()
+        if args.scale == "1":
+            save_pdf_pages(window, out)
         window.dirty = False
         app.quit()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -76,9 +77,18 @@ def test_chinese_text_arrives_on_the_named_printer(cups_server, tmp_path):
 @needs_pdftotext
 def test_pdf_bytes_in_memory_arrive_too(cups_server, tmp_path):
     data = make_pdf(tmp_path / "mem.pdf", ["内存中的清单"]).read_bytes()
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.iterdir())
     job = printing.submit_pdf_data(data, "gm-test", title="内存")
+    assert set(temp.iterdir()) - before == set()        # piped to lp: nothing written on our side
     assert printing.wait_for_job(job, timeout=20) == "completed"
     assert pages_of(cups_server.output("gm-test")) == ["内存中的清单"]
+
+
+def test_bytes_that_are_not_a_pdf_are_refused(cups_server):
+    with pytest.raises(printing.PrintError) as exc:
+        printing.submit_pdf_data(b"hello", "gm-test")
+    assert exc.value.kind == "failed"
 
 @needs_pdftotext
 def test_none_prints_on_the_default_printer(cups_server, tmp_path):

@@ -201,3 +201,11 @@ def test_a_stopped_queue_is_reported_not_printed(qtbot, panel, cups_server, warn
     panel.print_direct("gm-stopped")
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=30000)
     assert len(warnings) == 1 and "gm-stopped" in warnings[0][1] and "暂停" in warnings[0][1]
+
+
+def test_a_newer_request_replaces_an_older_one(qtbot, panel):
+    panel.language.setCurrentIndex(panel.language.findData("zh-Hant"))
+    panel.refresh(now=True)
+    panel.refresh(now=True)                 # cancels the one before
+    ready(qtbot, panel)
+    assert not panel.is_busy() and not panel.progress.isVisible()

@@ -99,6 +99,8 @@ class ChecklistPanel(QWidget):
         self.choices_label = QLabel()
         self.choices = QListWidget()
         self.choices.setSelectionMode(QAbstractItemView.NoSelection)
+        self.choices.setWordWrap(True)
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.choices.itemChanged.connect(lambda _item: self.refresh())
         self.plan_button = QPushButton()
         self.plan_button.clicked.connect(self.select_plan)
@@ -122,8 +124,10 @@ class ChecklistPanel(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.preview)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        left.setMinimumWidth(260)
+        split.setSizes([400, 700])     # the list's long titles must not squeeze the pages
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -195,10 +199,17 @@ class ChecklistPanel(QWidget):
     def lang(self) -> str:
         return self.language.currentData()
 
-    def clear(self) -> None:
-        """Forget everything (the kiosk between visitors): choices, PDF, pages."""
+    def _cancel_render(self) -> None:
+        """Drop the render under way (its result would be stale); it no longer counts as busy."""
         if self._render_task is not None:
             self._render_task.cancel()
+            self._busy_tasks.discard(self._render_task)
+            self._render_task = None
+            self._show_busy()
+
+    def clear(self) -> None:
+        """Forget everything (the kiosk between visitors): choices, PDF, pages."""
+        self._cancel_render()
         self.refresh_timer.stop()
         self.evaluation = self.profile = self.rendered = None
         self.choices.clear()
@@ -219,8 +230,7 @@ class ChecklistPanel(QWidget):
         self.refresh_timer.stop()
         if self.evaluation is None:
             return
-        if self._render_task is not None:
-            self._render_task.cancel()
+        self._cancel_render()
         evaluation, profile, selection, lang = self.evaluation, self.profile, self.selection(), self.lang()
         if set(selection) == {(i.measure_id, i.project_id) for i in evaluation.plan.selected}:
             selection = None          # the plan as it is: the PDF says so, in the plan's order
@@ -388,6 +398,7 @@ class ChecklistPanel(QWidget):
         self.print_button.setText(_("打印…"))
         self.direct_button.setText(_("直接打印"))
         self.printer.setToolTip(_("直接打印到这台打印机"))
+        self.printer.setPlaceholderText(_("（没有可用的打印机）"))
         if self.evaluation is not None:
             self._fill_choices(set(self.selection()))     # the list follows; the PDF keeps its script
 

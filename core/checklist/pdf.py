@@ -261,7 +261,9 @@ def _summary(checklist: Checklist, tx: _Text, st) -> list:
         rows.append([
             Paragraph(str(e.number), st["cell"]),
             Paragraph(measure, st["cell"]),
-            Paragraph(tx.policy(e.citation, e.script), st["cell"]),
+            # the clause on a line of its own: （十六） must not break inside
+            Paragraph(tx.policy(r.document["short_title"], e.script) + "<br/>"
+                      + tx.policy(e.measure["clause"], e.script), st["cell"]),
             Paragraph(escape(gettext(STATUS_TITLES[r.status])), st["cell"]),
             Paragraph(escape(_amount(e, tx.lang)), st["cell"]),
             Paragraph(escape(gettext("是") if r.discretionary else gettext("否")), st["cell"]),
