@@ -18,13 +18,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.measures.store import DatabaseError
-    from core.measures.validate import DataError
-
     args = build_parser().parse_args(argv)
     if args.command is None:
         from ui.app import run_app
         return run_app(sys.argv[:1])
+    # Here, not above: the validator imports the YAML reader, which the window does not need.
+    from core.measures.store import DatabaseError
+    from core.measures.validate import DataError
+
     try:
         return args.run(args)
     except DataError as exc:

@@ -39,13 +39,15 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable, Literal
-
-import opencc
-from babel import dates as _babel_dates
-from babel import numbers as _babel_numbers
+from typing import TYPE_CHECKING, Callable, Literal
 
 from core.resources import resource_dir
+
+if TYPE_CHECKING:
+    import opencc
+
+# OpenCC and Babel are imported where first used (converter(), the format_* functions): together
+# they take about 20 ms to import, and the window's first paint needs neither.
 
 log = logging.getLogger(__name__)
 
@@ -292,13 +294,21 @@ def remove_language_listener(callback: Callable[[str], object]) -> None:
 @lru_cache(maxsize=None)
 def converter(config: str) -> opencc.OpenCC:
     """A cached OpenCC converter (``s2hk``, ``s2tw``, ``t2s``, ``t2hk``, ``t2tw``, …)."""
+    import opencc
+
     return opencc.OpenCC(config)
 
 
 @lru_cache(maxsize=8192)
-def _char_scripts(char: str) -> tuple[bool, bool]:
-    """(written only in Traditional, written only in Simplified) for one character."""
-    return converter("t2s").convert(char) != char, converter("s2t").convert(char) != char
+def _hant_only(char: str) -> bool:
+    """Written only in Traditional (t2s changes it)."""
+    return converter("t2s").convert(char) != char
+
+
+@lru_cache(maxsize=8192)
+def _hans_only(char: str) -> bool:
+    """Written only in Simplified (s2t changes it)."""
+    return converter("s2t").convert(char) != char
 
 
 def _script_counts(text: str) -> tuple[int, int]:
@@ -306,10 +316,30 @@ def _script_counts(text: str) -> tuple[int, int]:
     for char in text:
         if char < "\u3400":  # ASCII, punctuation, kana: no script information
             continue
-        is_hant, is_hans = _char_scripts(char)
-        hant += is_hant
-        hans += is_hans
+        hant += _hant_only(char)
+        hans += _hans_only(char)
     return hant, hans
+
+
+def _any_hant_only(text: str) -> bool:
+    # Needs only the t2s tables: a Simplified UI does not load s2t (about 20 ms) to show its texts.
+    return any(_hant_only(char) for char in text if char >= "\u3400")
+
+
+# Characters OpenCC's Simplified→Traditional tables change on their own although Traditional texts
+# use them too (若干 stays 若干): their presence is no sign of Simplified text.
+ALSO_TRADITIONAL = frozenset("干")
+
+
+def unconverted_characters(text: str, code: str) -> set[str]:
+    """Characters of `text` that OpenCC would still change for `code` (``zh-Hant``, ``zh-Hant-TW``):
+    Simplified left in Traditional text. Judged one character at a time, because converting whole
+    Traditional text is not idempotent (s2hk turns 推薦組合 into 推薦組閤)."""
+    config = _info(code).opencc
+    if config is None:
+        return set()
+    convert = converter(config).convert
+    return {c for c in set(text) if c >= "\u3400" and convert(c) != c} - ALSO_TRADITIONAL
 
 
 def detect_script(text: str) -> str:
@@ -340,7 +370,7 @@ def convert_policy_text(text: str, code: str | None = None, source_script: str |
         source = normalize_language(source_script)
         source = "zh-Hans" if source == "zh-Hans" else "zh-Hant"
     elif info.opencc is None:
-        source = "zh-Hant" if _script_counts(text)[0] else "zh-Hans"
+        source = "zh-Hant" if _any_hant_only(text) else "zh-Hans"
     else:
         source = detect_script(text)
     config = info.opencc if source == "zh-Hans" else info.opencc_from_hant
@@ -376,6 +406,8 @@ def format_money(yuan: Decimal | int, code: str | None = None, unit: MoneyUnit =
     (``22.5001 万元``). ``unit="auto"`` picks 万元 from 10,000 yuan up, like the engine's reasons.
     Floats are refused: money is exact.
     """
+    from babel import numbers as _babel_numbers
+
     amount = _money_decimal(yuan)
     info = _info(code)
     gettext = translations(info.code).gettext
@@ -421,6 +453,8 @@ def format_date(date: dt.date | str, code: str | None = None, format: str = "lon
     Accepts a ``date``, a ``datetime`` (its date) or an ISO ``YYYY-MM-DD`` string (as stored in
     the measures data). ``format`` is a Babel width (short, medium, long, full) or a pattern.
     """
+    from babel import dates as _babel_dates
+
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
     elif isinstance(date, dt.datetime):
@@ -431,6 +465,8 @@ def format_date(date: dt.date | str, code: str | None = None, format: str = "lon
 def format_number(value: Decimal | int | float, code: str | None = None,
                   max_decimals: int = 3) -> str:
     """A number with the locale's grouping and at most ``max_decimals`` decimals: ``12,345.678``."""
+    from babel import numbers as _babel_numbers
+
     pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
     return _babel_numbers.format_decimal(value, pattern, locale=_info(code).babel)
 
@@ -438,6 +474,8 @@ def format_number(value: Decimal | int | float, code: str | None = None,
 def format_percent(fraction: Decimal | int | float, code: str | None = None,
                    max_decimals: int = 2) -> str:
     """A fraction as a percentage: 0.3 → ``30%``, 0.125 → ``12.5%`` (not Babel's rounded ``12%``)."""
+    from babel import numbers as _babel_numbers
+
     pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "") + "%"
     return _babel_numbers.format_percent(fraction, pattern, locale=_info(code).babel)
 

@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
-
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from core.atomic import atomic_write_bytes
 from core.resources import profile_schema_path
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+# jsonschema is imported by the first validation, not with this module: importing it takes about
+# 45 ms, and the settings (which import Problem from here) are read before the window opens.
 
 PROFILE_FORMAT = "greenmeasures.profile/1"
 
@@ -116,11 +119,10 @@ def _python_pattern(pattern: str) -> re.Pattern:
 
 
 def _pattern_keyword(validator, pattern, instance, schema):
+    from jsonschema.exceptions import ValidationError
+
     if validator.is_type(instance, "string") and not _python_pattern(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern_keyword})
 
 
 @lru_cache(maxsize=1)
@@ -131,11 +133,14 @@ def profile_schema() -> dict:
 
 @lru_cache(maxsize=1)
 def _validator():
+    """The schema's validator. The bundled schema itself is checked against the Draft 2020-12
+    meta-schema by the tests (test_profile), not here: that check alone took about 60 ms."""
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+
     checker = FormatChecker(formats=())
     checker.checks("date")(_is_real_date)
-    schema = profile_schema()
-    Draft202012Validator.check_schema(schema)
-    return _Validator(schema, format_checker=checker)
+    validator_class = validators.extend(Draft202012Validator, {"pattern": _pattern_keyword})
+    return validator_class(profile_schema(), format_checker=checker)
 
 
 def _resolve(node: Any) -> dict:
@@ -274,6 +279,8 @@ def _date_problem(parts: Parts, value: Any) -> _Found:
 
 
 def _from_schema_error(err: ValidationError) -> Iterator[_Found]:
+    from jsonschema.exceptions import best_match
+
     if err.context:                      # anyOf / oneOf: the error that explains most
         best = best_match(err.context)
         if best is not None:

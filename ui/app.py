@@ -1,4 +1,11 @@
-"""Start the desktop application: fonts, languages, settings, the profile store, the window."""
+"""Start the desktop application: fonts, languages, settings, the profile store, the window.
+
+The window is painted before its heavy parts are built (docs/benchmarks.md, cold start): the
+form's fields, the results and the measure browser are built in the event-loop turns right after
+the first paint (ui.widgets.first_paint_first), and the profile store, whose sqlite-utils takes
+about 0.1 s to import, is opened after them. Modules that only that later work needs (jsonschema,
+Babel, OpenCC, sqlite-utils, YAML) are imported there, not before the first paint.
+"""
 from __future__ import annotations
 
 import sys
@@ -9,8 +16,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.i18n import LOCALES, _, current_language, font_path, on_language_changed, qt_translation_names, set_language
 from core.measures.store import DatabaseError, open_bundled
-from core.measures.validate import DataError
-from core.profile_store import MemoryProfileStore, ProfileStore, StoreError
 from core.settings import Settings
 
 _translators: list[QTranslator] = []
@@ -41,10 +46,47 @@ def install_qt_translations(app: QApplication, code: str) -> None:
     QLocale.setDefault(QLocale(LOCALES[code].qt_locale))
 
 
+class DeferredProfileStore:
+    """The local profile store, opened by ``open()`` (after the first paint) or on first use.
+
+    Stands in for a ``ProfileStore`` (attribute access is passed on), so the window can be made
+    before core.profile_store and sqlite-utils are imported. When the store cannot be opened the
+    user is told once, and this run keeps drafts and recent files in memory only.
+    """
+
+    def __init__(self, parent=None):
+        self.parent = parent          # the window the warning belongs to
+        self._store = None
+
+    def open(self):
+        if self._store is None:
+            from core.profile_store import MemoryProfileStore, ProfileStore, StoreError
+            try:
+                self._store = ProfileStore()
+            except StoreError as exc:
+                self._store = MemoryProfileStore()
+                QMessageBox.warning(self.parent, _("绿策通"),
+                                    exc.message_zh + "\n" + _("本次运行不保存草稿和最近打开记录。"))
+        return self._store
+
+    def __getattr__(self, name: str):
+        return getattr(self.open(), name)
+
+
+def _measures_errors() -> tuple[type[Exception], ...]:
+    # Called only when opening the database failed: DataError's module imports the YAML reader.
+    from core.measures.validate import DataError
+    return DataError, DatabaseError
+
+
 def create_window(argv: list[str]):
     """Everything up to a shown main window; returns (app, window), or (app, None) when the
-    measures database cannot be opened (the user has been told). bench/bench_startup.py times it."""
+    measures database cannot be opened (the user has been told). bench/bench_startup.py times it.
+
+    The window's heavy parts are built right after its first paint, then the profile store is
+    opened; an event loop must run for that (``app.exec()``, or ``processEvents``)."""
     from ui.main_window import MainWindow
+    from ui.widgets import first_paint_first, run_after_first_paint
 
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("GreenMeasures")
@@ -56,16 +98,16 @@ def create_window(argv: list[str]):
     on_language_changed(lambda code: install_qt_translations(app, code))
     try:
         db = open_bundled()
-    except (DataError, DatabaseError) as exc:
+    except _measures_errors() as exc:   # the tuple is evaluated only when something was raised
         QMessageBox.critical(None, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
         return app, None
-    try:
-        store = ProfileStore()
-    except StoreError as exc:
-        QMessageBox.warning(None, _("绿策通"), exc.message_zh + "\n" + _("本次运行不保存草稿和最近打开记录。"))
-        store = MemoryProfileStore()
-    window = MainWindow(db, settings, store)
+    store = DeferredProfileStore()
+    with first_paint_first() as queue:
+        window = MainWindow(db, settings, store)
+    store.parent = window
+    queue.append(store.open)
     window.show()
+    run_after_first_paint(window, queue)
     return app, window
 
 

@@ -16,6 +16,7 @@ from core.measures.vocabulary import PROJECT_TYPES, SUPPORT_KINDS
 from ui.language import follow_language
 from ui.measures_model import (DOCUMENT_ROLE, ID_ROLE, KIND_ROLE, LEVEL_ROLE, REGION_ROLE, STATE_ROLE,
                                MeasuresFilter, MeasuresModel)
+from ui.widgets import later
 
 MIN_QUERY = 2   # Chinese terms of two characters (光伏) are meaningful; one is too broad
 
@@ -32,6 +33,18 @@ class MeasureBrowser(QWidget):
         self.as_of = dt.date.today()
         self.money_unit = "wan"
         self.evaluation = None
+        self._built = False
+        QVBoxLayout(self)
+        follow_language(self, self.retranslate)
+        later(self.ensure_built)
+
+    def ensure_built(self) -> None:
+        """Make the widgets and fill them (at once, or after the window's first paint when the
+        window is started with ui.widgets.first_paint_first; at the latest when first shown)."""
+        if self._built:
+            return
+        self._built = True
+        db = self.db
         self.documents = {d["key"]: d for d in db.documents()}
         rows = db.list_measures()
 
@@ -74,8 +87,7 @@ class MeasureBrowser(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([460, 640])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self.layout().addWidget(splitter)
 
         self.retranslate()
         self.search.textChanged.connect(self.refresh)
@@ -83,11 +95,16 @@ class MeasureBrowser(QWidget):
             combo.currentIndexChanged.connect(lambda _i, c=combo, r=role: self._filter(c, r))
         self.list.selectionModel().currentChanged.connect(self._show_current)
         QShortcut(QKeySequence.Find, self, activated=self.search.setFocus)
-        follow_language(self, self.retranslate)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.ensure_built()
+        super().showEvent(event)
 
     # -- language ----------------------------------------------------------------------------
     def retranslate(self) -> None:
+        if not self._built:
+            return
         self.search.setPlaceholderText(_("搜索，如：光伏、储能（至少两个字）"))
         alls = {self.document_filter: _("全部文件"), self.level_filter: _("全部层级"),
                 self.region_filter: _("全部地区"), self.kind_filter: _("全部支持方式"),
@@ -110,12 +127,14 @@ class MeasureBrowser(QWidget):
     # -- data ----------------------------------------------------------------------------------
     def set_as_of(self, day: dt.date) -> None:
         self.as_of = day
-        self.refresh()
+        if self._built:
+            self.refresh()
 
     def set_evaluation(self, evaluation, money_unit: str = "wan") -> None:
         """The open profile's results, shown beside each measure's text (None: no profile)."""
         self.evaluation, self.money_unit = evaluation, money_unit
-        self._show_current(self.list.currentIndex())
+        if self._built:
+            self._show_current(self.list.currentIndex())
 
     def refresh(self) -> None:
         text = self.search.text().strip()
@@ -137,6 +156,7 @@ class MeasureBrowser(QWidget):
 
     def show_measure(self, measure_id: str) -> None:
         """Clear the filters that hide it, then select it (from the results view)."""
+        self.ensure_built()
         self.search.clear()
         for combo in self._choices:
             combo.setCurrentIndex(0)

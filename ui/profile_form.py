@@ -56,7 +56,7 @@ from core.profile import PROFILE_FORMAT, Problem, validate_profile
 from ui.language import follow_language
 from ui.widgets import (MSG_UNIT_WAN, MSG_UNIT_YUAN, Column, DateEdit, EnumCombo, ItemTableEdit,
                         KeyListEdit, MoneyEdit, NumberEdit, PercentEdit, TextEdit, TriStateCombo,
-                        problem_for, set_problem_mark)
+                        later, problem_for, set_problem_mark)
 
 MONEY_UNITS = ("wan", "yuan")
 YEARS_SHOWN = 3                                   # 上一年度 and the two before it
@@ -541,7 +541,7 @@ class ProfileForm(QWidget):
     def __init__(self, measures: list[dict], documents: dict[str, dict], parent=None):
         super().__init__(parent)
         self._measures, self._documents = measures, documents
-        self._company_specs = company_fields(measures, documents)
+        self._company_specs: list[FieldSpec] | None = None      # made by the first build
         self._project_specs: dict = {}
         self._as_of = dt.date.today()
         self._money_unit = "wan"
@@ -556,8 +556,8 @@ class ProfileForm(QWidget):
         self._project_editors: list[_Editor] = []
         self._project_subject: _Subject | None = None
         self._bad_projects: set[int] = set()   # rows of the project list marked 待改正
+        self._built = False                    # the fields exist (see ensure_built)
 
-        self.setStyleSheet(STYLE)
         self.tabs = QTabWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -617,6 +617,17 @@ class ProfileForm(QWidget):
         follow_language(self, self.retranslate)
         self._retranslate_static()
         self.set_profile({"format": PROFILE_FORMAT, "company": {}, "projects": []})
+        later(self.ensure_built)
+
+    def ensure_built(self) -> None:
+        """Build the fields for the profile held (at once, or after the window's first paint when
+        the window is started with ui.widgets.first_paint_first; see there)."""
+        if self._built:
+            return
+        self._built = True
+        self.setStyleSheet(STYLE)     # marks and notes; a style sheet makes every later polish dearer
+        self._company_specs = company_fields(self._measures, self._documents)
+        self._show_profile()
 
     # -- public API ------------------------------------------------------------------------------
     def set_profile(self, data: dict) -> None:
@@ -631,6 +642,10 @@ class ProfileForm(QWidget):
         self._extra_years = set()
         self._project_subject = None
         self._problems = []                    # the old profile's; validated anew below
+        if self._built:
+            self._show_profile()
+
+    def _show_profile(self) -> None:
         self._rebuild_company()
         self._fill_project_list(0 if self._projects else None)
         self._validate()
@@ -673,6 +688,7 @@ class ProfileForm(QWidget):
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Mark the fields these problems name (and clear the marks of the others)."""
+        self.ensure_built()
         self._problems = list(problems)
         self._apply_marks()
 
@@ -692,10 +708,12 @@ class ProfileForm(QWidget):
         return out
 
     def current_project_id(self) -> str | None:
+        self.ensure_built()
         s = self._project_subject
         return s.data.get("id") if s is not None else None
 
     def select_project(self, project_id: str) -> bool:
+        self.ensure_built()
         for i, s in enumerate(self._projects):
             if s.data.get("id") == project_id:
                 self.project_list.setCurrentRow(i)
@@ -705,11 +723,13 @@ class ProfileForm(QWidget):
     def field_widget(self, path: str, project_id: str | None = None) -> QWidget | None:
         """The widget that edits ``path`` (company.name, company.years.2024.revenue,
         project.generation_kwh.2024, company.standards[0].level) — showing the project first."""
+        self.ensure_built()
         found = self._find(path, project_id)
         return found[1] if found else None
 
     def focus_path(self, path: str, project_id: str | None = None) -> bool:
         """Go to the field of a missing fact (selecting the project, scrolling); True if found."""
+        self.ensure_built()
         found = self._find(path, project_id, focus=True)
         if found is None:
             return False
@@ -724,6 +744,7 @@ class ProfileForm(QWidget):
 
     # -- projects --------------------------------------------------------------------------------
     def add_project(self) -> None:
+        self.ensure_built()
         subject = _Subject("project", {"id": self._new_id()})
         self._projects.append(subject)
         self._fill_project_list(len(self._projects) - 1)
@@ -734,6 +755,7 @@ class ProfileForm(QWidget):
             target.slots[0].widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def duplicate_project(self) -> None:
+        self.ensure_built()
         current = self.project_list.currentRow()
         if not 0 <= current < len(self._projects):
             return
@@ -746,6 +768,7 @@ class ProfileForm(QWidget):
         self._after_edit()
 
     def remove_project(self) -> None:
+        self.ensure_built()
         current = self.project_list.currentRow()
         if not 0 <= current < len(self._projects):
             return
@@ -975,6 +998,8 @@ class ProfileForm(QWidget):
 
     def _rebuild(self) -> None:
         """Rebuild both forms from the data (unit, date, language), keeping place and focus."""
+        if not self._built:
+            return                     # ensure_built will build them with what is set by then
         focus = self._focused_slot()
         scrolls = [s.verticalScrollBar().value() for s in (self.company_scroll, self.project_scroll)]
         self._rebuild_company()

@@ -30,6 +30,7 @@ from ui.results_model import (COL_AMOUNT, COL_PROJECT, COL_TITLE, COLLAPSED_BY_D
                               GROUP_KEYS, GROUP_TITLES, KEY_ROLE, RESULT_ROLE, STATEMENT, STATUS_TITLES,
                               ResultsModel, amount_text, missing_label, policy_text, project_label,
                               result_citation, result_title, validity_text)
+from ui.widgets import later
 
 # Marks are text first and colour second, so they read in grey-scale print and for colour-blind
 # users: ✓ met, ✗ not met, ? unknown.
@@ -82,6 +83,8 @@ class ResultsView(QWidget):
         self._restoring = False
         self._detail_links = _Links()
         self._plan_links = _Links()
+        self._ready = False        # False: an evaluation is held until ensure_built (see there)
+        self._held: tuple = ()     # (evaluation,) held until then
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -140,10 +143,23 @@ class ResultsView(QWidget):
 
         on_language_changed(self._language_changed)
         self.retranslate()
+        later(self.ensure_built)
+
+    def ensure_built(self) -> None:
+        """Show the evaluation held so far. Until this runs (at once, or after the window's first
+        paint when the window is started with ui.widgets.first_paint_first), set_evaluation only
+        holds its evaluation: filling the tree and rendering the pages are the costly part."""
+        if self._ready:
+            return
+        self._ready = True
+        if self._held:
+            self.set_evaluation(self._held[0])
+            self._held = ()
 
     # -- public API ----------------------------------------------------------------------------
     @property
     def evaluation(self) -> Evaluation | None:
+        """The evaluation shown (None while one is held, see ensure_built)."""
         return self.model.evaluation
 
     @property
@@ -152,6 +168,9 @@ class ResultsView(QWidget):
 
     def set_evaluation(self, ev: Evaluation | None) -> None:
         """Show a new evaluation, keeping the selection, the expanded groups and the scroll."""
+        if not self._ready:
+            self._held = (ev,)
+            return
         key = self._current_key
         scroll = self.tree.verticalScrollBar().value()
         self._restoring = True
@@ -173,11 +192,13 @@ class ResultsView(QWidget):
 
     def set_money_unit(self, unit: str) -> None:
         self.model.set_money_unit(unit)
-        self._fit_columns()
-        self._render_all()
+        if self._ready:
+            self._fit_columns()
+            self._render_all()
 
     def select(self, measure_id: str, project_id: str | None = None) -> bool:
         """Select a result in the tree (expanding its group); False when it is not shown."""
+        self.ensure_built()
         index = self.model.index_for(measure_id, project_id)
         if not index.isValid():
             return False
@@ -188,6 +209,7 @@ class ResultsView(QWidget):
         return True
 
     def current_result(self) -> MeasureResult | None:
+        self.ensure_built()
         return self.tree.currentIndex().data(RESULT_ROLE)
 
     def retranslate(self) -> None:

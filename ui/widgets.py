@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QComboBox, QHBoxLayout,
                                QHeaderView, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
                                QSizePolicy, QTableWidget, QVBoxLayout, QWidget)
@@ -661,3 +661,79 @@ class ItemTableEdit(QWidget):
     def focus_widgets(self) -> list[QWidget]:
         out = [w for row in self._rows for w in (row[c.name] for c in self.columns)]
         return out + [self.add_button, self.remove_button]
+
+
+# -- work that waits for the window's first paint -------------------------------------------------
+#
+# ui.app.create_window builds the main window inside ``first_paint_first()``. While that is
+# active, the heavy parts of the window (the form's fields, the results, the measure browser) pass
+# their building to ``later()`` instead of doing it at once, and ``run_after_first_paint()`` runs
+# it in the event-loop turns right after the first paint: the window appears in about a quarter
+# of the time, and fills in a few tenths of a second later. Anywhere else (tests, tools) ``later``
+# calls at once. A widget whose building is still queued builds on first use (``ensure_built``),
+# so nothing depends on the queue having run.
+
+_queue: list | None = None
+
+
+class first_paint_first:
+    """Context manager: ``later(fn)`` queues ``fn`` instead of calling it; yields the queue."""
+
+    def __enter__(self) -> list:
+        global _queue
+        self._outer, _queue = _queue, []
+        return _queue
+
+    def __exit__(self, *exc) -> None:
+        global _queue
+        _queue = self._outer
+
+
+def later(fn) -> None:
+    """Call ``fn()`` now, or, inside ``first_paint_first()``, after the window's first paint."""
+    if _queue is None:
+        fn()
+    else:
+        _queue.append(fn)
+
+
+class _FirstPaint(QObject):
+    finished = Signal()          # the queue has run (bench/bench_startup.py and the tests wait)
+
+    def __init__(self, window: QWidget, queue: list, fallback_ms: int):
+        super().__init__(window)
+        self.setObjectName("afterFirstPaint")
+        self.queue = queue
+        self.started = False
+        window.installEventFilter(self)
+        # A window that is never painted (started minimised) still gets its parts built.
+        QTimer.singleShot(fallback_ms, self, self._start)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint and not self.started:
+            # Runs in a later turn of the event loop, once this paint is on the screen.
+            QTimer.singleShot(0, self, self._start)
+        return False
+
+    def _start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.parent().removeEventFilter(self)
+        self._next()
+
+    def _next(self) -> None:
+        # One piece per turn, so that what is built is painted and input is handled in between.
+        if self.queue:
+            self.queue.pop(0)()
+        if self.queue:
+            QTimer.singleShot(0, self, self._next)
+        else:
+            self.finished.emit()
+
+
+def run_after_first_paint(window: QWidget, queue: list, fallback_ms: int = 1000) -> QObject:
+    """Run the queued work one piece per event-loop turn once ``window`` has painted (or after
+    ``fallback_ms`` if it is not painted by then). Returns the helper, a child of ``window``
+    named ``afterFirstPaint``, whose ``finished`` signal says when all of it has run."""
+    return _FirstPaint(window, queue, fallback_ms)

@@ -11,12 +11,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
-from core.measures.catalog import Catalog
-from core.measures.search import search_key
+    from core.measures.catalog import Catalog
 
 SCHEMA_VERSION = 1
 
@@ -32,6 +32,8 @@ def _walk_criteria(nodes: list[dict], path: str = "") -> Iterator[tuple[str, dic
 
 
 def _measure_row(m: dict) -> dict:
+    from core.measures.search import search_key    # OpenCC: only when a database is built
+
     return {
         "id": m["id"], "document": m["document"], "clause": m["clause"], "title": m["title"],
         "text": m["text"], "kind": m["kind"], "level": m["level"], "region": m["region"],
@@ -110,6 +112,8 @@ def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
 
 def build_database(catalog: Catalog, target: Path) -> Path:
     """Write the database atomically: a temporary file in the target folder, then a rename."""
+    import sqlite_utils    # here, not at the top: the store reads SCHEMA_VERSION at every start
+
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)

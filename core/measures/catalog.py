@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.measures.validate import DataError, validate_file
 from core.resources import measures_dir
 
 
@@ -39,6 +38,9 @@ def content_version(directory: Path | None = None) -> str:
 
 def load_catalog(directory: Path | None = None, seeds_root: Path | None = None) -> Catalog:
     """Validate every file; raise DataError listing every problem found."""
+    # Imported here: content_version() runs at every start, validation (and YAML) only on a build.
+    from core.measures.validate import DataError, validate_file
+
     files = source_files(directory)
     problems: list[str] = []
     if not files:

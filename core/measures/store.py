@@ -3,6 +3,10 @@
 `open_bundled()` gives the database built from the bundled YAML: a prebuilt `resources/measures.db`
 when its version matches the sources (frozen builds), otherwise one compiled into the cache folder
 on first use (well under a second) and reused while the sources are unchanged.
+
+Reading needs only the standard library's sqlite3: sqlite-utils (and with it numpy, when that
+happens to be installed), the YAML validator and OpenCC are imported only when the cache has to be
+built or a search is made, so that opening the window does not wait for them.
 """
 from __future__ import annotations
 
@@ -14,11 +18,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
-from core.measures.build import SCHEMA_VERSION, build_database
-from core.measures.catalog import content_version, load_catalog
-from core.measures.search import search_key
+from core.measures.build import SCHEMA_VERSION
+from core.measures.catalog import content_version
 from core.resources import resource_dir
 
 IN_FORCE, EXPIRED, NOT_YET = "in_force", "expired", "not_yet"
@@ -86,18 +87,33 @@ class MeasuresDB:
         if version < SCHEMA_VERSION:
             conn.close()
             raise DatabaseError(f"措施数据库 {path.name} 的结构版本 {version} 过旧，请重新生成。")
-        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        self._utils = None
+
+    @property
+    def db(self):
+        """The same connection through sqlite-utils (tables, counts; for tools and tests)."""
+        if self._utils is None:
+            import sqlite_utils
+            self._utils = sqlite_utils.Database(self.conn)
+        return self._utils
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
+
+    def _query(self, sql: str, params=()) -> list[dict]:
+        """Rows as dicts, keyed by column name."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
 
     # -- metadata ---------------------------------------------------------------------------
     @property
     def version(self) -> str:
-        return self.db.execute("SELECT value FROM meta WHERE key = 'database_version'").fetchone()[0]
+        return self.conn.execute("SELECT value FROM meta WHERE key = 'database_version'").fetchone()[0]
 
     def documents(self) -> list[dict]:
-        rows = list(self.db.query("SELECT * FROM documents ORDER BY key"))
+        rows = self._query("SELECT * FROM documents ORDER BY key")
         for row in rows:
             for key in ("applicability", "stacking", "key_fields"):
                 row[key] = json.loads(row[key]) if row.get(key) else []
@@ -105,7 +121,7 @@ class MeasuresDB:
 
     def key_fields(self) -> list[dict]:
         return [{**r, "documents": json.loads(r["documents"])}
-                for r in self.db.query("SELECT * FROM key_fields ORDER BY key")]
+                for r in self._query("SELECT * FROM key_fields ORDER BY key")]
 
     # -- measures ---------------------------------------------------------------------------
     _SUMMARY = ("SELECT id, document, clause, title, kind, level, region, valid_from, valid_to, "
@@ -122,10 +138,12 @@ class MeasuresDB:
             subject="company" if row["subject_company"] else ",".join(types))
 
     def list_measures(self) -> list[MeasureSummary]:
-        return [self._summary(r) for r in self.db.query(self._SUMMARY + " ORDER BY rowid")]
+        return [self._summary(r) for r in self._query(self._SUMMARY + " ORDER BY rowid")]
 
     def search(self, text: str) -> list[MeasureSummary]:
         """Measures whose id, clause, title or text contain the query (script-insensitive)."""
+        from core.measures.search import search_key     # OpenCC: on the first search
+
         key = search_key(text)
         if not key:
             return self.list_measures()
@@ -137,21 +155,21 @@ class MeasuresDB:
         else:
             sql = self._SUMMARY + " WHERE instr(search_text, ?) > 0 ORDER BY rowid"
             args = [key]
-        return [self._summary(r) for r in self.db.query(sql, args)]
+        return [self._summary(r) for r in self._query(sql, args)]
 
     def measure(self, measure_id: str) -> dict:
-        row = self.db.execute("SELECT data FROM measures WHERE id = ?", [measure_id]).fetchone()
+        row = self.conn.execute("SELECT data FROM measures WHERE id = ?", [measure_id]).fetchone()
         if row is None:
             raise KeyError(measure_id)
         return json.loads(row[0])
 
     def all_measures(self) -> list[dict]:
         """The normalised measure dicts, in source order (what the engine evaluates)."""
-        return [json.loads(r[0]) for r in self.db.execute("SELECT data FROM measures ORDER BY rowid")]
+        return [json.loads(r[0]) for r in self.conn.execute("SELECT data FROM measures ORDER BY rowid")]
 
     def evidence(self, measure_id: str) -> list[dict]:
-        return list(self.db.query("SELECT criterion_id, name, note FROM evidence WHERE measure_id = ?",
-                                  [measure_id]))
+        return self._query("SELECT criterion_id, name, note FROM evidence WHERE measure_id = ?",
+                           [measure_id])
 
 
 def bundled_database_path() -> Path:
@@ -165,6 +183,9 @@ def bundled_database_path() -> Path:
         return prebuilt
     target = cache_dir() / f"measures-{version}.db"
     if _version_of(target) != version:
+        from core.measures.build import build_database
+        from core.measures.catalog import load_catalog
+
         build_database(load_catalog(), target)
         _prune_old_builds(target)
     return target
