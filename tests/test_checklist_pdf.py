@@ -18,6 +18,7 @@ import main
 from core.checklist.model import build_checklist
 from core.checklist.pdf import render_checklist
 from core.engine.evaluate import Engine
+from core.i18n import unconverted_characters
 from tests.test_checklist import AS_OF, PROFILE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +27,6 @@ PROJECT = PROFILE["projects"][0]["name"]        # 厂房屋顶分布式光伏
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext) is not installed")
-
-# Characters the Simplified→Traditional tables map context-free although they are also standard
-# Traditional (若干 stays 若干 in Traditional texts).
-ALSO_TRADITIONAL = {"干"}
 
 EXPECTED = {
     # language: (title, citation, amount, page label, section, a word that differs HK/TW)
@@ -102,9 +99,7 @@ def test_traditional_has_no_simplified_only_characters(pdfs, lang):
     flat = pdf_text(path).replace("\n", "")
     for typed in (COMPANY, PROJECT):
         flat = flat.replace(typed, "")
-    to_traditional = opencc.OpenCC("s2hk" if lang == "zh-Hant" else "s2tw")
-    leftovers = {c for c in set(flat) if to_traditional.convert(c) != c} - ALSO_TRADITIONAL
-    assert leftovers == set()
+    assert unconverted_characters(flat, lang) == set()
 
 
 def test_simplified_has_no_traditional_only_characters(pdfs):

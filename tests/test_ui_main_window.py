@@ -6,7 +6,7 @@ import json
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from core.i18n import set_language
@@ -202,3 +202,25 @@ def test_a_new_user_fills_a_company_and_a_pv_project_and_sees_results(window, qt
     assert any(i.measure_id == "lh-glc-2024/7.1" and i.amount_max == 225000
                for i in window.evaluation.plan.selected)
     assert "22.5 万元" in window.results.plan.toPlainText()
+
+
+def test_ctrl_p_opens_the_checklist_for_the_profile_as_it_is(window, qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    from ui.tasks import wait_idle
+    window._load(json.loads(json.dumps(PROFILE)), None)
+    assert window.print_action.isEnabled()
+    assert window.print_action.shortcut() == QKeySequence(QKeySequence.Print)
+    window.print_action.trigger()
+    dialog = window.checklist_dialog
+    assert dialog is not None and dialog.isVisible()
+    panel = dialog.panel
+    qtbot.waitUntil(lambda: panel.rendered is not None and not panel.is_busy(), timeout=20000)
+    planned = {(i.measure_id, i.project_id) for i in window.evaluation.plan.selected}
+    assert set(panel.selection()) == planned and planned
+    # every result one could apply for is offered, the typed project's PV subsidy among them
+    offered = {panel.choices.item(i).data(Qt.UserRole + 1) for i in range(panel.choices.count())}
+    assert planned <= offered and ("lh-glc-2024/7.1", "p1") in offered
+    assert panel.profile["projects"][0]["name"] == "罗湖光伏一号"
+    dialog.close()
+    wait_idle()

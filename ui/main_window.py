@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QDate, Qt, QTimer
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QLabel, QMainW
 from core.engine.evaluate import Engine
 from core.i18n import LOCALES, _, current_language, set_language
 from core.profile import PROFILE_FORMAT, ProfileError, load_profile, save_profile
-from core.profile_store import StoreError, draft_id_for, new_draft_id
 from core.settings import Settings, SettingsError
 from ui.language import follow_language
 from ui.measure_browser import MeasureBrowser
@@ -26,6 +26,13 @@ from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
 
 EVALUATE_DELAY_MS = 150      # typing stays smooth; results follow within a blink
+
+
+def _profile_store():
+    """core.profile_store, imported on first use: it imports sqlite-utils (about 0.1 s), which the
+    window's first paint need not wait for (ui/app.py opens the store right after that paint)."""
+    from core import profile_store
+    return profile_store
 
 
 def empty_profile() -> dict:
@@ -41,10 +48,11 @@ class MainWindow(QMainWindow):
         self.engine = Engine(measures, documents, db.version)
         self.as_of = dt.date.today()
         self.path: Path | None = None          # the file the profile came from, if any
-        self.draft_id = new_draft_id()
+        self.draft_id = str(uuid.uuid4())      # = core.profile_store.new_draft_id(), see _profile_store
         self.dirty = False
         self._loading = False                  # programmatic form changes are not edits
         self.evaluation = None
+        self.checklist_dialog = None           # built on first Ctrl+P
 
         self.form = ProfileForm(measures, documents)
         self.results = ResultsView()
@@ -99,8 +107,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(self.open_profile, QKeySequence.Open)
         self.save_action = self._action(self.save, QKeySequence.Save)
         self.save_as_action = self._action(self.save_as, QKeySequence.SaveAs)
-        self.print_action = self._action(lambda: None, QKeySequence.Print)
-        self.print_action.setEnabled(False)     # the checklist (next issue)
+        self.print_action = self._action(self.show_checklist, QKeySequence.Print)
         self.quit_action = self._action(self.close, QKeySequence.Quit)
         menu = self.menuBar()
         self.file_menu = menu.addMenu("")
@@ -157,7 +164,7 @@ class MainWindow(QMainWindow):
         self.open_action.setText(_("打开档案…"))
         self.save_action.setText(_("保存"))
         self.save_as_action.setText(_("另存为…"))
-        self.print_action.setText(_("打印申报清单…"))
+        self.print_action.setText(_("申请材料清单（预览、导出、打印）…"))
         self.quit_action.setText(_("退出"))
         self.file_menu.setTitle(_("文件(&F)"))
         self.recent_menu.setTitle(_("最近打开"))
@@ -210,6 +217,17 @@ class MainWindow(QMainWindow):
         self.results.set_evaluation(self.evaluation)
         self.browser.set_evaluation(self.evaluation, self.settings.get("money_unit"))
 
+    def show_checklist(self) -> None:
+        """The checklist window for the profile as it is now (the plan ticked)."""
+        from ui.checklist_dialog import ChecklistDialog     # reportlab, PDFium: loaded on first use
+        self.evaluate()          # a few ms; the checklist must match the form exactly
+        if self.checklist_dialog is None:
+            self.checklist_dialog = ChecklistDialog(self)
+        self.checklist_dialog.set_evaluation(self.evaluation, self.form.profile())
+        self.checklist_dialog.show()
+        self.checklist_dialog.raise_()
+        self.checklist_dialog.activateWindow()
+
     def _as_of_changed(self, qdate: QDate) -> None:
         self.as_of = dt.date(qdate.year(), qdate.month(), qdate.day())
         self.form.set_as_of(self.as_of)
@@ -253,7 +271,8 @@ class MainWindow(QMainWindow):
     def _load(self, data: dict, path: Path | None, draft_id: str | None = None) -> None:
         self._set_form(data)
         self.path = path
-        self.draft_id = draft_id or (draft_id_for(path) if path else new_draft_id())
+        store = _profile_store()
+        self.draft_id = draft_id or (store.draft_id_for(path) if path else store.new_draft_id())
         self.dirty = draft_id is not None       # a restored draft still needs saving
         self._update_title()
         self.evaluate()
@@ -302,7 +321,7 @@ class MainWindow(QMainWindow):
             return False
         old_draft = self.draft_id
         self.path, self.dirty = path, False
-        self.draft_id = draft_id_for(path)
+        self.draft_id = _profile_store().draft_id_for(path)
         for draft in {old_draft, self.draft_id}:
             self._store_call(self.store.discard_draft, draft)
         self._remember(path, data)
@@ -322,7 +341,7 @@ class MainWindow(QMainWindow):
     def _store_call(self, method, *args):
         try:
             return method(*args)
-        except StoreError as exc:
+        except _profile_store().StoreError as exc:
             self.statusBar().showMessage(exc.message_zh, 8000)
             return None
 
