@@ -209,3 +209,26 @@ def test_a_newer_request_replaces_an_older_one(qtbot, panel):
     panel.refresh(now=True)                 # cancels the one before
     ready(qtbot, panel)
     assert not panel.is_busy() and not panel.progress.isVisible()
+
+
+@needs_poppler
+def test_print_dialog_choosing_a_printer_sends_the_chosen_pages(qtbot, panel, cups_server, warnings):
+    from PySide6.QtPrintSupport import QPrinterInfo
+    info = QPrinterInfo.printerInfo("gm-test")
+    assert not info.isNull()
+    printer = QPrinter(info, QPrinter.HighResolution)
+    printer.setPrintRange(QPrinter.PageRange)
+    printer.setFromTo(2, 3)
+    out = cups_server.output("gm-test")
+    before = out.stat().st_mtime_ns if out.exists() else None
+    panel.print_to(printer)
+    qtbot.waitUntil(lambda: not panel.is_busy(), timeout=30000)
+    assert warnings == []
+    from core import printing as cups
+    job = panel.status.text().split("（")[-1].rstrip("）。")
+    assert cups.wait_for_job(job, timeout=30) == "completed"
+    assert out.stat().st_mtime_ns != before
+    assert pdf_pages(out) == 2
+    arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                             check=True).stdout
+    assert "第 2 页 / 共" in arrived and "第 1 页 / 共" not in arrived
