@@ -10,6 +10,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="main.py", description="绿策通 GreenMeasures：深圳绿色低碳扶持措施查询与申报准备")
+    parser.add_argument("--kiosk", action="store_true",
+                        help="自助终端模式：全屏、访客数据不落盘、管理密码解锁（见 docs/kiosk.md）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli.add_check_command(sub)
     cli.add_checklist_command(sub)
@@ -20,8 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        from ui.app import run_app
-        return run_app(sys.argv[:1])
+        from ui import app
+        if args.kiosk or app.kiosk_configured():
+            return app.run_kiosk(sys.argv[:1])
+        return app.run_app(sys.argv[:1])
     # Here, not above: the validator imports the YAML reader, which the window does not need.
     from core.measures.store import DatabaseError
     from core.measures.validate import DataError

@@ -118,5 +118,53 @@ def run_app(argv: list[str]) -> int:
     return app.exec()
 
 
+def kiosk_configured() -> bool:
+    """True when the configuration asks to start in kiosk mode (the setting ``kiosk``)."""
+    return bool(Settings().get("kiosk"))
+
+
+def create_kiosk_window(argv: list[str], *, show: bool = True):
+    """The kiosk (docs/kiosk.md): frameless and full screen, nothing written to disk by a visitor.
+    Returns (app, window), or (app, None) when the measures database cannot be opened."""
+    from ui.kiosk import KioskWindow
+
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("GreenMeasures")
+    app.setApplicationDisplayName("绿策通")
+    register_bundled_font(app)
+    settings = Settings()
+    set_language(settings.get("language"))
+    install_qt_translations(app, current_language())
+    on_language_changed(lambda code: install_qt_translations(app, code))
+    try:
+        db = open_bundled()
+    except _measures_errors() as exc:
+        QMessageBox.critical(None, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
+        return app, None
+    window = KioskWindow(db, settings)
+    if show:
+        window.showFullScreen()
+    return app, window
+
+
+def run_kiosk(argv: list[str]) -> int:
+    """Run the kiosk until an administrator leaves it. An uncaught error ends the process (exit
+    code 70) instead of leaving a half-working window holding a visitor's data: the watchdog or
+    Windows assigned access starts a fresh, empty kiosk (docs/kiosk.md)."""
+    import os
+    import traceback
+
+    def crash(kind, value, tb):
+        traceback.print_exception(kind, value, tb)
+        sys.stderr.flush()
+        os._exit(70)
+
+    app, window = create_kiosk_window(argv)
+    if window is None:
+        return 3
+    sys.excepthook = crash
+    return app.exec()
+
+
 if __name__ == "__main__":
     sys.exit(run_app(sys.argv))

@@ -1,0 +1,349 @@
+"""Kiosk mode (issue 6): a simulated visitor, the wipe, nothing on disk, the PIN gate, languages."""
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.i18n import current_language, set_language
+from core.kiosk import hash_pin
+from core.settings import Settings, data_dir
+from tests.test_checklist import PROFILE
+from ui.tasks import wait_idle
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+PIN = "2468"
+
+
+@pytest.fixture(autouse=True)
+def no_native_dialogs(monkeypatch):
+    """The kiosk shows everything in its window: a native modal is a failure (and would block)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args[1:3]}")
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+
+
+@pytest.fixture()
+def private_tmp(tmp_path_factory, monkeypatch):
+    """The temporary folder of this process and its children: one nobody else writes to."""
+    folder = tmp_path_factory.mktemp("systemp")
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert Path(tempfile.gettempdir()) == folder
+    return folder
+
+
+def make_settings(**values) -> Settings:
+    settings = Settings()          # in GREENMEASURES_CONFIG_DIR (conftest: a temporary folder)
+    settings.set("kiosk_pin_hash", hash_pin(PIN))
+    for name, value in values.items():
+        settings.set(name, value)
+    settings.save()
+    return settings
+
+
+@pytest.fixture()
+def make_kiosk(qtbot, bundled_db):
+    made = []
+
+    def make(settings=None, **kwargs):
+        from ui.kiosk import KioskWindow
+        kwargs.setdefault("idle_ms", 60_000)
+        kwargs.setdefault("tick_ms", 20)
+        kwargs.setdefault("countdown_seconds", 5)
+        kwargs.setdefault("pin_delay_ms", 300)
+        w = KioskWindow(bundled_db, settings or make_settings(), **kwargs)
+        w.resize(1366, 768)
+        w.show()
+        made.append(w)
+        return w
+
+    yield make
+    wait_idle()
+    for w in made:
+        if shiboken6.isValid(w):
+            w._unlocked = True
+            w.close()
+            shiboken6.delete(w)
+    set_language("zh-Hans")
+
+
+def listing(*folders: Path) -> set[str]:
+    found = set()
+    for folder in folders:
+        if folder.exists():
+            found |= {str(p) for p in folder.rglob("*")}
+    return found
+
+
+def _choose(combo, label):
+    index = combo.findText(label)
+    assert index >= 0, label
+    combo.setCurrentIndex(index)
+
+
+def fill_visitor(kiosk, qtbot, name="深圳市罗湖示例科技有限公司"):
+    """Through the widgets, as a visitor would: the company, then a PV project."""
+    kiosk.start_button.click()
+    assert kiosk.current_screen() == "company"
+    form = kiosk.form
+    form.field_widget("company.name").insert(name)
+    _choose(form.field_widget("company.district"), "罗湖区")
+    kiosk.next_button.click()
+    assert kiosk.current_screen() == "projects"
+    form.add_project_button.click()
+    _choose(form.field_widget("project.type"), "分布式光伏")
+    form.field_widget("project.name").insert("罗湖光伏一号")
+    _choose(form.field_widget("project.district"), "罗湖区")
+    _choose(form.field_widget("project.property"), "社会物业")
+    form.field_widget("project.capacity_kw").setText("800")
+    form.field_widget("project.grid_connected_on").setText("2024-03-01")
+    _choose(form.field_widget("project.pv_technology"), "常规光伏")
+    kiosk.next_button.click()
+    assert kiosk.current_screen() == "results"
+    assert kiosk.evaluation is not None and kiosk.results.model.rowCount() > 0
+    kiosk.next_button.click()
+    assert kiosk.current_screen() == "print"
+    qtbot.waitUntil(lambda: kiosk.print_button.isEnabled(), timeout=30000)
+
+
+def assert_wiped(kiosk, old):
+    assert kiosk.current_screen() == "start"
+    assert kiosk.evaluation is None
+    assert kiosk.form.profile()["company"] == {} and kiosk.form.profile().get("projects", []) == []
+    assert kiosk.results.model.rowCount() == 0
+    assert kiosk.checklist.rendered is None and kiosk.checklist.evaluation is None
+    assert kiosk.checklist.preview.labels == [] and kiosk.checklist.choices.count() == 0
+    assert all(w not in (kiosk.form, kiosk.results, kiosk.checklist) for w in old)
+    assert not any(o.isVisible() for o in kiosk.overlays)
+
+
+def wait_deleted(qtbot, old):
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(w) for w in old), timeout=5000)
+
+
+# -- a visitor -------------------------------------------------------------------------------------
+
+@needs_poppler
+def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cups_server, private_tmp):
+    settings = make_settings(kiosk_printer="gm-test", kiosk_district="luohu")
+    watched = (data_dir(), private_tmp, Path(os.environ["GREENMEASURES_CONFIG_DIR"]))
+    before = listing(*watched)
+    kiosk = make_kiosk(settings)
+    assert "罗湖区" in kiosk.start_district.text()
+    fill_visitor(kiosk, qtbot)
+    assert kiosk.checklist.profile["company"]["name"] == "深圳市罗湖示例科技有限公司"
+    assert not kiosk.checklist.export_button.isVisible() and not kiosk.checklist.print_button.isVisible()
+
+    out = cups_server.output("gm-test")
+    stamp = out.stat().st_mtime_ns if out.exists() else None
+    kiosk.print_button.click()
+    assert kiosk.confirm.isVisible() and "gm-test" in kiosk.confirm.text.text()
+    kiosk.confirm_button.click()
+    qtbot.waitUntil(lambda: kiosk.message.isVisible(), timeout=30000)
+    assert "gm-test" in kiosk.message.text.text() and kiosk.message.title.text() == "已开始打印"
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_mtime_ns != stamp and out.stat().st_size > 0,
+                    timeout=30000)
+    from core import printing as cups
+    job = kiosk.checklist.status.text().split("（")[-1].rstrip("）。")
+    assert cups.wait_for_job(job, timeout=30) == "completed"
+    arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                             check=True).stdout.replace("\n", "")
+    assert "深圳市罗湖示例科技有限公司" in arrived
+    assert listing(*watched) == before            # during the session, printing included
+
+    old = (kiosk.form, kiosk.results, kiosk.checklist)
+    kiosk.finish_button.click()
+    assert_wiped(kiosk, old)
+    wait_deleted(qtbot, old)
+    wait_idle()
+    assert listing(*watched) == before            # and after it
+
+
+@pytest.mark.parametrize("queue, words", [("gm-nopaper", "纸"), ("gm-no-such-printer", "gm-no-such-printer")])
+def test_printer_problems_are_told_in_the_window(qtbot, make_kiosk, cups_server, queue, words):
+    kiosk = make_kiosk(make_settings(kiosk_printer=queue))
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.show_screen("print")
+    qtbot.waitUntil(lambda: kiosk.print_button.isEnabled(), timeout=30000)
+    kiosk.ask_print()
+    kiosk.confirm_button.click()
+    qtbot.waitUntil(lambda: kiosk.message.isVisible(), timeout=30000)
+    assert words in kiosk.message.text.text() and "工作人员" in kiosk.message.text.text()
+    assert kiosk.message.title.text() == "无法打印"
+    kiosk.message_button.click()
+    assert kiosk.isVisible() and kiosk.current_screen() == "print"
+
+
+# -- forgetting ------------------------------------------------------------------------------------
+
+def test_idle_countdown_then_everything_is_rebuilt_empty(qtbot, make_kiosk):
+    kiosk = make_kiosk(idle_ms=200)
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.show_screen("print")
+    qtbot.waitUntil(lambda: kiosk.checklist.rendered is not None, timeout=30000)
+    old = (kiosk.form, kiosk.results, kiosk.checklist)
+    wiped = []
+    kiosk.wiped.connect(lambda: wiped.append(True))
+    qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5000)
+    assert "秒后将清除" in kiosk.countdown.text.text()
+    qtbot.waitUntil(lambda: bool(wiped), timeout=5000)
+    assert_wiped(kiosk, old)
+    wait_deleted(qtbot, old)
+
+
+def test_continue_during_the_countdown_keeps_the_data(qtbot, make_kiosk):
+    kiosk = make_kiosk(idle_ms=200, tick_ms=200, countdown_seconds=10)
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    form = kiosk.form
+    qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5000)
+    kiosk.continue_button.click()
+    assert not kiosk.countdown.isVisible() and kiosk.idle_timer.isActive()
+    assert kiosk.form is form and form.profile()["company"]["name"] == PROFILE["company"]["name"]
+    assert kiosk.current_screen() == "company"
+
+
+def test_activity_postpones_the_countdown(qtbot, make_kiosk):
+    kiosk = make_kiosk(idle_ms=400)
+    kiosk.start_button.click()
+    for _i in range(6):
+        qtbot.wait(100)
+        QApplication.sendEvent(kiosk.form, QKeyEvent(QEvent.KeyPress, Qt.Key_A, Qt.NoModifier, "a"))
+    assert not kiosk.countdown.isVisible()
+
+
+def test_the_visitors_language_is_not_kept(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    kiosk.hant_button.click()
+    assert current_language() == "zh-Hant"
+    kiosk.wipe()
+    assert current_language() == "zh-Hans" and kiosk.hans_button.isChecked()
+
+
+# -- lock-down -------------------------------------------------------------------------------------
+
+def enter(kiosk, pin: str):
+    for digit in pin:
+        kiosk.pin_pad.digits[digit].click()
+    kiosk.pin_pad.ok_button.click()
+
+
+def test_a_wrong_pin_never_leaves(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    quitting = []
+    QApplication.instance().aboutToQuit.connect(lambda: quitting.append(True))
+    kiosk.admin_button.click()
+    assert kiosk.pin_pad.isVisible()
+    enter(kiosk, "1357")
+    assert "不正确" in kiosk.pin_pad.problem.text()
+    assert not kiosk.pin_pad.ok_button.isEnabled()          # the pause after a wrong PIN
+    enter(kiosk, PIN)                                      # ignored during the pause
+    assert kiosk.current_screen() == "start" and not kiosk.is_unlocked()
+    kiosk.close()
+    assert kiosk.isVisible() and not quitting
+    qtbot.waitUntil(lambda: kiosk.pin_pad.ok_button.isEnabled(), timeout=3000)
+    enter(kiosk, PIN)
+    assert kiosk.current_screen() == "admin" and kiosk.is_unlocked()
+    kiosk.lock_button.click()
+    assert kiosk.current_screen() == "start" and not kiosk.is_unlocked()
+    kiosk.close()
+    assert kiosk.isVisible()
+
+
+def test_escape_shortcuts_and_close_do_nothing(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    for key, mods in ((Qt.Key_F4, Qt.AltModifier), (Qt.Key_Q, Qt.ControlModifier), (Qt.Key_W, Qt.ControlModifier)):
+        qtbot.keyClick(kiosk, key, mods)
+        assert kiosk.isVisible()
+    assert kiosk.close() is False and kiosk.isVisible()
+
+
+def test_settings_are_saved_with_no_clear_pin(qtbot, make_kiosk, cups_server):
+    settings = make_settings()
+    kiosk = make_kiosk(settings)
+    kiosk.admin_button.click()
+    enter(kiosk, PIN)
+    assert kiosk.current_screen() == "admin"
+    kiosk.printer_combo.setCurrentIndex(kiosk.printer_combo.findData("gm-test"))
+    kiosk.idle_spin.setValue(300)
+    kiosk.district_combo.setCurrentIndex(kiosk.district_combo.findData("nanshan"))
+    kiosk.new_pin.setText("97531")
+    kiosk.new_pin_again.setText("97531")
+    kiosk.save_button.click()
+    assert kiosk.admin_status.text() == "设置已保存。"
+    text = settings.path.read_text(encoding="utf-8")
+    assert "97531" not in text and PIN not in text and "scrypt$" in text
+    reread = Settings(settings.path)
+    assert reread.get("kiosk_printer") == "gm-test" and reread.get("kiosk_idle_seconds") == 300
+    assert reread.get("kiosk_district") == "nanshan"
+    assert kiosk.idle_timer.interval() == 60_000            # injected in the test; 300 s otherwise
+    kiosk.exit_button.click()
+    assert not kiosk.isVisible()
+
+
+def test_first_run_asks_for_a_pin_before_any_visitor(qtbot, make_kiosk):
+    settings = Settings()
+    kiosk = make_kiosk(settings)
+    assert kiosk.current_screen() == "setup"
+    kiosk.setup_button.click()
+    assert kiosk.pin_pad.isVisible() and not kiosk.pin_pad.cancel_button.isVisible()
+    enter(kiosk, "1111")
+    assert "同一个数字" in kiosk.pin_pad.problem.text()
+    enter(kiosk, "8642")
+    enter(kiosk, "8643")
+    assert "不一致" in kiosk.pin_pad.problem.text()
+    enter(kiosk, "8642")
+    enter(kiosk, "8642")
+    assert kiosk.current_screen() == "admin"
+    text = settings.path.read_text(encoding="utf-8")
+    assert "8642" not in text and "scrypt$" in text
+    kiosk.lock_button.click()
+    assert kiosk.current_screen() == "start"
+
+
+# -- touch and languages ---------------------------------------------------------------------------
+
+def test_touch_targets_and_keypad_hints(qtbot, make_kiosk):
+    from PySide6.QtWidgets import QPushButton, QScroller
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    kiosk.next_button.click()
+    kiosk.form.add_project_button.click()
+    _choose(kiosk.form.field_widget("project.type"), "分布式光伏")
+    qtbot.wait(10)
+    for button in kiosk.findChildren(QPushButton):
+        if button.isVisible():
+            assert button.height() >= 44, button.text()
+    capacity = kiosk.form.field_widget("project.capacity_kw")
+    assert capacity.inputMethodHints() & Qt.ImhFormattedNumbersOnly
+    date = kiosk.form.field_widget("project.grid_connected_on")
+    assert date.inputMethodHints() & Qt.ImhFormattedNumbersOnly
+    assert QScroller.hasScroller(kiosk.form.project_scroll.viewport())
+
+
+def test_the_language_toggle_retranslates_the_kiosk(make_kiosk):
+    kiosk = make_kiosk()
+    assert kiosk.start_button.text() == "开始" and kiosk.finish_button.text() == "完成（清除）"
+    kiosk.hant_button.click()
+    assert kiosk.start_button.text() == "開始" and kiosk.finish_button.text() == "完成（清除）"
+    assert "自助查詢" in kiosk.start_title.text()
+    kiosk.start_button.click()
+    assert "公司" in kiosk.steps_label.text() and "下一步" in kiosk.next_button.text()
+    assert "項目" in kiosk.next_button.text()
+    kiosk.hans_button.click()
+    assert "项目" in kiosk.next_button.text() and kiosk.hans_button.isChecked()

@@ -1,0 +1,895 @@
+"""Kiosk mode for district service halls (docs/kiosk.md): a guided, locked, forgetful window.
+
+A visitor walks up, touches 开始, describes the company and its projects, sees the results and
+prints the application checklist; 完成（清除） or an idle timeout wipes everything and the start
+screen returns for the next visitor.
+
+- **Nothing on disk.** No profile store, no autosave, no recent files, no file dialogs; the
+  checklist goes to the printer as bytes (ui/printing.py: CUPS reads it from ``lp``'s stdin).
+  Only the administrator's settings page writes the configuration file.
+- **The wipe rebuilds.** The form, the results and the checklist panel are deleted
+  (``deleteLater``) and made anew, so no widget, model or rendered page of the last visitor stays
+  reachable from the window.
+- **Locked.** ``closeEvent`` is refused until an administrator unlocks with the PIN (only its
+  salted scrypt hash is stored, core.kiosk); Alt+F4, Ctrl+Q and Ctrl+W are swallowed by an
+  application-wide event filter. With no PIN configured, the kiosk opens on a first-run page that
+  makes the administrator set one before the start screen is ever shown.
+- **Touch.** Buttons and inputs are at least 44 px high (56 px here), type is large, lists and
+  pages scroll by swiping (QScroller), numeric and date fields ask for the numeric keypad.
+
+Timeouts are constructor arguments (milliseconds) so tests can make them short.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFormLayout, QFrame,
+                               QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScroller,
+                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+
+from core.engine.evaluate import Engine
+from core.i18n import _, current_language, set_language
+from core.kiosk import WRONG_PIN_DELAY, PinError, hash_pin, pin_problem, verify_pin
+from core.settings import Settings, SettingsError
+from ui.checklist_dialog import ChecklistPanel
+from ui.language import follow_language
+from ui.profile_form import ProfileForm, enum_labels
+from ui.results_view import ResultsView
+from ui.widgets import DateEdit
+
+EVALUATE_DELAY_MS = 150
+COUNTDOWN_SECONDS = 15
+STEPS = ("company", "projects", "results", "print")
+ESCAPE_KEYS = {(Qt.Key_F4, Qt.AltModifier), (Qt.Key_Q, Qt.ControlModifier), (Qt.Key_W, Qt.ControlModifier)}
+ACTIVITY = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.MouseMove, QEvent.Wheel,
+            QEvent.KeyPress, QEvent.TouchBegin, QEvent.TouchUpdate, QEvent.TouchEnd, QEvent.InputMethod}
+DISTRICTS = ("futian", "luohu", "yantian", "nanshan", "baoan", "longgang", "longhua", "pingshan",
+             "guangming", "dapeng", "shenshan")
+
+STYLE = """
+KioskWindow { background: #f4f7f5; }
+QPushButton { min-height: 56px; padding: 6px 28px; font-size: 22px; border-radius: 10px;
+              border: 2px solid #1e7b34; background: white; color: #1e7b34; }
+QPushButton:disabled { border-color: #b8c4bb; color: #9aa59d; }
+QPushButton#primary { background: #1e7b34; color: white; }
+QPushButton#primary:disabled { background: #b8c4bb; color: white; }
+QPushButton#big { min-height: 120px; min-width: 360px; font-size: 40px; background: #1e7b34; color: white; }
+QPushButton#lang { min-width: 56px; padding: 6px 12px; }
+QPushButton#lang:checked { background: #1e7b34; color: white; }
+QPushButton#finish { border-color: #b42318; color: #b42318; }
+QPushButton#admin { border: none; background: transparent; color: #9aa59d; min-width: 56px; font-size: 18px; }
+QPushButton#digit { min-height: 72px; min-width: 96px; font-size: 30px; }
+QLineEdit, QComboBox, QSpinBox { min-height: 48px; font-size: 20px; }
+QLineEdit#pin { font-size: 32px; min-height: 64px; }
+QListWidget::item { min-height: 48px; }
+QScrollBar:vertical { width: 24px; }
+QScrollBar:horizontal { height: 24px; }
+QLabel#title { font-size: 44px; font-weight: bold; color: #1e7b34; }
+QLabel#subtitle { font-size: 26px; }
+QLabel#steps { font-size: 22px; }
+QLabel#brand { font-size: 24px; font-weight: bold; color: #1e7b34; }
+QWidget#overlay { background: rgba(0, 0, 0, 150); }
+QFrame#card { background: white; border-radius: 18px; }
+QLabel#cardTitle { font-size: 32px; font-weight: bold; }
+QLabel#cardText { font-size: 24px; }
+QLabel#problem { color: #b42318; font-size: 22px; }
+"""
+
+
+def touch_scroll(view) -> None:
+    """Swipe to scroll a QAbstractScrollArea (a finger drags the content, with momentum)."""
+    if isinstance(view, QAbstractItemView):
+        view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+    QScroller.grabGesture(view.viewport(), QScroller.LeftMouseButtonGesture)
+
+
+def _button(text: str = "", name: str = "") -> QPushButton:
+    button = QPushButton(text)
+    if name:
+        button.setObjectName(name)
+    button.setFocusPolicy(Qt.StrongFocus)
+    return button
+
+
+class _Guard(QObject):
+    """Application-wide: swallows the escape shortcuts, reports activity, sets keypad hints."""
+
+    def __init__(self, window: "KioskWindow"):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if kind in (QEvent.KeyPress, QEvent.ShortcutOverride):
+            mods = event.modifiers() & (Qt.AltModifier | Qt.ControlModifier | Qt.ShiftModifier)
+            if (event.key(), mods) in ESCAPE_KEYS:
+                event.accept()
+                return True
+        if kind in ACTIVITY:
+            self.window.activity()
+        elif kind == QEvent.Polish and isinstance(obj, DateEdit):
+            obj.setInputMethodHints(Qt.ImhFormattedNumbersOnly | Qt.ImhPreferNumbers | Qt.ImhNoPredictiveText)
+        return False
+
+
+class Overlay(QWidget):
+    """A dimmed in-window layer with a card: countdown, confirmation, message (never a native modal)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.card = QFrame()
+        self.card.setObjectName("card")
+        self.card.setMinimumWidth(640)
+        self.card.setMaximumWidth(960)
+        self.title = QLabel()
+        self.title.setObjectName("cardTitle")
+        self.title.setWordWrap(True)
+        self.text = QLabel()
+        self.text.setObjectName("cardText")
+        self.text.setWordWrap(True)
+        self.body = QVBoxLayout(self.card)
+        self.body.setContentsMargins(40, 32, 40, 32)
+        self.body.setSpacing(24)
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.text)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(24)
+        self.buttons.addStretch(1)
+        self.body.addLayout(self.buttons)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.card, 3)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        self.hide()
+
+    def add_button(self, name: str = "") -> QPushButton:
+        button = _button(name=name)
+        self.buttons.addWidget(button)
+        return button
+
+    def open(self, title: str, text: str) -> None:
+        self.title.setText(title)
+        self.text.setText(text)
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()
+
+
+class PinPad(Overlay):
+    """Digits on screen (no keyboard needed); checks or sets the administrator PIN."""
+
+    accepted = Signal(str)          # the PIN, once verified (mode "verify") or chosen twice ("new")
+
+    def __init__(self, parent: QWidget, settings: Settings, delay_ms: int):
+        super().__init__(parent)
+        self.settings, self.delay_ms = settings, delay_ms
+        self.mode = "verify"
+        self.first: str | None = None
+        self.display = QLineEdit()
+        self.display.setObjectName("pin")
+        self.display.setReadOnly(True)
+        self.display.setEchoMode(QLineEdit.Password)
+        self.display.setAlignment(Qt.AlignCenter)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.digits: dict[str, QPushButton] = {}
+        for i, d in enumerate("123456789"):
+            self.digits[d] = self._digit(d, grid, i // 3, i % 3)
+        self.clear_button = _button(name="digit")
+        self.clear_button.clicked.connect(self.display.clear)
+        grid.addWidget(self.clear_button, 3, 0)
+        self.digits["0"] = self._digit("0", grid, 3, 1)
+        self.back_button = _button("⌫", "digit")
+        self.back_button.clicked.connect(self.display.backspace)
+        grid.addWidget(self.back_button, 3, 2)
+        self.body.insertWidget(2, self.display)
+        self.body.insertLayout(3, grid)
+        self.body.insertWidget(4, self.problem)
+        self.cancel_button = self.add_button()
+        self.cancel_button.clicked.connect(self.hide)
+        self.ok_button = self.add_button("primary")
+        self.ok_button.clicked.connect(self.submit)
+        self.card.setMaximumWidth(720)
+        self.retranslate()
+
+    def _digit(self, d: str, grid: QGridLayout, row: int, col: int) -> QPushButton:
+        button = _button(d, "digit")
+        button.clicked.connect(lambda: self.display.insert(d))
+        grid.addWidget(button, row, col)
+        return button
+
+    def retranslate(self) -> None:
+        self.clear_button.setText(_("清空"))
+        self.cancel_button.setText(_("取消"))
+        self.ok_button.setText(_("确定"))
+
+    def ask(self, mode: str, cancellable: bool = True) -> None:
+        self.mode, self.first = mode, None
+        self.display.clear()
+        self.problem.clear()
+        self.cancel_button.setVisible(cancellable)
+        self._enable(True)
+        self.retranslate()
+        if mode == "verify":
+            self.open(_("管理员登录"), _("请输入管理密码。"))
+        else:
+            self.open(_("设置管理密码"), _("首次使用：请设置 4 至 12 位数字的管理密码。退出自助终端模式和修改设置都需要它。"))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        text = event.text()
+        if text.isdigit() and text.isascii():
+            self.display.insert(text)
+        elif event.key() == Qt.Key_Backspace:
+            self.display.backspace()
+        elif event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self.submit()
+        elif event.key() == Qt.Key_Escape and self.cancel_button.isVisible():
+            self.hide()
+
+    def _enable(self, on: bool) -> None:
+        for button in (*self.digits.values(), self.clear_button, self.back_button, self.ok_button):
+            button.setEnabled(on)
+
+    def submit(self) -> None:
+        if not self.ok_button.isEnabled():
+            return
+        pin = self.display.text()
+        self.display.clear()
+        if self.mode == "verify":
+            try:
+                right = verify_pin(pin, self.settings.get("kiosk_pin_hash"))
+            except PinError as exc:
+                self.problem.setText(str(exc))
+                return
+            if right:
+                self.hide()
+                self.accepted.emit(pin)
+                return
+            self.problem.setText(_("密码不正确，请稍候再试。"))
+            self._enable(False)
+            QTimer.singleShot(self.delay_ms, self, lambda: self._enable(True))
+            return
+        if self.first is None:
+            problem = pin_problem(pin)
+            if problem:
+                self.problem.setText(_(problem))
+                return
+            self.first = pin
+            self.problem.clear()
+            self.text.setText(_("请再输入一次同一个密码。"))
+            return
+        if pin != self.first:
+            self.first = None
+            self.problem.setText(_("两次输入的密码不一致，请重新设置。"))
+            self.text.setText(_("请设置 4 至 12 位数字的管理密码。"))
+            return
+        self.hide()
+        self.accepted.emit(pin)
+
+
+class KioskChecklistPanel(ChecklistPanel):
+    """The checklist panel without files, whose problems are shown in the window, not a modal."""
+
+    problem = Signal(str, str)       # title, text
+    stateChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(allow_files=False, parent=parent)
+        for w in (self.printer, self.direct_button, self.language, self.language_label):
+            w.hide()
+
+    def _warn(self, title: str, text: str) -> None:
+        self.status.setText(text)
+        self.problem.emit(title, text)
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        self.stateChanged.emit()
+
+
+class KioskWindow(QWidget):
+    """The kiosk: start → company → projects → results → print, with wipe, idle and PIN gate."""
+
+    wiped = Signal()
+
+    def __init__(self, db, settings: Settings, *, idle_ms: int | None = None, tick_ms: int = 1000,
+                 countdown_seconds: int = COUNTDOWN_SECONDS, pin_delay_ms: int | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("kiosk")
+        self.settings = settings
+        self.measures = db.all_measures()
+        self.documents = {d["key"]: d for d in db.documents()}
+        self.engine = Engine(self.measures, self.documents, db.version)
+        self.evaluation = None
+        self.as_of = dt.date.today()
+        self._unlocked = False
+        self._idle_ms = idle_ms
+        self.countdown_seconds = countdown_seconds
+        self.remaining = 0
+        self.setWindowFlags(self.windowFlags() | Qt.FramelessWindowHint)
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        font = QFont(self.font())
+        font.setPixelSize(20)
+        self.setFont(font)
+        self.setStyleSheet(STYLE)
+
+        # top bar: always there
+        self.brand = QLabel()
+        self.brand.setObjectName("brand")
+        self.steps_label = QLabel()
+        self.steps_label.setObjectName("steps")
+        self.steps_label.setTextFormat(Qt.RichText)
+        self.hans_button = _button("简", "lang")
+        self.hant_button = _button("繁", "lang")
+        for button, script in ((self.hans_button, "hans"), (self.hant_button, "hant")):
+            button.setCheckable(True)
+            button.clicked.connect(lambda _c=False, s=script: self.set_script(s))
+        self.finish_button = _button(name="finish")
+        self.finish_button.clicked.connect(self.wipe)
+        self.admin_button = _button(name="admin")
+        self.admin_button.clicked.connect(self.ask_admin)
+        top = QHBoxLayout()
+        top.setContentsMargins(24, 12, 24, 12)
+        top.setSpacing(16)
+        top.addWidget(self.brand)
+        top.addSpacing(24)
+        top.addWidget(self.steps_label, 1)
+        top.addWidget(self.hans_button)
+        top.addWidget(self.hant_button)
+        top.addSpacing(16)
+        top.addWidget(self.finish_button)
+        top.addWidget(self.admin_button)
+
+        # screens
+        self.stack = QStackedWidget()
+        self.screens: dict[str, QWidget] = {}
+        self._build_start()
+        self.form_host = self._host("form")
+        self.results_host = self._host("results")
+        self.print_host = self._host("print")
+        self._build_print_bar()
+        self._build_admin()
+        self._build_setup()
+
+        # bottom bar: back / next
+        self.back_button = _button()
+        self.back_button.clicked.connect(self.back)
+        self.next_button = _button(name="primary")
+        self.next_button.clicked.connect(self.next)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(24, 12, 24, 24)
+        bottom.setSpacing(24)
+        bottom.addWidget(self.back_button)
+        bottom.addWidget(self.hint, 1)
+        bottom.addWidget(self.next_button)
+        self.bottom = QWidget()
+        self.bottom.setLayout(bottom)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.bottom)
+
+        # overlays
+        self.countdown = Overlay(self)
+        self.continue_button = self.countdown.add_button("primary")
+        self.continue_button.clicked.connect(self.keep_going)
+        self.wipe_now_button = self.countdown.add_button()
+        self.wipe_now_button.clicked.connect(self.wipe)
+        self.confirm = Overlay(self)
+        self.confirm_cancel = self.confirm.add_button()
+        self.confirm_cancel.clicked.connect(self.confirm.hide)
+        self.confirm_button = self.confirm.add_button("primary")
+        self.confirm_button.clicked.connect(self.print_now)
+        self.message = Overlay(self)
+        self.message_button = self.message.add_button("primary")
+        self.message_button.clicked.connect(self.message.hide)
+        delay = pin_delay_ms if pin_delay_ms is not None else int(WRONG_PIN_DELAY * 1000)
+        self.pin_pad = PinPad(self, settings, delay)
+        self.pin_pad.accepted.connect(self._pin_accepted)
+        self.overlays = (self.countdown, self.confirm, self.message, self.pin_pad)
+
+        # timers
+        self.eval_timer = QTimer(self, singleShot=True, interval=EVALUATE_DELAY_MS)
+        self.eval_timer.timeout.connect(self.evaluate)
+        self.idle_timer = QTimer(self, singleShot=True)
+        self.idle_timer.timeout.connect(self.idle)
+        self.tick_timer = QTimer(self, interval=tick_ms)
+        self.tick_timer.timeout.connect(self._tick)
+        self._apply_idle()
+
+        self.form = self.results = self.checklist = None
+        self._build_visitor_widgets()
+        self.guard = _Guard(self)
+        QApplication.instance().installEventFilter(self.guard)
+        follow_language(self, self.retranslate)
+        self.retranslate()
+        self.show_screen("start" if settings.get("kiosk_pin_hash") else "setup")
+        self.idle_timer.start()
+
+    # -- construction ------------------------------------------------------------------------
+    def _host(self, name: str) -> QWidget:
+        host = QWidget()
+        column = QVBoxLayout(host)
+        column.setContentsMargins(24, 0, 24, 0)
+        self.stack.addWidget(host)
+        self.screens[name] = host
+        return host
+
+    def _build_start(self) -> None:
+        page = QWidget()
+        self.start_title = QLabel()
+        self.start_title.setObjectName("title")
+        self.start_district = QLabel()
+        self.start_district.setObjectName("subtitle")
+        self.start_text = QLabel()
+        self.start_text.setObjectName("subtitle")
+        self.start_text.setWordWrap(True)
+        self.start_button = _button(name="big")
+        self.start_button.clicked.connect(self.start)
+        column = QVBoxLayout(page)
+        column.setSpacing(32)
+        column.addStretch(2)
+        for label in (self.start_title, self.start_district, self.start_text):
+            label.setAlignment(Qt.AlignCenter)
+            column.addWidget(label)
+        column.addSpacing(24)
+        column.addWidget(self.start_button, 0, Qt.AlignHCenter)
+        column.addStretch(3)
+        column.setContentsMargins(80, 0, 80, 0)
+        self.stack.addWidget(page)
+        self.screens["start"] = page
+
+    def _build_print_bar(self) -> None:
+        self.printer_label = QLabel()
+        self.printer_label.setWordWrap(True)
+        self.print_button = _button(name="primary")
+        self.print_button.clicked.connect(self.ask_print)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 12, 0, 0)
+        row.addWidget(self.printer_label, 1)
+        row.addWidget(self.print_button)
+        self.print_host.layout().addLayout(row)
+
+    def _build_admin(self) -> None:
+        page = QWidget()
+        self.admin_title = QLabel()
+        self.admin_title.setObjectName("title")
+        self.printer_combo = QComboBox()
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setRange(10, 86400)
+        self.idle_spin.setInputMethodHints(Qt.ImhDigitsOnly)
+        self.district_combo = QComboBox()
+        self.kiosk_check = QCheckBox()
+        self.new_pin = QLineEdit()
+        self.new_pin_again = QLineEdit()
+        for edit in (self.new_pin, self.new_pin_again):
+            edit.setEchoMode(QLineEdit.Password)
+            edit.setMaxLength(12)
+            edit.setInputMethodHints(Qt.ImhDigitsOnly | Qt.ImhSensitiveData | Qt.ImhNoPredictiveText)
+        self.admin_status = QLabel()
+        self.admin_status.setObjectName("problem")
+        self.admin_status.setWordWrap(True)
+        self.form_labels = [QLabel() for _i in range(6)]
+        grid = QFormLayout()
+        grid.setVerticalSpacing(20)
+        grid.setHorizontalSpacing(24)
+        for label, field in zip(self.form_labels, (self.printer_combo, self.idle_spin, self.district_combo,
+                                                   self.kiosk_check, self.new_pin, self.new_pin_again)):
+            grid.addRow(label, field)
+        self.save_button = _button(name="primary")
+        self.save_button.clicked.connect(self.save_admin)
+        self.lock_button = _button()
+        self.lock_button.clicked.connect(self.lock)
+        self.exit_button = _button(name="finish")
+        self.exit_button.clicked.connect(self.exit_kiosk)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        for b in (self.save_button, self.lock_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.exit_button)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(120, 24, 120, 24)
+        column.setSpacing(24)
+        column.addWidget(self.admin_title)
+        column.addLayout(grid)
+        column.addWidget(self.admin_status)
+        column.addStretch(1)
+        column.addLayout(buttons)
+        self.stack.addWidget(page)
+        self.screens["admin"] = page
+
+    def _build_setup(self) -> None:
+        page = QWidget()
+        self.setup_title = QLabel()
+        self.setup_title.setObjectName("title")
+        self.setup_text = QLabel()
+        self.setup_text.setObjectName("subtitle")
+        self.setup_text.setWordWrap(True)
+        self.setup_button = _button(name="big")
+        self.setup_button.clicked.connect(lambda: self.pin_pad.ask("new", cancellable=False))
+        column = QVBoxLayout(page)
+        column.setContentsMargins(80, 0, 80, 0)
+        column.setSpacing(32)
+        column.addStretch(2)
+        for label in (self.setup_title, self.setup_text):
+            label.setAlignment(Qt.AlignCenter)
+            column.addWidget(label)
+        column.addWidget(self.setup_button, 0, Qt.AlignHCenter)
+        column.addStretch(3)
+        self.stack.addWidget(page)
+        self.screens["setup"] = page
+
+    def _build_visitor_widgets(self) -> None:
+        """A fresh form, results view and checklist panel: nothing of an earlier visitor."""
+        unit = self.settings.get("money_unit")
+        self.form = ProfileForm(self.measures, self.documents)
+        self.form.tabs.tabBar().hide()
+        self.form.set_money_unit(unit)
+        self.form.set_as_of(self.as_of)
+        self.form.changed.connect(self.eval_timer.start)
+        touch_scroll(self.form.company_scroll)
+        touch_scroll(self.form.project_scroll)
+        touch_scroll(self.form.project_list)
+        self.form_host.layout().addWidget(self.form)
+
+        self.results = ResultsView(money_unit=unit)
+        self.results.missingFieldRequested.connect(self._jump_to_field)
+        for view in (self.results.tree, self.results.detail, self.results.plan):
+            touch_scroll(view)
+        self.results_host.layout().addWidget(self.results)
+
+        self.checklist = KioskChecklistPanel()
+        self.checklist.problem.connect(self._print_problem)
+        self.checklist.printed.connect(self._printed)
+        self.checklist.stateChanged.connect(self._update_print_button)
+        touch_scroll(self.checklist.preview)
+        touch_scroll(self.checklist.choices)
+        self.print_host.layout().insertWidget(0, self.checklist, 1)
+        self._update_print_button()
+
+    # -- the visitor's way ---------------------------------------------------------------------
+    def current_screen(self) -> str:
+        page = self.stack.currentWidget()
+        name = next(n for n, w in self.screens.items() if w is page)
+        if name == "form" and self.form is not None:
+            return "projects" if self.form.tabs.currentIndex() == 1 else "company"
+        return name
+
+    def show_screen(self, name: str) -> None:
+        if name in ("company", "projects"):
+            self.form.tabs.setCurrentIndex(0 if name == "company" else 1)
+            self.stack.setCurrentWidget(self.screens["form"])
+        else:
+            self.stack.setCurrentWidget(self.screens[name])
+        if name == "results":
+            self.evaluate()
+        elif name == "print":
+            self.evaluate()
+            self.checklist.set_evaluation(self.evaluation, self.form.profile())
+        self._update_chrome()
+
+    def start(self) -> None:
+        district = self.settings.get("kiosk_district")
+        if district in DISTRICTS and not self.form.profile()["company"]:
+            self.form.set_profile({"company": {"district": district}, "projects": []})
+        self.show_screen("company")
+
+    def next(self) -> None:
+        screen = self.current_screen()
+        if screen in STEPS[:-1]:
+            self.show_screen(STEPS[STEPS.index(screen) + 1])
+
+    def back(self) -> None:
+        screen = self.current_screen()
+        if screen in STEPS:
+            index = STEPS.index(screen)
+            self.show_screen(STEPS[index - 1] if index else "start")
+
+    def _jump_to_field(self, path: str, project_id) -> None:
+        self.show_screen("projects" if path.startswith("project.") else "company")
+        self.form.focus_path(path, project_id)
+
+    def evaluate(self) -> None:
+        self.eval_timer.stop()
+        self.evaluation = self.engine.evaluate(self.form.profile(), self.as_of)
+        self.results.set_evaluation(self.evaluation)
+
+    # -- printing ------------------------------------------------------------------------------
+    def printer_name(self) -> str | None:
+        return self.settings.get("kiosk_printer") or None
+
+    def _update_print_button(self) -> None:
+        panel = self.checklist
+        self.print_button.setEnabled(panel is not None and panel.rendered is not None and not panel.is_busy())
+
+    def ask_print(self) -> None:
+        if not self.print_button.isEnabled():
+            return
+        where = self.printer_name() or _("默认打印机")
+        self.confirm.open(_("打印申请材料清单？"), _("共 {pages} 页，将打印到“{printer}”。").format(
+            pages=self.checklist.rendered.pages, printer=where))
+
+    def print_now(self) -> None:
+        self.confirm.hide()
+        self.checklist.print_direct(self.printer_name())
+
+    def _printed(self, where: str) -> None:
+        self.message.open(_("已开始打印"), _("请到打印机“{printer}”取走您的申请材料清单。办完后请按“完成（清除）”，"
+                                         "本机不会保留您填写的任何内容。").format(printer=where))
+
+    def _print_problem(self, title: str, text: str) -> None:
+        self.message.open(title, text + "\n" + _("请联系服务大厅工作人员。"))
+
+    # -- forgetting ----------------------------------------------------------------------------
+    def activity(self) -> None:
+        if not self.countdown.isVisible():
+            self.idle_timer.start()
+
+    def _apply_idle(self) -> None:
+        self.idle_timer.setInterval(self._idle_ms if self._idle_ms is not None
+                                    else self.settings.get("kiosk_idle_seconds") * 1000)
+
+    def idle(self) -> None:
+        if self.current_screen() in ("start", "setup"):
+            self._reset_language()      # nothing typed to forget; the next visitor reads the default
+            for overlay in (self.confirm, self.message):
+                overlay.hide()
+            self.idle_timer.start()
+            return
+        self.remaining = self.countdown_seconds
+        self.countdown.open(_("还在使用吗？"), self._countdown_text())
+        self.tick_timer.start()
+
+    def _countdown_text(self) -> str:
+        return _("{seconds} 秒后将清除本次填写的全部内容，回到开始页面。").format(seconds=self.remaining)
+
+    def _tick(self) -> None:
+        self.remaining -= 1
+        if self.remaining <= 0:
+            self.wipe()
+        else:
+            self.countdown.text.setText(self._countdown_text())
+
+    def keep_going(self) -> None:
+        self.tick_timer.stop()
+        self.countdown.hide()
+        self.idle_timer.start()
+
+    def wipe(self) -> None:
+        """Forget the visitor: the visitor's widgets are deleted and made anew; the start returns."""
+        self.tick_timer.stop()
+        self.eval_timer.stop()
+        for overlay in self.overlays:
+            overlay.hide()
+        self.checklist.clear()
+        for widget in (self.form, self.results, self.checklist):
+            widget.hide()
+            widget.parentWidget().layout().removeWidget(widget)
+            widget.deleteLater()
+        self.form = self.results = self.checklist = None
+        self.evaluation = None
+        self.as_of = dt.date.today()
+        self._unlocked = False
+        self._clear_admin_inputs()
+        self._build_visitor_widgets()
+        self._reset_language()
+        self.show_screen("start" if self.settings.get("kiosk_pin_hash") else "setup")
+        self.idle_timer.start()
+        self.wiped.emit()
+
+    # -- language ------------------------------------------------------------------------------
+    def _reset_language(self) -> None:
+        if current_language() != self.settings.get("language"):
+            set_language(self.settings.get("language"))
+
+    def set_script(self, script: str) -> None:
+        configured = self.settings.get("language")
+        if script == "hans":
+            code = "zh-Hans"
+        else:
+            code = configured if configured.startswith("zh-Hant") else "zh-Hant"
+        set_language(code)
+        self._update_chrome()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("绿策通 · 自助服务"))
+        self.brand.setText(_("绿策通"))
+        self.finish_button.setText(_("完成（清除）"))
+        self.admin_button.setText(_("管理"))
+        self.admin_button.setToolTip(_("管理员设置（需要管理密码）"))
+        self.start_title.setText(_("绿色低碳扶持措施自助查询"))
+        district = self.settings.get("kiosk_district")
+        names = enum_labels("company.district", DISTRICTS)
+        self.start_district.setText(_("{district}政务服务大厅").format(district=names[district])
+                                    if district in names else _("深圳市各区政务服务大厅"))
+        self.start_district.setVisible(True)
+        self.start_text.setText(_("介绍贵公司和项目，看看可以申请哪些扶持，并打印申请材料清单。"
+                                  "本机不保存您填写的任何内容，离开前请按“完成（清除）”。"))
+        self.start_button.setText(_("开始"))
+        self.back_button.setText(_("‹ 上一步"))
+        self.print_button.setText(_("打印清单"))
+        self.continue_button.setText(_("继续使用"))
+        self.wipe_now_button.setText(_("现在清除"))
+        self.confirm_cancel.setText(_("取消"))
+        self.confirm_button.setText(_("确认打印"))
+        self.message_button.setText(_("知道了"))
+        self.admin_title.setText(_("自助终端设置"))
+        for label, text in zip(self.form_labels, (_("打印机"), _("无操作多少秒后清空"), _("首先显示的辖区"),
+                                                  _("启动时进入自助终端模式"), _("新管理密码（不改请留空）"),
+                                                  _("再输入一次新密码"))):
+            label.setText(text)
+        self.save_button.setText(_("保存设置"))
+        self.lock_button.setText(_("返回自助终端"))
+        self.exit_button.setText(_("退出自助终端模式"))
+        self.setup_title.setText(_("自助终端首次设置"))
+        self.setup_text.setText(_("请管理员先设置管理密码。设置之前，本机不接待访客；"
+                                  "之后退出自助终端模式和修改设置都需要输入这个密码。"))
+        self.setup_button.setText(_("设置管理密码"))
+        self.pin_pad.retranslate()
+        if self.countdown.isVisible():
+            self.countdown.title.setText(_("还在使用吗？"))
+            self.countdown.text.setText(self._countdown_text())
+        self._update_chrome()
+
+    def _update_chrome(self) -> None:
+        """The step line, the language buttons, back/next and the hint for the current screen."""
+        screen = self.current_screen()
+        hant = current_language().startswith("zh-Hant")
+        self.hans_button.setChecked(not hant)
+        self.hant_button.setChecked(hant)
+        names = {"company": _("公司"), "projects": _("项目"), "results": _("结果"), "print": _("打印")}
+        parts = []
+        for i, step in enumerate(STEPS, 1):
+            text = f"{i} {names[step]}"
+            parts.append(f"<b style='color:#1e7b34'>● {text}</b>" if step == screen
+                         else f"<span style='color:#6b7770'>{text}</span>")
+        self.steps_label.setText("　›　".join(parts) if screen in STEPS else "")
+        self.bottom.setVisible(screen in STEPS)
+        self.finish_button.setVisible(screen not in ("setup", "admin"))
+        self.next_button.setVisible(screen in STEPS[:-1])
+        nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"), "results": _("下一步：打印清单 ›")}
+        self.next_button.setText(nxt.get(screen, ""))
+        hints = {"company": _("填写您知道的公司情况，不知道的可以留空。上下滑动可查看更多。"),
+                 "projects": _("按“新增项目”添加光伏、储能、节能改造等项目，再填写项目情况。"),
+                 "results": _("点选一项措施可看详情；标“?”的措施缺少信息，点它可回到对应的填写项。"),
+                 "print": _("勾选要列入清单的措施，右侧为预览。")}
+        self.hint.setText(hints.get(screen, ""))
+        where = self.printer_name() or _("默认打印机")
+        self.printer_label.setText(_("打印机：{printer}").format(printer=where))
+
+    # -- administrator -------------------------------------------------------------------------
+    def ask_admin(self) -> None:
+        if self.settings.get("kiosk_pin_hash"):
+            self.pin_pad.ask("verify")
+        else:
+            self.pin_pad.ask("new", cancellable=False)
+
+    def _pin_accepted(self, pin: str) -> None:
+        if self.pin_pad.mode == "new":
+            self.settings.set("kiosk_pin_hash", hash_pin(pin))
+            if not self._save_settings():
+                self.settings.set("kiosk_pin_hash", "")
+                self.message.open(_("无法保存设置"), self.admin_status.text())
+                return
+        self._unlocked = True
+        self._fill_admin()
+        self.show_screen("admin")
+
+    def _fill_admin(self) -> None:
+        from ui import printing
+        from core.printing import PrintError
+        self.printer_combo.clear()
+        self.printer_combo.addItem(_("（系统默认打印机）"), "")
+        try:
+            names, _default = printing.printer_names()
+        except PrintError as exc:
+            names = []
+            self.admin_status.setText(exc.message_zh)
+        else:
+            self.admin_status.clear()
+        configured = self.settings.get("kiosk_printer")
+        for name in names:
+            self.printer_combo.addItem(name, name)
+        if configured and self.printer_combo.findData(configured) < 0:
+            self.printer_combo.addItem(_("{printer}（未找到）").format(printer=configured), configured)
+        self.printer_combo.setCurrentIndex(self.printer_combo.findData(configured))
+        self.idle_spin.setValue(self.settings.get("kiosk_idle_seconds"))
+        self.district_combo.clear()
+        self.district_combo.addItem(_("（不指定）"), "")
+        for code, name in enum_labels("company.district", DISTRICTS).items():
+            self.district_combo.addItem(name, code)
+        self.district_combo.setCurrentIndex(max(0, self.district_combo.findData(self.settings.get("kiosk_district"))))
+        self.kiosk_check.setChecked(bool(self.settings.get("kiosk")))
+        self._clear_admin_inputs()
+
+    def _clear_admin_inputs(self) -> None:
+        self.new_pin.clear()
+        self.new_pin_again.clear()
+
+    def _save_settings(self) -> bool:
+        try:
+            self.settings.save()
+        except (SettingsError, OSError) as exc:
+            self.admin_status.setText(_("无法保存设置：{error}").format(error=exc))
+            return False
+        return True
+
+    def save_admin(self) -> None:
+        if not self._unlocked:
+            return
+        pin, again = self.new_pin.text(), self.new_pin_again.text()
+        if pin or again:
+            problem = pin_problem(pin)
+            if problem or pin != again:
+                self.admin_status.setText(_(problem) if problem else _("两次输入的密码不一致，请重新设置。"))
+                return
+        try:
+            self.settings.set("kiosk_printer", self.printer_combo.currentData() or "")
+            self.settings.set("kiosk_idle_seconds", self.idle_spin.value())
+            self.settings.set("kiosk_district", self.district_combo.currentData() or "")
+            self.settings.set("kiosk", self.kiosk_check.isChecked())
+            if pin:
+                self.settings.set("kiosk_pin_hash", hash_pin(pin))
+        except ValueError as exc:
+            self.admin_status.setText(str(exc))
+            return
+        self._clear_admin_inputs()
+        if self._save_settings():
+            self.admin_status.setText(_("设置已保存。"))
+        self._apply_idle()
+        self.retranslate()
+
+    def lock(self) -> None:
+        self._unlocked = False
+        self._clear_admin_inputs()
+        self.admin_status.clear()
+        self.show_screen("start")
+        self.idle_timer.start()
+
+    def exit_kiosk(self) -> None:
+        """Leave kiosk mode (only from the unlocked settings page): forget everything, close."""
+        if not self._unlocked:
+            return
+        self.wipe()
+        self._unlocked = True
+        self.close()
+
+    def is_unlocked(self) -> bool:
+        return self._unlocked
+
+    # -- lock-down -----------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._unlocked:
+            self.shutdown_timers()
+            event.accept()
+        else:
+            event.ignore()
+
+    def shutdown_timers(self) -> None:
+        for timer in (self.idle_timer, self.tick_timer, self.eval_timer):
+            timer.stop()
+        if shiboken6.isValid(self.guard):
+            QApplication.instance().removeEventFilter(self.guard)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        for overlay in self.overlays:
+            overlay.setGeometry(self.rect())
