@@ -62,9 +62,13 @@ QPushButton#lang:checked { background: #1e7b34; color: white; }
 QPushButton#finish { border-color: #b42318; color: #b42318; }
 QPushButton#admin { border: none; background: transparent; color: #9aa59d; min-width: 56px; font-size: 18px; }
 QPushButton#digit { min-height: 72px; min-width: 96px; font-size: 30px; }
+QLabel, QCheckBox, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar { font-size: 20px; }
+QLabel[role="note"] { font-size: 17px; }
+QCheckBox::indicator, QListWidget::indicator, QTreeView::indicator { width: 28px; height: 28px; }
 QLineEdit, QComboBox, QSpinBox { min-height: 48px; font-size: 20px; }
 QLineEdit#pin { font-size: 32px; min-height: 64px; }
 QListWidget::item { min-height: 48px; }
+QTreeView::item { padding: 6px 0; }
 QScrollBar:vertical { width: 24px; }
 QScrollBar:horizontal { height: 24px; }
 QLabel#title { font-size: 44px; font-weight: bold; color: #1e7b34; }

@@ -1,0 +1,102 @@
+"""Screenshots of every kiosk screen in both scripts at two screen sizes (run under Xvfb).
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" python packaging/kiosk_screenshots.py [--out docs/screenshots]
+
+Writes kiosk-<screen>-<lang>-<W>x<H>.png for 1920×1080 and 1366×768, screens: setup (first run),
+start, company, projects, results, print, confirm, countdown, pin, admin. Nothing is written to
+the user's folders: the configuration and data folders are temporary ones.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "packaging"))
+
+from screenshots import SAMPLE, settle, wait_for  # noqa: E402  (packaging/screenshots.py)
+
+SIZES = ((1920, 1080), (1366, 768))
+LANGS = {"zh-Hans": "hans", "zh-Hant": "hant"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    home = tempfile.mkdtemp(prefix="gm-kiosk-shots-")
+    os.environ["GREENMEASURES_CONFIG_DIR"] = str(Path(home) / "config")
+    os.environ["GREENMEASURES_DATA_DIR"] = str(Path(home) / "data")
+
+    from PySide6.QtWidgets import QApplication
+
+    from core.i18n import set_language
+    from core.kiosk import hash_pin
+    from core.measures.store import open_bundled
+    from core.settings import Settings
+    from ui.app import register_bundled_font
+    from ui.kiosk import KioskWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    register_bundled_font(app)
+    db = open_bundled()
+    for width, height in SIZES:
+        for lang, script in LANGS.items():
+            def shot(name: str) -> None:
+                settle(app)
+                path = args.out / f"kiosk-{name}-{lang}-{width}x{height}.png"
+                window.grab().save(str(path))
+                print(path)
+
+            set_language("zh-Hans")
+            settings = Settings()
+            settings.set("kiosk_pin_hash", "")
+            settings.set("kiosk_printer", "hall-printer")
+            settings.set("kiosk_district", "luohu")
+            window = KioskWindow(db, settings)
+            window.setFixedSize(width, height)
+            window.show()
+            window.set_script(script)
+            shot("setup")
+            settings.set("kiosk_pin_hash", hash_pin("2468"))
+            window.wipe()
+            window.set_script(script)
+            shot("start")
+            window.start()
+            window.form.set_profile(SAMPLE)
+            shot("company")
+            window.next()
+            shot("projects")
+            window.next()
+            shot("results")
+            window.next()
+            wait_for(app, lambda: window.checklist.rendered is not None and not window.checklist.is_busy())
+            shot("print")
+            window.ask_print()
+            shot("confirm")
+            window.confirm.hide()
+            window.idle()
+            shot("countdown")
+            window.keep_going()
+            window.ask_admin()
+            for digit in "13":
+                window.pin_pad.digits[digit].click()
+            shot("pin")
+            window.pin_pad.hide()
+            window._pin_accepted("2468")       # as after the right PIN
+            shot("admin")
+            window.exit_kiosk()
+            window.deleteLater()
+            settle(app, 0.1)
+    set_language("zh-Hans")
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
