@@ -79,15 +79,10 @@ def _measures_errors() -> tuple[type[Exception], ...]:
     return DataError, DatabaseError
 
 
-def create_window(argv: list[str]):
-    """Everything up to a shown main window; returns (app, window), or (app, None) when the
-    measures database cannot be opened (the user has been told). bench/bench_startup.py times it.
-
-    The window's heavy parts are built right after its first paint, then the profile store is
-    opened; an event loop must run for that (``app.exec()``, or ``processEvents``)."""
-    from ui.main_window import MainWindow
-    from ui.widgets import first_paint_first, run_after_first_paint
-
+def _start(argv: list[str]):
+    """What both windows need first: the application, the font, the settings and their language,
+    Qt's own translations, and the measures database; (app, settings, None) when the database
+    cannot be opened (the user has been told)."""
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("GreenMeasures")
     app.setApplicationDisplayName("绿策通")
@@ -97,9 +92,23 @@ def create_window(argv: list[str]):
     install_qt_translations(app, current_language())
     on_language_changed(lambda code: install_qt_translations(app, code))
     try:
-        db = open_bundled()
+        return app, settings, open_bundled()
     except _measures_errors() as exc:   # the tuple is evaluated only when something was raised
         QMessageBox.critical(None, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
+        return app, settings, None
+
+
+def create_window(argv: list[str]):
+    """Everything up to a shown main window; returns (app, window), or (app, None) when the
+    measures database cannot be opened (the user has been told). bench/bench_startup.py times it.
+
+    The window's heavy parts are built right after its first paint, then the profile store is
+    opened; an event loop must run for that (``app.exec()``, or ``processEvents``)."""
+    from ui.main_window import MainWindow
+    from ui.widgets import first_paint_first, run_after_first_paint
+
+    app, settings, db = _start(argv)
+    if db is None:
         return app, None
     store = DeferredProfileStore()
     with first_paint_first() as queue:
@@ -128,18 +137,8 @@ def create_kiosk_window(argv: list[str], *, show: bool = True):
     Returns (app, window), or (app, None) when the measures database cannot be opened."""
     from ui.kiosk import KioskWindow
 
-    app = QApplication.instance() or QApplication(argv)
-    app.setApplicationName("GreenMeasures")
-    app.setApplicationDisplayName("绿策通")
-    register_bundled_font(app)
-    settings = Settings()
-    set_language(settings.get("language"))
-    install_qt_translations(app, current_language())
-    on_language_changed(lambda code: install_qt_translations(app, code))
-    try:
-        db = open_bundled()
-    except _measures_errors() as exc:
-        QMessageBox.critical(None, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
+    app, settings, db = _start(argv)
+    if db is None:
         return app, None
     window = KioskWindow(db, settings)
     if show:
