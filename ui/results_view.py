@@ -243,6 +243,11 @@ class ResultsView(QWidget):
         metrics = self.tree.fontMetrics()
         header = self.tree.header()
         pad = metrics.horizontalAdvance("中") * 2
+        # The title's room was set from the font at construction; a style sheet applied later
+        # (the kiosk's large type) needs it widened, never narrowed below what the user chose.
+        title = metrics.horizontalAdvance("中") * 16
+        if header.sectionSize(COL_TITLE) < title:
+            header.resizeSection(COL_TITLE, title)
         for column in (COL_PROJECT, COL_AMOUNT):
             texts = self.model.column_texts(column)
             widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
