@@ -224,7 +224,7 @@ def submit_pdf(path: str | os.PathLike, printer: str | None = None, *, copies: i
     Options and the file are checked first, then the printer, then ``lp`` runs. Several copies are
     collated (1,2,1,2): CUPS's pdftopdf would otherwise repeat each page (1,1,2,2).
     """
-    ranges = _check_options(printer, copies, page_ranges)
+    ranges = check_options(printer, copies, page_ranges)
     if not Path(path).is_file():
         raise PrintError("failed", printer, detail=f"no such file: {os.fspath(path)}")
     return _submit(printer, copies, ranges, title, ["--", os.fspath(path)], None)
@@ -234,13 +234,14 @@ def submit_pdf_data(data: bytes, printer: str | None = None, *, copies: int = 1,
                     page_ranges: str | None = None, title: str = "") -> str:
     """:func:`submit_pdf` for a PDF held in memory, piped to ``lp``: no file is written on our side
     (the kiosk must leave nothing of a visitor on its disk; CUPS's own spool is the print system's)."""
-    ranges = _check_options(printer, copies, page_ranges)
+    ranges = check_options(printer, copies, page_ranges)
     if not data.startswith(b"%PDF-"):
         raise PrintError("failed", printer, detail="not a PDF document")
     return _submit(printer, copies, ranges, title, [], data)
 
 
-def _check_options(printer: str | None, copies: int, page_ranges: str | None) -> str | None:
+def check_options(printer: str | None, copies: int, page_ranges: str | None) -> str | None:
+    """Copies (an int ≥ 1) and page ranges, checked before any printing; the normalised ranges."""
     if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
         raise PrintError("bad_options", printer, detail=f"copies {copies!r}")
     return normalize_page_ranges(page_ranges) if page_ranges is not None else None

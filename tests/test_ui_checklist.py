@@ -189,8 +189,8 @@ def test_direct_print_reaches_a_real_cups_queue(qtbot, panel, cups_server, warni
     qtbot.waitUntil(lambda: out.exists() and out.stat().st_mtime_ns != before and out.stat().st_size > 0,
                     timeout=30000)
     from core import printing as cups
-    job = panel.status.text().split("（")[-1].rstrip("）。")
-    assert cups.wait_for_job(job, timeout=30) == "completed"
+    assert panel.last_job in panel.status.text()
+    assert cups.wait_for_job(panel.last_job, timeout=30) == "completed"
     arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                              check=True).stdout.replace("\n", "")
     assert "申请材料清单" in arrived and PROFILE["company"]["name"] in arrived
@@ -225,8 +225,8 @@ def test_print_dialog_choosing_a_printer_sends_the_chosen_pages(qtbot, panel, cu
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=30000)
     assert warnings == []
     from core import printing as cups
-    job = panel.status.text().split("（")[-1].rstrip("）。")
-    assert cups.wait_for_job(job, timeout=30) == "completed"
+    assert panel.last_job in panel.status.text()
+    assert cups.wait_for_job(panel.last_job, timeout=30) == "completed"
     assert out.stat().st_mtime_ns != before
     assert pdf_pages(out) == 2
     arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,

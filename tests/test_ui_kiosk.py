@@ -156,7 +156,7 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
     qtbot.waitUntil(lambda: out.exists() and out.stat().st_mtime_ns != stamp and out.stat().st_size > 0,
                     timeout=30000)
     from core import printing as cups
-    job = kiosk.checklist.status.text().split("（")[-1].rstrip("）。")
+    job = kiosk.checklist.last_job
     assert cups.wait_for_job(job, timeout=30) == "completed"
     arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                              check=True).stdout.replace("\n", "")

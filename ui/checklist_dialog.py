@@ -93,6 +93,7 @@ class ChecklistPanel(QWidget):
         self.evaluation: Evaluation | None = None
         self.profile: dict | None = None
         self.rendered: RenderedChecklist | None = None
+        self.last_job: str | None = None      # what the last print went to (a CUPS job id, a printer)
         self._render_task: TaskHandle | None = None
         self._busy_tasks: set[TaskHandle] = set()
 
@@ -374,6 +375,7 @@ class ChecklistPanel(QWidget):
 
         def done(result, error):
             if error is None:
+                self.last_job = result
                 where = name or _("默认打印机")
                 self.status.setText(_("已发送到打印机“{printer}”（{job}）。").format(printer=where, job=result))
                 self.printed.emit(where)

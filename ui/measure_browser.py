@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QLineEdit, QListView, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
+from core.engine.report import STATUS_TITLES
 from core.engine.text import VALUE_LABELS
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
 from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB, in_force_state
@@ -22,8 +23,6 @@ MIN_QUERY = 2   # Chinese terms of two characters (光伏) are meaningful; one i
 
 LEVEL_NAMES = {"municipal": N_("市级"), "district": N_("区级")}
 STATE_NAMES = {IN_FORCE: N_("有效"), EXPIRED: N_("已失效"), NOT_YET: N_("未生效")}
-STATUS_NAMES = {"eligible": N_("可申请"), "needs_info": N_("需补充信息"), "ineligible": N_("不符合"),
-                "not_in_force": N_("不在有效期")}
 
 
 class MeasureBrowser(QWidget):
@@ -211,7 +210,7 @@ class MeasureBrowser(QWidget):
             who = _("企业") if r.project_id is None else (r.project_name or r.project_id)  # as typed
             amount = format_amount_range(r.amount_min, r.amount_max, unit=self.money_unit) \
                 if r.status in ("eligible", "needs_info") else ""
-            out.append(f"<br>{html.escape(who)}：{html.escape(_(STATUS_NAMES[r.status]))}"
+            out.append(f"<br>{html.escape(who)}：{html.escape(_(STATUS_TITLES[r.status]))}"
                        + (f"，{html.escape(amount)}" if amount else ""))
         out.append("</p>")
         return out

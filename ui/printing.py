@@ -122,8 +122,7 @@ def qt_printer(name: str | None) -> QPrinter:
 def print_pdf(pdf: bytes, printer: str | None = None, *, copies: int = 1, page_ranges: str | None = None,
               title: str = "", progress: Progress | None = None) -> str:
     """Send the PDF to `printer` (None: the default); returns what to tell the user it went to."""
-    if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
-        raise PrintError("bad_options", printer, detail=f"copies {copies!r}")
+    cups.check_options(printer, copies, page_ranges)
     if use_cups():
         job = cups.submit_pdf_data(pdf, printer, copies=copies, page_ranges=page_ranges, title=title)
         if progress:

@@ -47,12 +47,6 @@ GROUP_TITLES = {
     NOT_IN_FORCE: N_("已失效或未生效"),
     STATEMENT: N_("政策导向（无直接资金支持）"),
 }
-STATUS_TITLES = {
-    ELIGIBLE: N_("可申请"),
-    NEEDS_INFO: N_("需补充信息"),
-    INELIGIBLE: N_("不符合"),
-    NOT_IN_FORCE: N_("不在有效期内"),
-}
 COLLAPSED_BY_DEFAULT = frozenset({STATEMENT})
 
 COL_TITLE, COL_PROJECT, COL_AMOUNT, COL_NOTES = range(4)

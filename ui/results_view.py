@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter
 
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
 from core.engine.stacking import gives_support
+from core.engine.report import STATUS_TITLES
 from core.i18n import _, format_amount_range, format_date, format_money, on_language_changed
 from ui.results_model import (COL_AMOUNT, COL_PROJECT, COL_TITLE, COLLAPSED_BY_DEFAULT,
-                              GROUP_KEYS, GROUP_TITLES, KEY_ROLE, RESULT_ROLE, STATEMENT, STATUS_TITLES,
+                              GROUP_KEYS, GROUP_TITLES, KEY_ROLE, RESULT_ROLE, STATEMENT,
                               ResultsModel, amount_text, missing_label, policy_text, project_label,
                               result_citation, result_title, validity_text)
 from ui.widgets import later
