@@ -12,15 +12,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="main.py", description="绿策通 GreenMeasures：深圳绿色低碳扶持措施查询与申报准备")
     parser.add_argument("--kiosk", action="store_true",
                         help="自助终端模式：全屏、访客数据不落盘、管理密码解锁（见 docs/kiosk.md）")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="自检：打开数据库、评估示例档案、生成清单 PDF 后退出（打包后验证用）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli.add_check_command(sub)
     cli.add_checklist_command(sub)
     cli.add_measures_command(sub)
+    cli.add_pack_command(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.smoke_test:
+        from core.smoke import run_smoke_test
+        return run_smoke_test()
     if args.command is None:
         from ui import app
         if args.kiosk or app.kiosk_configured():

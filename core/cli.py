@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB, open_bundled
+from core.measures.installed import open_in_use     # the bundled data or a newer imported pack
+from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB
 
 EXIT_OK, EXIT_USAGE, EXIT_DATA = 0, 2, 3
 
@@ -77,13 +78,13 @@ def load_profile_or_report(path: str, err: TextIO) -> dict | None:
 
 def engine_for(db: MeasuresDB):
     from core.engine.evaluate import Engine
-    return Engine(db.all_measures(), {d["key"]: d for d in db.documents()}, db.version)
+    return Engine.for_database(db)
 
 
-def output_problem(target: Path) -> str | None:
+def output_problem(target: Path, example: str = "申请材料清单.pdf") -> str | None:
     """Why a file cannot be written at `target` (checked before any work), or None."""
     if target.is_dir():
-        return f"{target} 是文件夹，请给出文件名（例如 {target / '申请材料清单.pdf'}）"
+        return f"{target} 是文件夹，请给出文件名（例如 {target / example}）"
     folder = target.parent
     if not folder.is_dir():
         return f"文件夹 {folder} 不存在"
@@ -106,7 +107,7 @@ def run_checklist(args: argparse.Namespace, out: TextIO | None = None,
     if problem:
         err.write(f"--out: {problem}\n")
         return EXIT_USAGE
-    evaluation = engine_for(db or open_bundled()).evaluate(profile, args.as_of or dt.date.today())
+    evaluation = engine_for(db or open_in_use()).evaluate(profile, args.as_of or dt.date.today())
     checklist = build_checklist(evaluation, profile)
     try:
         pages = write_checklist(checklist, target, args.lang)
@@ -129,7 +130,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None,
     profile = load_profile_or_report(args.profile, err)
     if profile is None:
         return EXIT_USAGE
-    evaluation = engine_for(db or open_bundled()).evaluate(profile, args.as_of or dt.date.today())
+    evaluation = engine_for(db or open_in_use()).evaluate(profile, args.as_of or dt.date.today())
     if args.json:
         json.dump(to_json(evaluation), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -141,7 +142,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None,
 def run_measures(args: argparse.Namespace, out: TextIO | None = None,
                  db: MeasuresDB | None = None) -> int:
     out = out or sys.stdout   # looked up per call, so redirection works
-    db = db or open_bundled()
+    db = db or open_in_use()
     on = args.as_of or dt.date.today()
     rows = db.search(args.search) if args.search else db.list_measures()
     if args.json:
@@ -168,3 +169,9 @@ def run_measures(args: argparse.Namespace, out: TextIO | None = None,
         out.write(f"{m.id:<24} {LEVEL_LABELS.get(m.level, m.level)} {state:<4} {dates}  {m.title}\n")
     out.write(f"共 {len(rows)} 条措施（数据库版本 {db.version}，状态按 {on.isoformat()} 计）。\n")
     return EXIT_OK
+
+
+def add_pack_command(sub: argparse._SubParsersAction) -> None:
+    """`pack build|verify|import|rollback|status`: signed offline measure updates (docs/packs.md)."""
+    from core.pack_cli import add_pack_subcommands
+    add_pack_subcommands(sub)

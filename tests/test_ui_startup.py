@@ -110,7 +110,7 @@ def test_a_database_that_cannot_be_built_is_reported(qapp, monkeypatch):
 
     def broken():
         raise DataError(["lh-glc-2024.yaml:12: document.valid_to: not a real calendar date"])
-    monkeypatch.setattr(ui.app, "open_bundled", broken)
+    monkeypatch.setattr(ui.app, "open_in_use", broken)
     monkeypatch.setattr(i18n, "_listeners", list(i18n._listeners))
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))

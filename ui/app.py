@@ -15,7 +15,8 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.i18n import LOCALES, _, current_language, font_path, on_language_changed, qt_translation_names, set_language
-from core.measures.store import DatabaseError, open_bundled
+from core.measures.installed import open_in_use
+from core.measures.store import DatabaseError
 from core.settings import Settings
 
 _translators: list[QTranslator] = []
@@ -92,7 +93,7 @@ def _start(argv: list[str]):
     install_qt_translations(app, current_language())
     on_language_changed(lambda code: install_qt_translations(app, code))
     try:
-        return app, settings, open_bundled()
+        return app, settings, open_in_use()
     except _measures_errors() as exc:   # the tuple is evaluated only when something was raised
         QMessageBox.critical(None, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
         return app, settings, None

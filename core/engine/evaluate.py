@@ -97,6 +97,11 @@ class Engine:
             for t in m["subject"]["project_types"]:
                 self.by_type.setdefault(t, []).append(m)
 
+    @classmethod
+    def for_database(cls, db) -> Engine:
+        """The engine for a MeasuresDB (anything with all_measures(), documents() and version)."""
+        return cls(db.all_measures(), {d["key"]: d for d in db.documents()}, db.version)
+
     def evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
         company = profile.get("company") or {}
         results = [self._one(m, company, None, as_of) for m in self.company_measures]

@@ -43,7 +43,10 @@ def to_json(ev: Evaluation) -> dict:
 
 
 def amount_text(r: MeasureResult) -> str:
-    low, high = r.amount_min, r.amount_max
+    return range_text(r.amount_min, r.amount_max)
+
+
+def range_text(low: Decimal, high: Decimal | None) -> str:
     if high is None:
         return "金额未列明" if low == 0 else f"不少于 {money(low)}，上限未列明"
     if low == high:

@@ -54,6 +54,8 @@ def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
     db["meta"].insert_all([
         {"key": "database_version", "value": catalog.version},
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+        {"key": "release_version", "value": catalog.release.version},
+        {"key": "release_date", "value": catalog.release.date.isoformat()},
     ], pk="key")
     db["documents"].insert_all(
         ({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)

@@ -1,11 +1,56 @@
 """All measures YAML files together: load, validate, and check what spans files."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.resources import measures_dir
+
+RELEASE_FILE = "release.json"
+# A release version is dotted numbers, compared as numbers: 2026.11.21 < 2026.11.21.1 < 2026.12.1.
+_VERSION = re.compile(r"^\d{1,9}(\.\d{1,9}){0,4}$")
+
+
+@dataclass(frozen=True, order=True)
+class Release:
+    """Which issue of the measures data this is: the version packs are ordered by, and the date the
+    data was current as of (the staleness warning counts from it)."""
+    key: tuple[int, ...]
+    version: str
+    date: dt.date
+
+    @classmethod
+    def parse(cls, version: object, date: object) -> Release:
+        """ValueError naming the field and the rule when either is malformed."""
+        if not isinstance(version, str) or not _VERSION.match(version):
+            raise ValueError(f"version: must be dotted numbers such as 2026.11.21, got {version!r}")
+        if not isinstance(date, str) or len(date) != 10:
+            raise ValueError(f"date: must be a calendar date written YYYY-MM-DD, got {date!r}")
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValueError(f"date: must be a calendar date written YYYY-MM-DD, got {date!r}") from None
+        return cls(tuple(int(part) for part in version.split(".")), version, day)
+
+
+def read_release(directory: Path | None = None) -> Release:
+    """The release.json beside the YAML sources; DataError when missing or malformed."""
+    from core.measures.validate import DataError
+
+    path = (directory or measures_dir()) / RELEASE_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("must be a JSON object with version and date")
+        return Release.parse(raw.get("version"), raw.get("date"))
+    except FileNotFoundError:
+        raise DataError([f"{path.name}: missing (the release version and date of the measures data)"]) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError([f"{path.name}: {exc}"]) from None
 
 
 @dataclass(frozen=True)
@@ -13,6 +58,7 @@ class Catalog:
     documents: dict[str, dict]          # key -> normalised document
     measures: list[dict]                # normalised measures, in file order
     version: str                        # content hash of the source files
+    release: Release                    # release.json: the ordered version and its date
 
     def measure(self, measure_id: str) -> dict:
         for m in self.measures:
@@ -26,9 +72,10 @@ def source_files(directory: Path | None = None) -> list[Path]:
 
 
 def content_version(directory: Path | None = None) -> str:
-    """A short hash of the YAML sources: the database version users see and packs compare."""
+    """A short hash of the YAML sources and release.json: the database version users see."""
     digest = hashlib.sha256()
-    for path in source_files(directory):
+    release = (directory or measures_dir()) / RELEASE_FILE
+    for path in source_files(directory) + ([release] if release.is_file() else []):
         digest.update(path.name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -67,6 +114,10 @@ def load_catalog(directory: Path | None = None, seeds_root: Path | None = None) 
                 if other not in where_id:
                     problems.append(f"{where_id[m['id']]}:{m['source_line']}: {m['id']}.stacking.excludes: "
                                     f"no measure {other!r}")
+    try:
+        release = read_release(directory)
+    except DataError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
-    return Catalog(documents, measures, content_version(directory))
+    return Catalog(documents, measures, content_version(directory), release)

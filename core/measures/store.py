@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.measures.build import SCHEMA_VERSION
-from core.measures.catalog import content_version
+from core.measures.catalog import Release, content_version
 from core.resources import resource_dir
 
 IN_FORCE, EXPIRED, NOT_YET = "in_force", "expired", "not_yet"
@@ -111,6 +111,16 @@ class MeasuresDB:
     @property
     def version(self) -> str:
         return self.conn.execute("SELECT value FROM meta WHERE key = 'database_version'").fetchone()[0]
+
+    @property
+    def release(self) -> Release:
+        """The release version and date of the data (release.json when it was built)."""
+        meta = dict(self.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('release_version', 'release_date')").fetchall())
+        try:
+            return Release.parse(meta.get("release_version"), meta.get("release_date"))
+        except ValueError as exc:
+            raise DatabaseError(f"措施数据库 {self.path.name} 缺少有效的发布版本（{exc}）。") from None
 
     def documents(self) -> list[dict]:
         rows = self._query("SELECT * FROM documents ORDER BY key")
