@@ -11,6 +11,7 @@ through Babel for `lang`; what the user typed (company, project names) is printe
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,7 @@ class CheckBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5, textColor=INK,
                           wordWrap="CJK")
     return {
@@ -100,7 +101,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class _Text:
+class PdfText:
     """The three kinds of text on the page, each handled its own way."""
 
     def __init__(self, lang: str):
@@ -131,8 +132,8 @@ def render_checklist(checklist: Checklist, lang: str = "zh-Hans") -> RenderedChe
     """The PDF in memory (nothing touches the disk here), with its page count."""
     lang = normalize_language(lang)
     register_font()
-    st = _styles()
-    tx = _Text(lang)
+    st = styles()
+    tx = PdfText(lang)
     gettext = tx.gettext
     P = Paragraph
 
@@ -150,15 +151,7 @@ def render_checklist(checklist: Checklist, lang: str = "zh-Hans") -> RenderedChe
         (gettext("清单范围"), escape(gettext("推荐组合中的措施") if checklist.from_plan
                                     else gettext("用户勾选的措施"))),
     ]
-    meta_table = LongTable([[P(escape(k), st["small"]), P(v, st["body"])] for k, v in meta],
-                           colWidths=[32 * mm, FRAME_WIDTH - 32 * mm])
-    meta_table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
-    ]))
-    story.append(meta_table)
+    story.append(meta_table(meta, st))
     story.append(P(escape(gettext(
         "本清单依据政策原文和绿策通措施数据库生成，供准备申请材料参考。申请条件、所需材料、金额和受理时间"
         "以政策原文及主管部门发布的申报指南为准；金额为按所填信息估算的上限，最终以审核结果为准。"
@@ -172,18 +165,27 @@ def render_checklist(checklist: Checklist, lang: str = "zh-Hans") -> RenderedChe
         story += _per_measure(checklist, tx, st)
         story += _merged(checklist, tx, st)
 
+    return render_story(story, tx, title=title, company_name=checklist.company_name,
+                        generated_on=checklist.generated_on)
+
+
+def render_story(story: list, tx: PdfText, *, title: str, company_name: str | None,
+                 generated_on: dt.date) -> RenderedChecklist:
+    """Lay out the flowables on A4 with the binding margin and the numbered footer (the page
+    furniture every printout of the application shares)."""
+    gettext = tx.gettext
     buffer = io.BytesIO()
     footer_left = gettext("绿策通 · 生成于 {date} · 以政策原文及申报指南为准").format(
-        date=format_date(checklist.generated_on, lang))
+        date=format_date(generated_on, tx.lang))
     page_label = gettext("第 {page} 页 / 共 {pages} 页")
     doc = SimpleDocTemplate(
         buffer, pagesize=PAGE, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=f"{title} · {checklist.company_name}".strip(" ·"), author="绿策通 GreenMeasures",
+        title=f"{title} · {company_name or ''}".strip(" ·"), author="绿策通 GreenMeasures",
         subject=title, creator="绿策通 GreenMeasures",
         # The page preamble and table cells default to Helvetica, which would be referenced
         # unembedded (pdffonts: emb no); everything is in the bundled font.
-        initialFontName=FONT, lang=LOCALES[lang].qt_locale.replace("_", "-"))
+        initialFontName=FONT, lang=LOCALES[tx.lang].qt_locale.replace("_", "-"))
     pages: list[int] = []
     doc.build(story, canvasmaker=_numbered_canvas(footer_left, page_label, pages))
     return RenderedChecklist(buffer.getvalue(), pages[-1])
@@ -203,7 +205,7 @@ def _amount(entry: Entry, lang: str) -> str:
     return format_amount_range(entry.amount_min, entry.amount_max, lang, unit="auto")
 
 
-def _subject(entry: Entry, tx: _Text) -> str:
+def _subject(entry: Entry, tx: PdfText) -> str:
     """The project the entry is for (name as typed), or 企业 for a company-level measure."""
     r = entry.result
     if r.project_id is None:
@@ -212,7 +214,7 @@ def _subject(entry: Entry, tx: _Text) -> str:
     return escape(tx.gettext("项目")) + "：" + name
 
 
-def _choice(entry: Entry, tx: _Text) -> str:
+def _choice(entry: Entry, tx: PdfText) -> str:
     gettext = tx.gettext
     parts = []
     if entry.in_plan:
@@ -229,11 +231,24 @@ def _choice(entry: Entry, tx: _Text) -> str:
     return "<br/>".join(parts) or escape(gettext("无冲突"))
 
 
-def _head_row(labels: list[str], st) -> list:
+def meta_table(pairs: list[tuple[str, str]], st) -> LongTable:
+    """The block of label / value lines under a printout's title (values are markup)."""
+    table = LongTable([[Paragraph(escape(k), st["small"]), Paragraph(v, st["body"])] for k, v in pairs],
+                      colWidths=[32 * mm, FRAME_WIDTH - 32 * mm])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
+    ]))
+    return table
+
+
+def head_row(labels: list[str], st) -> list:
     return [Paragraph(escape(x), st["head"]) for x in labels]
 
 
-def _table(rows: list, widths: list[float], *, zebra: bool = True) -> LongTable:
+def data_table(rows: list, widths: list[float], *, zebra: bool = True) -> LongTable:
     table = LongTable(rows, colWidths=widths, repeatRows=1, splitByRow=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -250,9 +265,9 @@ def _table(rows: list, widths: list[float], *, zebra: bool = True) -> LongTable:
     return table
 
 
-def _summary(checklist: Checklist, tx: _Text, st) -> list:
+def _summary(checklist: Checklist, tx: PdfText, st) -> list:
     gettext = tx.gettext
-    rows = [_head_row([gettext("序"), gettext("措施"), gettext("条款"), gettext("状态"),
+    rows = [head_row([gettext("序"), gettext("措施"), gettext("条款"), gettext("状态"),
                        gettext("金额估算"), gettext("评审制"), gettext("冲突与选择")], st)]
     for e in checklist.entries:
         r = e.result
@@ -275,11 +290,11 @@ def _summary(checklist: Checklist, tx: _Text, st) -> list:
     total_text = gettext("已知金额上限合计：{total}").format(total=format_money(total, tx.lang, unit="auto"))
     if checklist.total_max is None:
         total_text += gettext("（另有措施金额未列明，未计入）")
-    return [Paragraph(escape(gettext("一、申报事项汇总")), st["h1"]), _table(rows, widths),
+    return [Paragraph(escape(gettext("一、申报事项汇总")), st["h1"]), data_table(rows, widths),
             Spacer(0, 2 * mm), Paragraph(escape(total_text), st["body"])]
 
 
-def _document_cell(doc: Document, entry_number: int | None, tx: _Text, st) -> Paragraph:
+def _document_cell(doc: Document, entry_number: int | None, tx: PdfText, st) -> Paragraph:
     gettext = tx.gettext
     text = f"<font size='9.5'>{tx.policy(doc.name)}</font>"
     details = [d for n, d in doc.details if entry_number is None or n == entry_number]
@@ -293,7 +308,7 @@ def _document_cell(doc: Document, entry_number: int | None, tx: _Text, st) -> Pa
     return Paragraph(text, st["cell"])
 
 
-def _notes_cell(doc: Document, tx: _Text, st, also: list[int] | None = None) -> Paragraph:
+def _notes_cell(doc: Document, tx: PdfText, st, also: list[int] | None = None) -> Paragraph:
     gettext = tx.gettext
     parts = ["；".join(tx.policy(n) for n in doc.notes)] if doc.notes else []
     if also and len(also) <= ALSO_LISTED:
@@ -304,7 +319,7 @@ def _notes_cell(doc: Document, tx: _Text, st, also: list[int] | None = None) -> 
     return Paragraph("<br/>".join(parts), st["cell_small"])
 
 
-def _per_measure(checklist: Checklist, tx: _Text, st) -> list:
+def _per_measure(checklist: Checklist, tx: PdfText, st) -> list:
     gettext = tx.gettext
     out: list = [CondPageBreak(60 * mm), Paragraph(escape(gettext("二、分项材料清单")), st["h1"])]
     widths = [9 * mm, 88 * mm]
@@ -322,11 +337,11 @@ def _per_measure(checklist: Checklist, tx: _Text, st) -> list:
             dept = escape(gettext("审核单位：政策原文未列明，以申报指南为准"))
         meta = Paragraph(" · ".join([_subject(e, tx), escape(gettext(STATUS_TITLES[e.result.status])),
                                      escape(_amount(e, tx.lang))]) + "<br/>" + dept, st["small"])
-        rows = [_head_row(["", gettext("材料"), gettext("说明")], st)]
+        rows = [head_row(["", gettext("材料"), gettext("说明")], st)]
         for doc in e.documents:
             also = [n for n in doc.needed_by if n != e.number]
             rows.append([CheckBox(), _document_cell(doc, e.number, tx, st), _notes_cell(doc, tx, st, also)])
-        table = _table(rows, widths, zebra=False)
+        table = data_table(rows, widths, zebra=False)
         # Keep the heading with the first rows; a long table may then split across pages.
         out.append(KeepTogether([head, meta, Spacer(0, 1.5 * mm), table]) if len(rows) <= 8
                    else _keep_head(head, meta, table))
@@ -337,9 +352,9 @@ def _keep_head(head, meta, table) -> KeepTogether:
     return KeepTogether([head, meta, Spacer(0, 1.5 * mm), table], maxHeight=PAGE[1] / 3)
 
 
-def _merged(checklist: Checklist, tx: _Text, st) -> list:
+def _merged(checklist: Checklist, tx: PdfText, st) -> list:
     gettext = tx.gettext
-    rows = [_head_row(["", gettext("材料"), gettext("用于（序号）"), gettext("说明")], st)]
+    rows = [head_row(["", gettext("材料"), gettext("用于（序号）"), gettext("说明")], st)]
     for doc in checklist.documents:
         numbers = _numbers(doc.needed_by)
         if doc.conditional and set(doc.conditional) == set(doc.needed_by):
@@ -350,7 +365,7 @@ def _merged(checklist: Checklist, tx: _Text, st) -> list:
     widths.append(FRAME_WIDTH - sum(widths))
     intro = gettext("下列材料按份准备，同一份材料用于多项申报时只列一次，并注明用于哪几项。")
     return [CondPageBreak(50 * mm), Paragraph(escape(gettext("三、合并材料清单")), st["h1"]),
-            Paragraph(escape(intro), st["small"]), Spacer(0, 2 * mm), _table(rows, widths)]
+            Paragraph(escape(intro), st["small"]), Spacer(0, 2 * mm), data_table(rows, widths)]
 
 
 # -- page furniture -----------------------------------------------------------------------------
