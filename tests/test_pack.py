@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import main
@@ -207,7 +207,8 @@ def _rehash(members):
     ("newer schema", "数据库结构版本为 2"),
     ("unknown format", "不是本程序支持的 greenmeasures.pack/1"),
     ("bad version", "version: must be dotted numbers"),
-    ("counts differ", "数据库的条数与清单不符"),
+    ("counts differ", "数据库的条数或文件列表与清单不符"),
+    ("documents differ", "数据库的条数或文件列表与清单不符"),
     ("sources fail validation", "未通过本程序的校验"),
     ("not json", "不是有效的 JSON"),
 ])
@@ -231,6 +232,10 @@ def test_signed_packs_with_bad_contents_are_refused(keys, packs, case, match):
         elif case == "counts differ":
             manifest = json.loads(members["manifest.json"])
             manifest["counts"]["measures"] += 1
+            members["manifest.json"] = json.dumps(manifest).encode()
+        elif case == "documents differ":
+            manifest = json.loads(members["manifest.json"])
+            manifest["documents"][0]["valid_to"] = "2099-12-31"
             members["manifest.json"] = json.dumps(manifest).encode()
         elif case == "sources fail validation":
             members["sources/lh-glc-2024.yaml"] = members["sources/lh-glc-2024.yaml"].replace(
@@ -470,3 +475,49 @@ def test_the_publisher_public_key_ships_and_no_private_key_does():
     for path in list(root.glob("resources/**/*")) + list(root.glob("*.pem")):
         if path.is_file() and path.suffix in (".pem", ".key", ".txt", ".json", ".yaml"):
             assert b"PRIVATE KEY" not in path.read_bytes(), path
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=5), st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
+def test_release_versions_order_as_numbers(a, b):
+    ra = packmod.Release.parse(".".join(map(str, a)), "2026-01-01")
+    rb = packmod.Release.parse(".".join(map(str, b)), "2026-01-01")
+    assert (ra.key < rb.key) == (tuple(a) < tuple(b))
+
+
+@settings(max_examples=200)
+@given(st.one_of(st.none(), st.integers(), st.text(max_size=20)))
+def test_a_malformed_release_version_names_the_field(version):
+    try:
+        packmod.Release.parse(version, "2026-01-01")
+    except ValueError as exc:
+        assert str(exc).startswith("version: must be dotted numbers")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_a_pack_error_and_nothing_else(data):
+    for candidate in (data, packmod.MAGIC + data):
+        with pytest.raises(PackError):
+            verify_pack_bytes(candidate, {})
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=8)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(["format", "version", "date", "database_version", "schema_version", "files",
+                              "counts", "documents", "key_id"]), value=JSON)
+def test_a_signed_manifest_with_any_wrong_field_is_refused_cleanly(keys, packs, field, value):
+    """Whatever a (validly signed) manifest says wrongly in one field, the answer is a PackError
+    naming a reason, never another exception."""
+    archive = zipfile.ZipFile(io.BytesIO(packs["next"][packmod.HEADER_LENGTH:]))
+    original = json.loads(archive.read("manifest.json"))
+    assume(value != original[field])
+    data = _resigned(keys, packs, lambda members: _edit_manifest(members, **{field: value}))
+    with pytest.raises(PackError):
+        verify_pack_bytes(data)

@@ -139,6 +139,19 @@ def _table_counts(db_path: Path) -> dict[str, int]:
         conn.close()
 
 
+def _documents(db_path: Path) -> list[dict]:
+    """The manifest's list of documents, read from the compiled database."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT d.key, d.title, d.published_on, d.valid_from, d.valid_to, "
+            "(SELECT count(*) FROM measures m WHERE m.document = d.key) FROM documents d ORDER BY d.key")
+        names = ("key", "title", "published_on", "valid_from", "valid_to", "measures")
+        return [dict(zip(names, row)) for row in rows]
+    finally:
+        conn.close()
+
+
 def build_pack(private_key, sources: Path | None = None, seeds: Path | None = None) -> bytes:
     """The signed pack for the measures data in `sources` (default: the bundled data), as bytes.
 
@@ -157,15 +170,12 @@ def build_pack(private_key, sources: Path | None = None, seeds: Path | None = No
     with tempfile.TemporaryDirectory(prefix="gmpack-") as tmp:
         db_path = build_database(catalog, Path(tmp) / DATABASE)
         members[DATABASE] = db_path.read_bytes()
-        counts = _table_counts(db_path)
+        counts, documents = _table_counts(db_path), _documents(db_path)
     for path in source_files(sources) + [sources / RELEASE_FILE]:
         members[f"{SOURCES}/{path.name}"] = path.read_bytes()
     for seed in sorted({doc["seed"] for doc in catalog.documents.values()}):
         members[f"{SEEDS}/{seed}"] = (seeds / seed).read_bytes()
 
-    per_document: dict[str, int] = {}
-    for m in catalog.measures:
-        per_document[m["document"]] = per_document.get(m["document"], 0) + 1
     manifest = {
         "format": FORMAT,
         "version": catalog.release.version,
@@ -173,11 +183,7 @@ def build_pack(private_key, sources: Path | None = None, seeds: Path | None = No
         "database_version": catalog.version,
         "schema_version": SCHEMA_VERSION,
         "key_id": key_id(private_key.public_key()),
-        "documents": [{
-            "key": d["key"], "title": d["title"], "published_on": d["published_on"],
-            "valid_from": d["valid_from"], "valid_to": d["valid_to"],
-            "measures": per_document.get(d["key"], 0),
-        } for d in sorted(catalog.documents.values(), key=lambda d: d["key"])],
+        "documents": documents,
         "counts": counts,
         "files": {name: {"sha256": _sha256(data), "size": len(data)} for name, data in sorted(members.items())},
     }
@@ -365,8 +371,8 @@ def _check_contents(manifest: Manifest, folder: Path) -> None:
             or meta.get("release_version") != manifest.release.version
             or meta.get("release_date") != manifest.release.date.isoformat()):
         raise PackError(_TAMPERED.format(detail="数据库的版本与清单不符"))
-    if _table_counts(db_path) != {t: manifest.counts[t] for t in COUNTED_TABLES}:
-        raise PackError(_TAMPERED.format(detail="数据库的条数与清单不符"))
+    if _table_counts(db_path) != manifest.counts or _documents(db_path) != manifest.documents:
+        raise PackError(_TAMPERED.format(detail="数据库的条数或文件列表与清单不符"))
     try:
         catalog = load_catalog(folder / SOURCES, folder / SEEDS)
     except DataError as exc:
