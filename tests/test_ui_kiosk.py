@@ -12,11 +12,12 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from core.i18n import current_language, set_language
 from core.kiosk import hash_pin
 from core.settings import Settings, data_dir
+from tests.dialogs import refuse_modal_dialogs
 from tests.test_checklist import PROFILE
 from ui.tasks import wait_idle
 
@@ -27,11 +28,7 @@ PIN = "2468"
 @pytest.fixture(autouse=True)
 def no_native_dialogs(monkeypatch):
     """The kiosk shows everything in its window: a native modal is a failure (and would block)."""
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"unexpected dialog: {args[1:3]}")
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, refuse)
-    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    refuse_modal_dialogs(monkeypatch)
 
 
 @pytest.fixture()

@@ -13,6 +13,7 @@ from core.i18n import set_language
 from core.profile import load_profile
 from core.profile_store import ProfileStore
 from core.settings import Settings
+from tests.dialogs import refuse_modal_dialogs
 
 PROFILE = {
     "format": "greenmeasures.profile/1",
@@ -26,13 +27,7 @@ PROFILE = {
 @pytest.fixture(autouse=True)
 def no_unexpected_dialogs(monkeypatch):
     """A modal dialog would block the test run; a test that expects one replaces these."""
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"unexpected dialog: {args[1:3]}")
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, refuse)
-    monkeypatch.setattr(QMessageBox, "exec", refuse)
-    monkeypatch.setattr("ui.main_window.QFileDialog.getOpenFileName", refuse)
-    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", refuse)
+    refuse_modal_dialogs(monkeypatch, ("ui.main_window",))
 
 
 @pytest.fixture()

@@ -7,30 +7,23 @@ an older one.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
-from pathlib import Path
-
-from PySide6.QtCore import QDir, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QMessageBox, QProgressBar, QPushButton,
-                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
 
-from core.atomic import atomic_write_bytes
 from core.checklist.model import CHECKLIST_STATUSES, build_checklist
 from core.checklist.pdf import RenderedChecklist, render_checklist
 from core.engine.evaluate import Evaluation
 from core.engine.stacking import gives_support
-from core.i18n import LOCALES, _, convert_policy_text, current_language, format_amount_range
+from core.i18n import _, convert_policy_text, current_language, format_amount_range
 from core.printing import PrintError
 from ui import printing
 from ui.language import follow_language
-from ui.tasks import TaskHandle, run_task
+from ui.pdf_actions import PdfActions, suggested_pdf_name
 
 PREVIEW_DPI = 110
-REFRESH_DELAY_MS = 200
 KEY_ROLE = Qt.UserRole + 1
 
 
@@ -81,7 +74,7 @@ class PagePreview(QScrollArea):
             label.setPixmap(pixmap)
 
 
-class ChecklistPanel(QWidget):
+class ChecklistPanel(PdfActions, QWidget):
     """Measures to include, script, preview, and the export and print buttons."""
 
     busyChanged = Signal(bool)
@@ -93,9 +86,7 @@ class ChecklistPanel(QWidget):
         self.evaluation: Evaluation | None = None
         self.profile: dict | None = None
         self.rendered: RenderedChecklist | None = None
-        self.last_job: str | None = None      # what the last print went to (a CUPS job id, a printer)
-        self._render_task: TaskHandle | None = None
-        self._busy_tasks: set[TaskHandle] = set()
+        self._init_pdf_actions()
 
         self.choices_label = QLabel()
         self.choices = QListWidget()
@@ -106,11 +97,6 @@ class ChecklistPanel(QWidget):
         self.plan_button = QPushButton()
         self.plan_button.clicked.connect(self.select_plan)
         self.language_label = QLabel()
-        self.language = QComboBox()
-        for info in LOCALES.values():
-            self.language.addItem(info.name, info.code)
-        self.language.setCurrentIndex(self.language.findData(current_language()))
-        self.language.currentIndexChanged.connect(lambda _i: self.refresh())
 
         left = QWidget()
         column = QVBoxLayout(left)
@@ -130,17 +116,6 @@ class ChecklistPanel(QWidget):
         left.setMinimumWidth(260)
         split.setSizes([400, 700])     # the list's long titles must not squeeze the pages
 
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.export_button = QPushButton()
-        self.export_button.clicked.connect(self.export_with_dialog)
-        self.print_button = QPushButton()
-        self.print_button.clicked.connect(self.print_with_dialog)
         self.printer = QComboBox()
         self.printer.setMinimumContentsLength(14)
         self.direct_button = QPushButton()
@@ -157,8 +132,6 @@ class ChecklistPanel(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
 
-        self.refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
-        self.refresh_timer.timeout.connect(self._generate)
         follow_language(self, self.retranslate)
         self.retranslate()
         self.fill_printers()
@@ -197,17 +170,6 @@ class ChecklistPanel(QWidget):
         if self.evaluation is not None:
             self.set_evaluation(self.evaluation, self.profile)
 
-    def lang(self) -> str:
-        return self.language.currentData()
-
-    def _cancel_render(self) -> None:
-        """Drop the render under way (its result would be stale); it no longer counts as busy."""
-        if self._render_task is not None:
-            self._render_task.cancel()
-            self._busy_tasks.discard(self._render_task)
-            self._render_task = None
-            self._show_busy()
-
     def clear(self) -> None:
         """Forget everything (the kiosk between visitors): choices, PDF, pages."""
         self._cancel_render()
@@ -219,19 +181,9 @@ class ChecklistPanel(QWidget):
         self._update_buttons()
 
     # -- building and preview (worker thread) ----------------------------------------------
-    def refresh(self, now: bool = False) -> None:
-        self.rendered = None
-        self._update_buttons()
-        if now:
-            self._generate()
-        else:
-            self.refresh_timer.start()
-
-    def _generate(self) -> None:
-        self.refresh_timer.stop()
+    def _render_work(self):
         if self.evaluation is None:
-            return
-        self._cancel_render()
+            return None
         evaluation, profile, selection, lang = self.evaluation, self.profile, self.selection(), self.lang()
         if set(selection) == {(i.measure_id, i.project_id) for i in evaluation.plan.selected}:
             selection = None          # the plan as it is: the PDF says so, in the plan's order
@@ -243,10 +195,9 @@ class ChecklistPanel(QWidget):
             return rendered, printing.render_pages(rendered.pdf, dpi, progress)
 
         self.status.setText(_("正在生成申请材料清单…"))
-        self._render_task = self._start(work, self._generated)
+        return work
 
-    def _generated(self, result, error) -> None:
-        self._render_task = None
+    def _rendered(self, result, error) -> None:
         if error is not None:
             self.status.setText(_("无法生成清单：{error}").format(error=error))
             return
@@ -254,36 +205,6 @@ class ChecklistPanel(QWidget):
         self.preview.set_pages(images)
         self.status.setText(_("共 {pages} 页，{count} 项措施。").format(
             pages=self.rendered.pages, count=len(self.selection())))
-        self._update_buttons()
-
-    def _start(self, work, done) -> TaskHandle:
-        """Run on the worker with the progress bar showing; buttons wait until it is done."""
-        handle: TaskHandle
-
-        def finished(result, error):
-            self._busy_tasks.discard(handle)
-            self._show_busy()
-            done(result, error)
-
-        handle = run_task(work, finished, self._progressed)
-        self._busy_tasks.add(handle)
-        self._show_busy()
-        return handle
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-
-    def _show_busy(self) -> None:
-        busy = bool(self._busy_tasks)
-        self.progress.setVisible(busy)
-        if busy:
-            self.progress.setRange(0, 0)      # busy until the first progress report
-        self._update_buttons()
-        self.busyChanged.emit(busy)
-
-    def is_busy(self) -> bool:
-        return bool(self._busy_tasks)
 
     def _update_buttons(self) -> None:
         ready = self.rendered is not None and not self._busy_tasks
@@ -291,40 +212,13 @@ class ChecklistPanel(QWidget):
             button.setEnabled(ready)
         self.direct_button.setEnabled(ready and self.printer.count() > 0)
 
-    # -- export --------------------------------------------------------------------------------
+    # -- export and printing (the rest in PdfActions) -------------------------------------------
+    def document_title(self) -> str:
+        return _("申请材料清单")
+
     def suggested_name(self) -> str:
-        company = (self.profile or {}).get("company", {}).get("name") or ""
-        company = re.sub(r'[\\/:*?"<>|\s]+', "", company)[:40]
-        parts = [_("申请材料清单"), company, dt.date.today().isoformat()]
-        return "-".join(p for p in parts if p) + ".pdf"
+        return suggested_pdf_name(_("申请材料清单"), (self.profile or {}).get("company", {}).get("name"))
 
-    def export_with_dialog(self) -> None:
-        if not self.allow_files or self.rendered is None:
-            return
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("导出 PDF"), str(Path(QDir.homePath()) / self.suggested_name()), _("PDF 文件 (*.pdf)"))
-        if path:
-            if not path.lower().endswith(".pdf"):
-                path += ".pdf"
-            self.export_to(Path(path))
-
-    def export_to(self, path: Path) -> None:
-        pdf = self.rendered.pdf
-
-        def work(_progress):
-            atomic_write_bytes(path, pdf)
-            return path
-
-        def done(result, error):
-            if error is None:
-                self.status.setText(_("已导出：{path}").format(path=result))
-            else:
-                reason = getattr(error, "strerror", None) or str(error)
-                self._warn(_("无法导出"), _("无法写入 {path}：{reason}").format(path=path, reason=reason))
-
-        self._start(work, done)
-
-    # -- printing -----------------------------------------------------------------------------
     def fill_printers(self) -> None:
         """The printers the print system knows, the default first selected."""
         self.printer.clear()
@@ -339,57 +233,6 @@ class ChecklistPanel(QWidget):
         if default is not None:
             self.printer.setCurrentIndex(self.printer.findData(default))
         self._update_buttons()
-
-    def print_with_dialog(self) -> None:
-        if not self.allow_files or self.rendered is None:
-            return
-        printer = QPrinter(QPrinter.HighResolution)
-        printer.setDocName(_("申请材料清单"))
-        dialog = QPrintDialog(printer, self)
-        dialog.setMinMax(1, self.rendered.pages)
-        dialog.setOption(QPrintDialog.PrintSelection, False)
-        dialog.setOption(QPrintDialog.PrintCurrentPage, False)
-        if dialog.exec() == QDialog.Accepted:
-            self.print_to(printer)
-
-    def print_to(self, printer: QPrinter) -> None:
-        """What the print dialog chose: a PDF file (written as it is, not re-drawn) or a printer."""
-        if printer.outputFormat() == QPrinter.PdfFormat and printer.outputFileName():
-            self.export_to(Path(printer.outputFileName()))
-            return
-        ranges = None
-        if printer.printRange() == QPrinter.PageRange and printer.fromPage() > 0:
-            ranges = f"{printer.fromPage()}-{max(printer.fromPage(), printer.toPage())}"
-        self.print_direct(printer.printerName() or None, copies=max(1, printer.copyCount()),
-                          page_ranges=ranges)
-
-    def print_direct(self, name: str | None, *, copies: int = 1, page_ranges: str | None = None) -> None:
-        """Print to the printer called `name` (None: the default), never to another one."""
-        if self.rendered is None:
-            return
-        pdf, title = self.rendered.pdf, _("申请材料清单")
-
-        def work(progress):
-            return printing.print_pdf(pdf, name, copies=copies, page_ranges=page_ranges, title=title,
-                                      progress=progress)
-
-        def done(result, error):
-            if error is None:
-                self.last_job = result
-                where = name or _("默认打印机")
-                self.status.setText(_("已发送到打印机“{printer}”（{job}）。").format(printer=where, job=result))
-                self.printed.emit(where)
-            elif isinstance(error, PrintError):
-                self._warn(_("无法打印"), error.message_zh)
-            else:
-                self._warn(_("无法打印"), _("打印失败：{error}").format(error=error))
-
-        self.status.setText(_("正在发送到打印机…"))
-        self._start(work, done)
-
-    def _warn(self, title: str, text: str) -> None:
-        self.status.setText(text)
-        QMessageBox.warning(self, title, text)
 
     # -- language -----------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -1,8 +1,9 @@
 """The main window: profile forms beside live results, the measure browser, files and drafts.
 
-Everything is offline: the measures database is the bundled one, profiles are local files, drafts
-and recent files live in the local profile store. Long work (PDF, printing) will go through
-ui/tasks.py; evaluation is a few milliseconds and runs on the UI thread.
+Everything is offline: the measures database is the one in use (bundled, or an imported measure
+pack: menu 数据), profiles are local files, drafts and recent files live in the local profile store.
+Long work (PDF, printing, verifying and importing packs) goes through ui/tasks.py; evaluation is a
+few milliseconds and runs on the UI thread.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QDate, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QSplitter, QTabWidget, QToolBar)
+                               QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from core.engine.evaluate import Engine
 from core.i18n import LOCALES, _, current_language, set_language
@@ -22,8 +23,10 @@ from core.profile import PROFILE_FORMAT, ProfileError, load_profile, save_profil
 from core.settings import Settings, SettingsError
 from ui.language import follow_language
 from ui.measure_browser import MeasureBrowser
+from ui.measures_status import StalenessBar, release_text, staleness_lines
 from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
+from ui.widgets import later
 
 EVALUATE_DELAY_MS = 150      # typing stays smooth; results follow within a blink
 
@@ -43,9 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db, settings: Settings, store, parent=None):
         super().__init__(parent)
         self.db, self.settings, self.store = db, settings, store
-        measures = db.all_measures()
-        documents = {d["key"]: d for d in db.documents()}
-        self.engine = Engine(measures, documents, db.version)
+        self.engine = Engine.for_database(db)
         self.as_of = dt.date.today()
         self.path: Path | None = None          # the file the profile came from, if any
         self.draft_id = str(uuid.uuid4())      # = core.profile_store.new_draft_id(), see _profile_store
@@ -53,8 +54,9 @@ class MainWindow(QMainWindow):
         self._loading = False                  # programmatic form changes are not edits
         self.evaluation = None
         self.checklist_dialog = None           # built on first Ctrl+P
+        self.measures_dialog = None            # built on first use of the 数据 menu
 
-        self.form = ProfileForm(measures, documents)
+        self.form = ProfileForm(self.engine.measures, self.engine.documents)
         self.results = ResultsView()
         self.browser = MeasureBrowser(db)
         self.tabs = QTabWidget()
@@ -65,7 +67,15 @@ class MainWindow(QMainWindow):
         work.setStretchFactor(1, 1)
         self.tabs.addTab(work, "")
         self.tabs.addTab(self.browser, "")
-        self.setCentralWidget(self.tabs)
+        self.staleness_bar = StalenessBar()
+        self.staleness_bar.importRequested.connect(self.import_pack)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.staleness_bar)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self._build_actions()
         self._build_toolbar()
@@ -92,6 +102,7 @@ class MainWindow(QMainWindow):
         follow_language(self, self.retranslate)
         self.retranslate()
         self.evaluate()
+        later(self.update_staleness)          # reads every measure: after the first paint
 
     # -- construction ------------------------------------------------------------------------
     def _action(self, slot, shortcut=None) -> QAction:
@@ -109,6 +120,9 @@ class MainWindow(QMainWindow):
         self.save_as_action = self._action(self.save_as, QKeySequence.SaveAs)
         self.print_action = self._action(self.show_checklist, QKeySequence.Print)
         self.quit_action = self._action(self.close, QKeySequence.Quit)
+        self.import_action = self._action(self.import_pack, QKeySequence("Ctrl+Shift+I"))
+        self.rollback_action = self._action(self.rollback_measures)
+        self.data_info_action = self._action(self.show_measures_info)
         menu = self.menuBar()
         self.file_menu = menu.addMenu("")
         for action in (self.new_action, self.open_action):
@@ -122,6 +136,12 @@ class MainWindow(QMainWindow):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.data_menu = menu.addMenu("")
+        for action in (self.import_action, self.rollback_action):
+            self.data_menu.addAction(action)
+        self.data_menu.addSeparator()
+        self.data_menu.addAction(self.data_info_action)
+        self.data_menu.aboutToShow.connect(self._update_data_menu)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar()
@@ -167,6 +187,11 @@ class MainWindow(QMainWindow):
         self.print_action.setText(_("申请材料清单（预览、导出、打印）…"))
         self.quit_action.setText(_("退出"))
         self.file_menu.setTitle(_("文件(&F)"))
+        # TRANSLATORS: the staleness warning (core/measures/staleness.py) names this menu "数据"
+        self.data_menu.setTitle(_("数据(&M)"))
+        self.import_action.setText(_("导入措施包…"))
+        self.rollback_action.setText(_("恢复上一版本…"))
+        self.data_info_action.setText(_("措施数据信息…"))
         self.recent_menu.setTitle(_("最近打开"))
         self.drafts_menu.setTitle(_("恢复草稿"))
         self.tabs.setTabText(0, _("档案与结果"))
@@ -185,14 +210,69 @@ class MainWindow(QMainWindow):
         self.language_combo.blockSignals(False)
         self._update_title()
         self._update_status()
+        if self.staleness_bar.lines:
+            self.update_staleness()
 
     def _update_title(self) -> None:
         name = self.path.name if self.path else _("未命名档案")
         self.setWindowTitle(f"{'*' if self.dirty else ''}{name} — {_('绿策通')}")
 
     def _update_status(self) -> None:
-        self.status_label.setText(_("措施数据库 {version}　|　评估日期 {date}　|　离线运行").format(
-            version=self.db.version, date=self.as_of.isoformat()))
+        release = self.db.release
+        self.status_label.setText(
+            _("措施数据 {release}，数据库 {version}　|　评估日期 {date}　|　离线运行").format(
+                release=release_text(release.version, release.date), version=self.db.version,
+                date=self.as_of.isoformat()))
+
+    # -- the measures data ---------------------------------------------------------------------
+    def update_staleness(self) -> None:
+        """The warning bar, from the data in use and the real date (not the as-of date)."""
+        self.staleness_bar.set_lines(staleness_lines(self.db, self.settings.get("stale_after_days")))
+
+    def set_database(self, db) -> None:
+        """Use another measures database (after an import or a rollback): engine, form, browser,
+        results, status line and warning follow; the profile as typed stays. The old connection
+        is closed."""
+        old = self.db
+        self.db = db
+        self.engine = Engine.for_database(db)
+        self._loading = True                   # the form's rebuild is not an edit
+        try:
+            self.form.set_measures(self.engine.measures, self.engine.documents)
+        finally:
+            self._loading = False
+        self.browser.set_database(db)
+        self.evaluate()
+        if self.checklist_dialog is not None and self.checklist_dialog.isVisible():
+            self.checklist_dialog.set_evaluation(self.evaluation, self.form.profile())
+        self._update_status()
+        self.update_staleness()
+        if old is not db:
+            old.close()
+
+    def _measures_dialog(self):
+        from ui.measures_update import MeasuresUpdateDialog   # the PDF and printing: loaded on first use
+        if self.measures_dialog is None:
+            self.measures_dialog = MeasuresUpdateDialog(self)
+        return self.measures_dialog
+
+    def import_pack(self) -> None:
+        self._measures_dialog().start_import()
+
+    def rollback_measures(self) -> None:
+        self._measures_dialog().start_rollback()
+
+    def show_measures_info(self) -> None:
+        self._measures_dialog().show_info()
+
+    def _update_data_menu(self) -> None:
+        from core.measures.installed import installed
+        from core.measures.store import DatabaseError
+        try:
+            target = installed().rollback_target
+        except DatabaseError:      # an unreadable bundled database: the dialog will say so
+            target = None
+        self.rollback_action.setEnabled(target is not None)
 
     # -- evaluation ----------------------------------------------------------------------------
     def _set_form(self, data: dict) -> None:

@@ -37,23 +37,25 @@ class MeasureBrowser(QWidget):
         follow_language(self, self.retranslate)
         later(self.ensure_built)
 
-    def ensure_built(self) -> None:
-        """Make the widgets and fill them (at once, or after the window's first paint when the
-        window is started with ui.widgets.first_paint_first; at the latest when first shown)."""
-        if self._built:
+    def set_database(self, db: MeasuresDB) -> None:
+        """Show another measures database (after an update or a rollback); the filters, the search
+        and the selected measure are kept where they still mean something."""
+        self.db = db
+        if not self._built:
             return
-        self._built = True
-        db = self.db
-        self.documents = {d["key"]: d for d in db.documents()}
-        rows = db.list_measures()
+        current = self.list.currentIndex().data(ID_ROLE)
+        self.model.set_rows([], self.as_of)      # nothing may look up the old rows in the new data
+        self._load_documents()
+        self.model.set_short_titles(self._short_titles())
+        self.retranslate()          # refills the filter lists from the new data, keeping choices
+        for combo, (role, _choices) in self._choices.items():
+            self.proxy.set_filter(role, combo.currentData())
+        self.refresh()
+        self._select(current)
 
-        self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
-        self.document_filter = QComboBox()
-        self.level_filter = QComboBox()
-        self.region_filter = QComboBox()
-        self.kind_filter = QComboBox()
-        self.state_filter = QComboBox()
+    def _load_documents(self) -> None:
+        self.documents = {d["key"]: d for d in self.db.documents()}
+        rows = self.db.list_measures()
         self._choices = {
             self.document_filter: (DOCUMENT_ROLE, [(k, d["short_title"]) for k, d in self.documents.items()]),
             self.level_filter: (LEVEL_ROLE, list(LEVEL_NAMES.items())),
@@ -63,7 +65,25 @@ class MeasureBrowser(QWidget):
                                            for k in dict.fromkeys(m.kind for m in rows)]),
             self.state_filter: (STATE_ROLE, list(STATE_NAMES.items())),
         }
-        self.model = MeasuresModel({k: d["short_title"] for k, d in self.documents.items()}, self)
+
+    def _short_titles(self) -> dict[str, str]:
+        return {k: d["short_title"] for k, d in self.documents.items()}
+
+    def ensure_built(self) -> None:
+        """Make the widgets and fill them (at once, or after the window's first paint when the
+        window is started with ui.widgets.first_paint_first; at the latest when first shown)."""
+        if self._built:
+            return
+        self._built = True
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.document_filter = QComboBox()
+        self.level_filter = QComboBox()
+        self.region_filter = QComboBox()
+        self.kind_filter = QComboBox()
+        self.state_filter = QComboBox()
+        self._load_documents()
+        self.model = MeasuresModel(self._short_titles(), self)
         self.proxy = MeasuresFilter(self)
         self.proxy.setSourceModel(self.model)
         self.list = QListView()

@@ -28,6 +28,10 @@ class MeasuresModel(QAbstractListModel):
         self._rows, self._on = list(rows), on
         self.endResetModel()
 
+    def set_short_titles(self, short_titles: dict[str, str]) -> None:
+        """Another database's documents (set_rows follows with its rows)."""
+        self._short_titles = short_titles
+
     def retranslate(self) -> None:
         """Titles are policy text: shown in the UI's script."""
         if self._rows:

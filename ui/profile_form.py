@@ -663,6 +663,15 @@ class ProfileForm(QWidget):
     def as_of(self) -> dt.date:
         return self._as_of
 
+    def set_measures(self, measures: list[dict], documents: dict[str, dict]) -> None:
+        """Another measures database (an update or a rollback): the fields asked follow its measures;
+        what was typed stays as it is, and no ``changed`` is emitted."""
+        self._measures, self._documents = measures, documents
+        self._project_specs = {}
+        if self._built:
+            self._company_specs = company_fields(measures, documents)
+            self._rebuild()
+
     def set_as_of(self, date: dt.date) -> None:
         """Yearly fields show 上一年度 (date.year − 1) and the two years before it."""
         changed = date.year != self._as_of.year

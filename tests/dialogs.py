@@ -1,0 +1,17 @@
+"""A modal dialog would block an offscreen test run: tests refuse them unless they replace one."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+
+def refuse_modal_dialogs(monkeypatch, file_dialogs: tuple[str, ...] = ()) -> None:
+    """Every QMessageBox, and the QFileDialog static functions as imported by the named modules
+    (``"ui.main_window"``), raise AssertionError naming the dialog."""
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args[1:3]}")
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    for module in file_dialogs:
+        monkeypatch.setattr(f"{module}.QFileDialog.getOpenFileName", refuse)
+        monkeypatch.setattr(f"{module}.QFileDialog.getSaveFileName", refuse)
