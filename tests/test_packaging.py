@@ -1,0 +1,486 @@
+"""Packaging without building: what the PyInstaller spec collects (packaging/spec_data.py), the
+smoke test the frozen program runs (core/smoke.py, ui/smoke.py), the installer script, the
+version resource and the portable copy. The build itself (packaging/build.py, under a minute
+here) is not run by the tests; docs/packaging.md says how to run it."""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+import core.i18n as i18n
+from core import smoke
+from core.i18n import LOCALES
+from core.resources import measures_dir, profile_schema_path, resource_dir, seeds_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = ROOT / "packaging"
+
+
+def _load(name: str):
+    """A module of packaging/ (not a package), loaded without leaving packaging/ on sys.path."""
+    path = list(sys.path)
+    try:
+        spec = importlib.util.spec_from_file_location(name, PACKAGING / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path[:] = path
+
+
+spec_data = _load("spec_data")
+build = _load("build")
+
+
+@pytest.fixture(scope="module")
+def collected() -> dict[str, str]:
+    """Each bundled file's place in the bundle ('folder/name', '/' separated) → its source."""
+    return {str(PurePosixPath(dest) / Path(src).name): src for src, dest in spec_data.datas(ROOT)}
+
+
+def bundle_name(path: Path, base: Path = ROOT) -> str:
+    return str(PurePosixPath(*path.relative_to(base).parts))
+
+
+# -- (a) what the spec collects ---------------------------------------------------------------
+
+def test_every_file_of_the_resources_package_is_collected(collected):
+    files = [p for p in (ROOT / "resources").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    assert len(files) > 20
+    for path in files:
+        name = bundle_name(path)
+        if path.suffix == ".py":       # the package itself: imported by name at run time
+            assert ".".join(PurePosixPath(name).with_suffix("").parts[:-1]) in spec_data.HIDDEN_IMPORTS
+        elif name == "resources/measures.db":
+            continue                   # a local build's leftover: the staged one is bundled instead
+        else:
+            assert collected.get(name) == str(path), f"{name} is not bundled"
+
+
+def test_everything_the_resource_accessor_names_is_collected(collected):
+    named = [measures_dir() / "lh-glc-2024.yaml", seeds_dir() / "README.md", profile_schema_path(),
+             i18n.font_path(), i18n.font_licence_path(), resource_dir("checklist.yaml"),
+             resource_dir(*smoke.SAMPLE_PROFILE), resource_dir(*spec_data.ICON[1:]),
+             *measures_dir().glob("*.yaml"), *measures_dir().glob("*.json"), *seeds_dir().glob("*.txt")]
+    for path in named:
+        assert bundle_name(path) in collected, path
+    # the prebuilt database, staged by build.py, lands where core.measures.store looks for it
+    assert collected["resources/measures.db"] == str(spec_data.prebuilt_database(ROOT))
+    assert spec_data.prebuilt_database(ROOT).is_relative_to(ROOT / "build")
+
+
+def test_every_gettext_catalog_is_collected_compiled(collected):
+    for info in LOCALES.values():
+        for suffix in ("mo", "po"):
+            name = f"i18n/{info.catalog}/LC_MESSAGES/messages.{suffix}"
+            assert collected.get(name) == str(ROOT / name), name
+    assert "i18n" in spec_data.HIDDEN_IMPORTS and "resources" in spec_data.HIDDEN_IMPORTS
+    assert not [n for n in collected if n.startswith("i18n/") and n.endswith(".py")]
+
+
+def test_every_collected_source_exists_but_the_staged_database(collected):
+    staged = str(spec_data.prebuilt_database(ROOT))
+    missing = [src for src in collected.values() if src != staged and not Path(src).is_file()]
+    assert missing == []
+
+
+def test_missing_inputs_name_what_build_py_makes(tmp_path):
+    (tmp_path / "resources" / "icons").mkdir(parents=True)
+    (tmp_path / "resources" / "icons" / "greenmeasures.ico").write_bytes(b"\0")
+    missing = spec_data.missing_inputs(tmp_path)
+    assert missing[0] == str(Path("build", "inputs", "measures.db"))
+    assert [m for m in missing if m.endswith("messages.mo")] == [
+        str(Path("i18n", info.catalog, "LC_MESSAGES", "messages.mo")) for info in LOCALES.values()]
+
+
+def test_opencc_tables_for_every_conversion_are_collected(collected):
+    share = spec_data.package_dir("opencc").joinpath(*spec_data.OPENCC_DATA)
+    configs = {c for info in LOCALES.values() for c in (info.opencc, info.opencc_from_hant) if c}
+    configs |= {"s2t", "t2s"}           # core.i18n's script detection
+    for config in configs:
+        assert f"opencc/clib/share/opencc/{config}.json" in collected, config
+        text = (share / f"{config}.json").read_text(encoding="utf-8")
+        for table in set(re.findall(r'"file"\s*:\s*"([^"]+)"', text)):
+            assert f"opencc/clib/share/opencc/{table}" in collected, (config, table)
+    assert not [n for n in collected if n.startswith("opencc/clib/") and "/share/" not in n]
+
+
+def test_babel_jsonschema_reportlab_and_pdfium_data_are_collected(collected):
+    assert "babel/global.dat" in collected
+    for info in LOCALES.values():
+        parts = info.babel.split("_")
+        for n in range(1, len(parts) + 1):
+            assert f"babel/locale-data/{'_'.join(parts[:n])}.dat" in collected
+    assert "babel/locale-data/root.dat" in collected
+    assert "babel/locale-data/fr.dat" not in collected
+    schemas = spec_data.package_dir("jsonschema_specifications") / "schemas"
+    for path in schemas.rglob("*.json"):
+        assert bundle_name(path, schemas.parent.parent) in collected
+    assert any(n.startswith("reportlab/fonts/") for n in collected)
+    libraries = spec_data.native_libraries()
+    assert libraries and all(dest == "pypdfium2_raw" for _, dest in libraries)
+    assert any("pdfium" in Path(src).name for src, _ in libraries)
+
+
+def test_the_trimmed_babel_data_formats_every_language(tmp_path):
+    """Only the kept locale files, in a fresh interpreter (Babel caches what it loaded)."""
+    data = tmp_path / "locale-data"
+    data.mkdir()
+    for src, dest in spec_data.babel_datas():
+        if dest == "babel/locale-data":
+            (data / Path(src).name).write_bytes(Path(src).read_bytes())
+    code = ("import sys, datetime, decimal, babel.localedata as ld; ld._dirname = sys.argv[1]; "
+            "from core.i18n import LOCALES, format_date, format_money; "
+            "print(';'.join(format_money(decimal.Decimal(225000), c, 'wan') + ' ' "
+            "+ format_date(datetime.date(2025, 6, 30), c) for c in LOCALES))")
+    out = subprocess.run([sys.executable, "-c", code, str(data)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "22.5 万元 2025年6月30日;22.5 萬元 2025年6月30日;22.5 萬元 2025年6月30日"
+
+
+def test_unwanted_removes_only_what_the_program_never_reads(collected):
+    for name in collected:
+        assert not spec_data.unwanted(name), name
+    assert spec_data.unwanted("opencc/clib/include/opencc/Dict.hpp")
+    assert spec_data.unwanted("opencc/clib/lib64/libopencc.a")
+    assert spec_data.unwanted("opencc/clib/bin/opencc")
+    assert not spec_data.unwanted("opencc\\clib\\bin\\opencc.dll")
+    assert spec_data.unwanted("babel/locale-data/fr.dat")
+    assert not spec_data.unwanted("babel\\locale-data\\zh_Hant_TW.dat")
+    assert spec_data.unwanted("PySide6/Qt/translations/qtbase_de.qm")
+    assert spec_data.unwanted("PySide6\\translations\\qt_zh_CN.qm")          # Windows wheel layout
+    for name in i18n.qt_translation_names("zh-Hans") + i18n.qt_translation_names("zh-Hant"):
+        assert not spec_data.unwanted(f"PySide6/translations/{name}.qm")
+    assert not spec_data.unwanted("resources/measures.db")
+
+
+def test_the_spec_uses_spec_data_and_builds_a_windowed_one_folder_program():
+    text = (PACKAGING / "greenmeasures.spec").read_text(encoding="utf-8")
+    for needle in ("spec_data.datas(ROOT)", "spec_data.native_libraries()", "spec_data.HIDDEN_IMPORTS",
+                   "spec_data.EXCLUDES", "spec_data.unwanted(", "console=False", "exclude_binaries=True",
+                   "COLLECT(", "spec_data.missing_inputs(ROOT)", "write_version_file(", "spec_data.ICON"):
+        assert needle in text, needle
+    # Nothing tied to one system: no path written as a string with separators, no library names.
+    tree = ast.parse(text)
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    paths = [s for s in strings[1:] if " " not in s and ("/" in s or "\\" in s)]
+    assert paths == []
+    assert not [s for s in strings if re.search(r"\.(so|dll|dylib)\b", s)]
+
+
+# -- (d) version resource and installer script ------------------------------------------------
+
+def pyproject_version() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def parse_version_info(text: str) -> dict:
+    """Evaluate the version file as PyInstaller does, with stand-ins for its classes."""
+    record = {}
+
+    def node(kind):
+        def make(*args, **kwargs):
+            return {"kind": kind, "args": args, **kwargs}
+        return make
+
+    def string_struct(key, value):
+        record[key] = value
+        return (key, value)
+
+    names = {k: node(k) for k in ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable",
+                                  "VarFileInfo", "VarStruct")}
+    names["StringStruct"] = string_struct
+    info = eval(text, {"__builtins__": {}}, names)  # the file is PyInstaller's eval()-able format
+    return {"info": info, "strings": record}
+
+
+def test_the_generated_version_file_carries_pyprojects_version(tmp_path):
+    version = pyproject_version()
+    path = spec_data.write_version_file(tmp_path / "version_info.txt", ROOT)
+    parsed = parse_version_info(path.read_text(encoding="utf-8"))
+    numbers = tuple(int(n) for n in version.split(".")) + (0,) * (4 - len(version.split(".")))
+    assert parsed["info"]["ffi"]["filevers"] == numbers == parsed["info"]["ffi"]["prodvers"]
+    assert parsed["strings"]["ProductVersion"] == version
+    assert parsed["strings"]["FileVersion"] == ".".join(map(str, numbers))
+    assert parsed["strings"]["OriginalFilename"] == "GreenMeasures.exe"
+    mtime = path.stat().st_mtime_ns
+    spec_data.write_version_file(path, ROOT)          # unchanged: not rewritten
+    assert path.stat().st_mtime_ns == mtime
+
+
+@pytest.mark.parametrize("version,numbers", [("0.1.0", (0, 1, 0, 0)), ("1.2", (1, 2, 0, 0)),
+                                             ("2.0.1rc1", (2, 0, 1, 0)), ("3.4.5.6.dev1", (3, 4, 5, 6))])
+def test_version_numbers(version, numbers):
+    assert spec_data.version_numbers(version) == numbers
+
+
+@pytest.mark.parametrize("version", ["dev", "70000.1"])
+def test_version_numbers_refuse_what_windows_cannot_hold(version):
+    with pytest.raises(ValueError):
+        spec_data.version_numbers(version)
+
+
+def iss_sections() -> dict[str, list[str]]:
+    raw = (PACKAGING / "greenmeasures.iss").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Inno Setup reads Unicode scripts as UTF-8 with a BOM"
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in raw.decode("utf-8-sig").splitlines():
+        line = line.strip()
+        if not line or line.startswith(";"):
+            continue
+        match = re.fullmatch(r"\[(\w+)\]", line)
+        if match:
+            current = match.group(1)
+            sections.setdefault(current, [])
+        else:
+            sections[current].append(line)
+    return sections
+
+
+def test_the_installer_script_installs_the_built_program_with_app_and_kiosk_shortcuts():
+    sections = iss_sections()
+    defines = dict(re.findall(r'#define (\w+) "([^"]*)"', "\n".join(sections[""])))
+    assert defines["AppExeName"] == spec_data.APP_NAME + ".exe"
+    setup = dict(line.split("=", 1) for line in sections["Setup"] if "=" in line and not line.startswith("#"))
+    assert re.fullmatch(r"\{\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", setup["AppId"])
+    assert setup["DefaultDirName"] == r"{autopf}\GreenMeasures"
+    assert setup["AppVersion"] == "{#AppVersion}"
+    assert setup["OutputBaseFilename"] == "GreenMeasures-{#AppVersion}-setup"   # what build.py expects
+    assert setup["UninstallDisplayIcon"] == r"{app}\{#AppExeName}"
+    assert setup["SetupIconFile"].replace("\\", "/") == "../" + "/".join(spec_data.ICON)
+    assert (PACKAGING / setup["SetupIconFile"].replace("\\", "/")).is_file()
+    icons = sections["Icons"]
+    app = [i for i in icons if r'; Filename: "{app}\{#AppExeName}"' in i and "{group}" in i and "Parameters" not in i]
+    kiosk = [i for i in icons if 'Parameters: "--kiosk"' in i and "{group}" in i]
+    assert len(app) == 1 and len(kiosk) == 1
+    assert "{#StartMenuName}" in app[0] and defines["StartMenuName"] == "绿策通"
+    assert defines["KioskShortcutName"].startswith("绿策通") and "{#KioskShortcutName}" in kiosk[0]
+    assert any("{autodesktop}" in i and "Tasks: desktopicon" in i for i in icons)
+    assert any(i.startswith('Name: "desktopicon"') for i in sections["Tasks"])
+    assert any("{uninstallexe}" in i for i in icons)
+    files = sections["Files"]
+    assert len(files) == 1 and files[0].startswith('Source: "{#SourceDir}\\*"; DestDir: "{app}"')
+    assert "portable.txt" in files[0] and "recursesubdirs" in files[0]
+
+
+def test_uninstalling_removes_the_program_folder_but_never_the_users_data():
+    sections = iss_sections()
+    assert sections["UninstallDelete"] == ['Type: dirifempty; Name: "{app}"']
+    user_areas = ("{userappdata}", "{localappdata}", "{commonappdata}", "{userdocs}", "{%APPDATA", "{%LOCALAPPDATA")
+    for name, lines in sections.items():
+        for line in lines:
+            assert not any(area in line for area in user_areas), (name, line)
+    assert sections["InstallDelete"] == [r'Type: filesandordirs; Name: "{app}\_internal"']
+
+
+def test_the_names_build_py_relies_on_match_the_program():
+    from core.settings import PORTABLE_MARKER
+
+    assert spec_data.PORTABLE_MARKER == PORTABLE_MARKER
+    assert build.PASSED == smoke.PASSED
+
+
+def test_installer_on_another_system_is_refused_before_building(capsys):
+    if sys.platform == "win32":
+        pytest.skip("Windows makes the installer")
+    assert build.main(["--installer"]) == 1
+    err = capsys.readouterr().err
+    assert "build FAILED: --installer" in err and "Windows" in err and "Traceback" not in err
+
+
+def test_the_portable_copy_has_the_marker_and_is_zipped(tmp_path, monkeypatch):
+    from core.settings import is_portable
+
+    monkeypatch.setattr(build, "DIST", tmp_path)
+    monkeypatch.delenv("GREENMEASURES_PORTABLE", raising=False)
+    folder = tmp_path / "GreenMeasures"
+    (folder / "_internal").mkdir(parents=True)
+    (folder / build.exe_name()).write_bytes(b"program")
+    (folder / "_internal" / "lib.bin").write_bytes(b"library")
+    target, archive = build.make_portable(folder, "9.8.7", skip_smoke=True)
+    assert target == tmp_path / "GreenMeasures-portable" / "GreenMeasures"
+    assert is_portable(target) and not is_portable(folder)
+    assert "便携模式" in (target / "portable.txt").read_text(encoding="utf-8")
+    assert archive.name == f"GreenMeasures-9.8.7-portable-{build.platform_tag()}.zip"
+    with zipfile.ZipFile(archive) as z:
+        names = set(z.namelist())
+    assert {f"GreenMeasures/{build.exe_name()}", "GreenMeasures/portable.txt",
+            "GreenMeasures/_internal/lib.bin"} <= names
+
+
+# -- (b) the smoke test passes from source ----------------------------------------------------
+
+@pytest.fixture()
+def app_state_restored(qapp, monkeypatch):
+    """The smoke test starts the window as main.py does; put back what that sets app-wide."""
+    import ui.app
+
+    font, name, display = qapp.font(), qapp.applicationName(), qapp.applicationDisplayName()
+    monkeypatch.setattr(i18n, "_listeners", list(i18n._listeners))
+    yield qapp
+    for translator in list(ui.app._translators):
+        qapp.removeTranslator(translator)
+    ui.app._translators.clear()
+    qapp.setFont(font)
+    qapp.setApplicationName(name)
+    qapp.setApplicationDisplayName(display)
+
+
+def test_the_smoke_test_passes_from_source_and_keeps_its_pdfs(app_state_restored, tmp_path, monkeypatch, capsys):
+    from ui.smoke import run_smoke_test
+
+    log = tmp_path / "smoke.log"
+    monkeypatch.setenv(smoke.LOG_VARIABLE, str(log))
+    monkeypatch.setenv(smoke.DIR_VARIABLE, str(tmp_path / "pdf"))
+    assert run_smoke_test() == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[-1] == smoke.PASSED and "FAIL" not in out and err == ""
+    assert log.read_text(encoding="utf-8").splitlines() == lines
+    steps = [line for line in lines[1:-1]]
+    assert all(line.startswith("[ok] ") for line in steps), steps
+    assert [s.split(":")[0] for s in steps] == [
+        "[ok] folders", "[ok] measures database", "[ok] sample profile", "[ok] evaluation and checklist",
+        "[ok] checklist PDF zh-Hans", "[ok] checklist PDF zh-Hant", "[ok] PDF rendering",
+        "[ok] gettext catalogs", "[ok] OpenCC", "[ok] Babel formatting", "[ok] Qt window"]
+    for lang in smoke.PDF_LANGUAGES:
+        pdf = tmp_path / "pdf" / f"checklist-{lang}.pdf"
+        assert str(pdf) in out
+        assert pdf.read_bytes().startswith(b"%PDF-") and pdf.stat().st_size > 10_000
+    assert (tmp_path / "pdf" / "checklist-zh-Hans.pdf").read_bytes() != \
+        (tmp_path / "pdf" / "checklist-zh-Hant.pdf").read_bytes()
+
+
+def test_the_smoke_test_leaves_the_folder_variables_as_it_found_them(monkeypatch, capsys):
+    for name in smoke.FOLDER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    seen = {}
+
+    def window():
+        import os
+        seen.update({name: os.environ.get(name) for name in smoke.FOLDER_VARIABLES})
+        return "not started (test)"
+    assert smoke.run_smoke_test(window) == 0
+    out = capsys.readouterr().out
+    assert all(v and "greenmeasures-smoke-" in v for v in seen.values()), seen
+    assert "temporary for this run: GREENMEASURES_DATA_DIR, GREENMEASURES_CONFIG_DIR, GREENMEASURES_CACHE_DIR" in out
+    import os
+    assert not [name for name in smoke.FOLDER_VARIABLES if name in os.environ]
+    assert not [v for v in seen.values() if Path(v).exists()]       # the temporary folder is gone
+
+
+# -- (c) a failing smoke test says why, without a traceback -----------------------------------
+
+def run_failing(capsys, *args) -> tuple[str, str]:
+    assert smoke.run_smoke_test(*args) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return out, err
+
+
+def test_a_broken_database_fails_the_smoke_test_with_a_message(tmp_path, monkeypatch, capsys):
+    from core.measures import store
+
+    broken = tmp_path / "measures.db"
+    broken.write_bytes(b"this is not an SQLite database" * 100)
+    monkeypatch.setattr(store, "bundled_database_path", lambda: broken)
+    out, err = run_failing(capsys, lambda: "unused")
+    assert "[FAIL] measures database: DatabaseError: 措施数据库无法读取" in err and str(broken) in err
+    assert err.splitlines()[-1] == "smoke test FAILED at: measures database"
+    assert smoke.PASSED not in out
+
+
+def test_frozen_a_database_compiled_into_the_cache_fails(bundled_db, monkeypatch, capsys):
+    """The bundle's prebuilt database is missing: the program would compile one, so the spec
+    (or build.py) missed it."""
+    import core.resources
+    from core.measures import store
+
+    real = core.resources.resource_dir
+
+    def without_database(*parts):
+        if parts == ("measures.db",):
+            raise FileNotFoundError("bundled resource missing: measures.db")
+        return real(*parts)
+    monkeypatch.setattr(core.resources, "resource_dir", without_database)
+    monkeypatch.setattr(store, "bundled_database_path", lambda: bundled_db.path)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    _, err = run_failing(capsys, lambda: "unused")
+    assert "[FAIL] measures database: the bundle has no resources/measures.db" in err
+
+
+def test_a_missing_catalog_fails_the_smoke_test(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(i18n, "catalog_dir", lambda: tmp_path)
+    i18n.reload_catalogs()
+    try:
+        _, err = run_failing(capsys, lambda: "unused")
+    finally:
+        monkeypatch.undo()
+        i18n.reload_catalogs()
+    assert "[FAIL] gettext catalogs:" in err and "messages.mo is missing" in err
+
+
+def test_without_the_qt_step_the_smoke_test_fails_and_names_the_entry_point(capsys):
+    out, err = run_failing(capsys)
+    assert "[ok] Babel formatting" in out
+    assert "[FAIL] Qt window: not checked" in err and "ui.smoke.run_smoke_test" in err
+
+
+def test_a_qt_step_that_raises_is_reported_as_one_line(capsys):
+    def broken_window():
+        raise RuntimeError("could not load the Qt platform plugin")
+    _, err = run_failing(capsys, broken_window)
+    assert "[FAIL] Qt window: RuntimeError: could not load the Qt platform plugin" in err
+
+
+def test_a_log_that_cannot_be_written_fails_cleanly(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(smoke.LOG_VARIABLE, str(tmp_path))      # a folder, not a file
+    _, err = run_failing(capsys, lambda: "unused")
+    assert "smoke test FAILED: cannot write GREENMEASURES_SMOKE_LOG" in err
+
+
+def test_the_sample_profile_is_a_valid_profile():
+    from core.profile import load_profile
+
+    profile = load_profile(resource_dir(*smoke.SAMPLE_PROFILE))
+    assert profile["format"] == "greenmeasures.profile/1" and profile["projects"]
+    assert json.loads(resource_dir(*smoke.SAMPLE_PROFILE).read_text(encoding="utf-8")) == profile
+
+
+def test_a_missing_qt_platform_plugin_fails_before_qt_would_abort(monkeypatch):
+    from ui import smoke as ui_smoke
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "nosuchplatform")
+    with pytest.raises(smoke.SmokeFailure, match="qnosuchplatform platform plugin is not in"):
+        ui_smoke.check_window()
+
+
+def test_a_message_box_instead_of_the_window_fails_the_qt_step(app_state_restored, monkeypatch):
+    """A modal box would wait forever in an unattended build: it is recorded and fails the step."""
+    import ui.app
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.measures.store import DatabaseError
+    from ui import smoke as ui_smoke
+
+    def refuse():
+        raise DatabaseError("措施数据库无法读取（测试）")
+    monkeypatch.setattr(ui.app, "open_in_use", refuse)
+    critical = QMessageBox.critical
+    with pytest.raises(smoke.SmokeFailure, match="main window was not created: critical box: .*措施数据库无法读取"):
+        ui_smoke.check_window()
+    assert QMessageBox.critical is critical            # put back
