@@ -133,7 +133,7 @@ def test_importing_a_pack_switches_the_window_and_shows_what_changed(qtbot, monk
     ids = view.measure_ids()
     assert "lh-glc-2024/1" in ids
     assert view.report.of_kind("verdict") and view.tree.topLevelItemCount() >= 1
-    assert "罗湖新能源有限公司" in view.summary.text() and "2026-11-21" in view.summary.text()
+    assert "罗湖新能源有限公司" in view.heading.text() and "2026-11-21" in view.heading.text()
     assert "推荐组合的金额上限合计" in view.summary.text() and "其余" in view.summary.text()
     assert NEXT in view.heading.text() and "2026.11.21" in view.heading.text()
     groups = [view.tree.topLevelItem(i).text(0) for i in range(view.tree.topLevelItemCount())]

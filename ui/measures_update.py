@@ -25,14 +25,14 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDir, QModelIndex, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMessageBox, QProgressBar, QPushButton, QStackedWidget, QTextBrowser,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from core.engine.changes import APPEARED, DISAPPEARED, KIND_TITLES, KINDS, NOT_APPLICABLE, ChangeReport
-from core.engine.evaluate import NOT_IN_FORCE
+from core.engine.evaluate import ELIGIBLE, NEEDS_INFO
 from core.engine.report import STATUS_TITLES
 from core.i18n import _, convert_policy_text, format_amount_range, format_money
 from core.measures.installed import Installed, Source, Switch, check_newer, installed
@@ -143,11 +143,12 @@ def _refusing(work):
 # -- texts ---------------------------------------------------------------------------------
 
 def state_text(status: str | None, amount) -> str:
-    """A result's verdict and amount in words; 不适用 when the measure did not apply at all."""
+    """A result's verdict, with the amount while it can still be paid (as in the results view);
+    不适用 when the measure did not apply at all."""
     if status is None:
         return _(NOT_APPLICABLE)
     text = _(STATUS_TITLES[status])
-    if amount is not None and status != NOT_IN_FORCE:
+    if amount is not None and status in (ELIGIBLE, NEEDS_INFO):
         text += "，" + format_amount_range(amount[0], amount[1], unit="auto")
     return text
 
@@ -190,14 +191,13 @@ def manifest_html(checked: Checked) -> str:
                    for t in (_("文件"), _("有效期"), _("措施"), _("与正在使用的数据相比")))
     title = _("措施包 {release}").format(release=release_text(m.release.version, m.release.date))
     facts = [
-        _("文件：{path}").format(path=checked.path),
         _("{documents} 份文件，{measures} 条措施，{criteria} 条条件，{evidence} 项材料，{stacking} 条叠加规则").format(
             documents=len(m.documents), measures=counts["measures"], criteria=counts["criteria"],
             evidence=counts["evidence"], stacking=counts["stacking"]),
         _("数据库版本 {version}，签名密钥 {key}（已验证）").format(version=m.database_version, key=m.key_id),
     ]
     return (f"<h3>{_e(title)}</h3><p>{'<br>'.join(_e(f) for f in facts)}</p>"
-            f"<table cellspacing='0' cellpadding='4' border='1' style='border-collapse:collapse'>"
+            f"<table width='99%' cellspacing='0' cellpadding='4' border='1' style='border-collapse:collapse'>"
             f"<tr>{head}</tr>{''.join(rows)}</table>")
 
 
@@ -236,12 +236,14 @@ class ChangesView(PdfActions, QWidget):
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setStyleSheet("QTreeView::item { padding: 1px 12px 1px 0; }")   # air between the columns
         self.tree.setSelectionMode(QTreeWidget.NoSelection)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.Interactive)      # names as typed may be long: wrapped
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeToContents)
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language)
 
@@ -274,7 +276,13 @@ class ChangesView(PdfActions, QWidget):
 
     def _fill(self) -> None:
         report = self.report
+        if self.has_company:
+            title = _("对 {company} 的影响（评估日期 {date}）").format(
+                company=self.company_name or _("（未填写名称）"), date=report.as_of.isoformat())
+        else:
+            title = _("措施数据已更换")
         self.heading.setText(
+            f"<h3>{_e(title)}</h3>"
             f"<p><b>{_e(_('原数据'))}</b>：{_e(source_text(self.before))}<br>"
             f"<b>{_e(_('新数据'))}</b>：{_e(source_text(self.after))}</p>")
         lines = [database_summary(report)]
@@ -282,9 +290,6 @@ class ChangesView(PdfActions, QWidget):
             lines.append(_("没有打开企业档案，这里只列出整个数据库的变化。打开或填写档案后，"
                            "结果即按新数据评估。"))
         else:
-            who = self.company_name or _("（未填写名称）")
-            lines.insert(0, _("对 {company} 的影响（评估日期 {date}）").format(
-                company=who, date=report.as_of.isoformat()))
             lines.append(_("推荐组合的金额上限合计：{old} → {new}").format(
                 old=format_money(report.old_total, unit="auto"), new=format_money(report.new_total, unit="auto")))
             if not report.changes:
@@ -318,9 +323,8 @@ class ChangesView(PdfActions, QWidget):
                 item.setToolTip(0, title)
                 group.addChild(item)
             group.setExpanded(True)
-        width = self.tree.fontMetrics().horizontalAdvance("需补充信息，最高 300 万元")
-        for column in (1, 2, 3):
-            self.tree.setColumnWidth(column, width if column > 1 else width * 2 // 3)
+        self.tree.setColumnWidth(1, self.tree.fontMetrics().horizontalAdvance("厂房屋顶分布式光伏") + 12)
+        self.tree.setCurrentIndex(QModelIndex())       # no row looks chosen: there is nothing to choose
 
     def measure_ids(self) -> list[str]:
         """The measure ids listed, in order (tests, the screenshots)."""
