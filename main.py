@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.smoke_test:
-        from core.smoke import run_smoke_test
+        from ui.smoke import run_smoke_test
         return run_smoke_test()
     if args.command is None:
         from ui import app

@@ -185,6 +185,23 @@ class _SmokeTest:
         return (f"{path} ({kind}; version {self.db.version}, {len(measures)} measures in "
                 f"{len(documents)} documents)")
 
+    def packs(self) -> str:
+        """Measure packs work frozen: the shipped key loads, and a pack of the bundled data signed
+        with a throw-away key passes every import check (Ed25519's native code, the validator and
+        the seeds it reads are all in the bundle)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from core.measures.pack import build_pack, key_id, trusted_keys, verify_pack_bytes
+
+        shipped = trusted_keys()
+        if not shipped:
+            raise SmokeFailure("no publisher key in resources/keys: no measure pack could be imported")
+        private = Ed25519PrivateKey.generate()
+        data = build_pack(private)
+        pack = verify_pack_bytes(data, {key_id(private.public_key()): private.public_key()})
+        return (f"{len(shipped)} publisher key(s) ({', '.join(shipped)}); a pack of the bundled data "
+                f"({len(data) // 1024} KB, {pack.manifest.measure_count} measures) built and verified")
+
     def sample_profile(self) -> str:
         from core.profile import load_profile
         from core.resources import resource_dir
@@ -293,6 +310,7 @@ class _SmokeTest:
     def run(self, redirected: list[str]) -> None:
         self.step("folders", lambda: self.folders(redirected))
         self.step("measures database", self.database)
+        self.step("measure packs", self.packs)
         self.step("sample profile", self.sample_profile)
         self.step("evaluation and checklist", self.evaluate)
         for lang in PDF_LANGUAGES:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gettext
 import io
+import locale
 import os
 import platform
 import shutil
@@ -69,8 +70,8 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def exe_name() -> str:
-    return spec_data.APP_NAME + (".exe" if sys.platform == "win32" else "")
+def exe_name(name: str = spec_data.APP_NAME) -> str:
+    return name + (".exe" if sys.platform == "win32" else "")
 
 
 def platform_tag() -> str:
@@ -172,6 +173,36 @@ def run_pyinstaller(clean: bool) -> Path:
 
 # -- 3. smoke test ----------------------------------------------------------------------------
 
+def isolated_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for a frozen run: data, config and cache in a temporary folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GREENMEASURES_")}
+    env.update({
+        "GREENMEASURES_DATA_DIR": str(tmp_path / "data"),
+        "GREENMEASURES_CONFIG_DIR": str(tmp_path / "config"),
+        "GREENMEASURES_CACHE_DIR": str(tmp_path / "cache"),
+    })
+    return env
+
+
+def console_check(folder: Path) -> str:
+    """The console twin runs a command and prints to standard output; its first line, or BuildError."""
+    program = folder / exe_name(spec_data.CLI_NAME)
+    with tempfile.TemporaryDirectory(prefix="greenmeasures-build-cli-", ignore_cleanup_errors=True) as tmp:
+        try:
+            result = subprocess.run([str(program), "pack", "status"], env=isolated_env(Path(tmp)), cwd=tmp,
+                                    capture_output=True, timeout=SMOKE_TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise BuildError(f"cannot run {program} pack status: {exc}") from None
+    # Piped output is in the console code page on Windows (cp936 on a Chinese system), UTF-8 here.
+    out = next((text for text in (result.stdout.decode(enc, "replace") for enc in
+                                  ("utf-8", locale.getpreferredencoding(False))) if "正在使用" in text),
+               result.stdout.decode("utf-8", "replace"))
+    if result.returncode != 0 or "正在使用" not in out:
+        detail = result.stderr.decode("utf-8", "replace")[-2000:]
+        raise BuildError(f"{program} pack status failed (exit {result.returncode}): {out[-500:]}{detail}")
+    return out.splitlines()[0]
+
+
 def smoke_test(folder: Path, label: str, expect_portable: bool = False) -> list[str]:
     """Start the frozen program with --smoke-test; its report lines, or BuildError."""
     program = folder / exe_name()
@@ -180,11 +211,8 @@ def smoke_test(folder: Path, label: str, expect_portable: bool = False) -> list[
     with tempfile.TemporaryDirectory(prefix="greenmeasures-build-smoke-", ignore_cleanup_errors=True) as tmp:
         tmp_path = Path(tmp)
         log = tmp_path / "smoke.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GREENMEASURES_")}
+        env = isolated_env(tmp_path)
         env.update({
-            "GREENMEASURES_DATA_DIR": str(tmp_path / "data"),
-            "GREENMEASURES_CONFIG_DIR": str(tmp_path / "config"),
-            "GREENMEASURES_CACHE_DIR": str(tmp_path / "cache"),
             "GREENMEASURES_SMOKE_LOG": str(log),
             "GREENMEASURES_SMOKE_DIR": str(keep),
             "QT_QPA_PLATFORM": "offscreen",
@@ -290,6 +318,7 @@ def build(args: argparse.Namespace) -> int:
     else:
         say("smoke test")
         smoke_test(folder, "app")
+        say(f"console program: {console_check(folder)}")
     results = [f"application folder: {folder / exe_name()}"]
     if args.portable:
         say("portable variant")

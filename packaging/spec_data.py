@@ -28,6 +28,9 @@ from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "GreenMeasures"                        # the executable (GreenMeasures.exe) and its folder
+# The same program with a console, for the commands (check, checklist, measures, pack): a windowed
+# .exe has no standard output on Windows, so GreenMeasures.exe pack import … would print nothing.
+CLI_NAME = "GreenMeasuresCmd"
 DISPLAY_NAME = "绿策通 GreenMeasures"
 ICON = ("resources", "icons", "greenmeasures.ico")
 PORTABLE_MARKER = "portable.txt"                  # core.settings.PORTABLE_MARKER

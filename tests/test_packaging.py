@@ -354,7 +354,7 @@ def test_the_smoke_test_passes_from_source_and_keeps_its_pdfs(app_state_restored
     steps = [line for line in lines[1:-1]]
     assert all(line.startswith("[ok] ") for line in steps), steps
     assert [s.split(":")[0] for s in steps] == [
-        "[ok] folders", "[ok] measures database", "[ok] sample profile", "[ok] evaluation and checklist",
+        "[ok] folders", "[ok] measures database", "[ok] measure packs", "[ok] sample profile", "[ok] evaluation and checklist",
         "[ok] checklist PDF zh-Hans", "[ok] checklist PDF zh-Hant", "[ok] PDF rendering",
         "[ok] gettext catalogs", "[ok] OpenCC", "[ok] Babel formatting", "[ok] Qt window"]
     for lang in smoke.PDF_LANGUAGES:
