@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.i18n import LOCALES, _, current_language, font_path, on_language_changed, qt_translation_names, set_language
 from core.measures.installed import open_in_use
 from core.measures.store import DatabaseError
+from core.resources import resource_dir
 from core.settings import Settings
 
 _translators: list[QTranslator] = []
@@ -87,6 +88,8 @@ def _start(argv: list[str]):
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("GreenMeasures")
     app.setApplicationDisplayName("绿策通")
+    # The title bar and the taskbar; the .exe's own icon comes from the spec (packaging/).
+    app.setWindowIcon(QIcon(str(resource_dir("icons", "greenmeasures.png"))))
     register_bundled_font(app)
     settings = Settings()
     set_language(settings.get("language"))
