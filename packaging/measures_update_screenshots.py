@@ -4,9 +4,10 @@
 
 Writes docs/screenshots/measures-update-<what>-<lang>[@1.5x].png for <what> = stale (the window
 with the out-of-date warning bar), pack (the import dialog showing a verified pack's manifest) and
-changes (what the import changed for a Luohu company), in zh-Hans and zh-Hant; at scale 1 also the
-first page of the what-changed PDF in all three scripts (measures-update-pdf-<lang>-<page>.png,
-through pdftoppm).
+changes (what the import changed for a Luohu company), and kiosk (the kiosk's 措施数据 page with a
+pack found on a "USB stick" and verified, 1366×768), in zh-Hans and zh-Hant; at scale 1 also the
+pages of the what-changed PDF in all three scripts (measures-update-pdf-<lang>-<page>.png, through
+pdftoppm).
 
 The pack is the test suite's "next release" (tests/packs.py) signed with a throw-away key that
 this script alone trusts; the clock is moved to 2028-01-01 so that the bundled data is out of
@@ -62,6 +63,7 @@ def main() -> int:
     from tests.packs import make_keys, next_release
     from ui import measures_status
     from ui.app import install_qt_translations, register_bundled_font
+    from ui import kiosk as kiosk_module
     from ui.main_window import MainWindow
 
     private, keys = make_keys()
@@ -70,6 +72,10 @@ def main() -> int:
     sources, seeds = next_release(temp / "next")
     pack_file = temp / "绿策通措施包-2026.12.1.gmpack"
     pack_file.write_bytes(packmod.build_pack(private, sources, seeds))
+    stick = temp / "U盘"
+    (stick / "措施更新").mkdir(parents=True)
+    (stick / "措施更新" / pack_file.name).write_bytes(pack_file.read_bytes())
+    kiosk_module.pack_roots = lambda: [stick]                     # the kiosk finds only this "stick"
 
     app = QApplication(sys.argv)
     register_bundled_font(app)
@@ -109,6 +115,24 @@ def main() -> int:
         window.close()
         db = window.db
         shiboken6.delete(window)        # it follows the language while it exists
+        db.close()
+
+        os.environ["GREENMEASURES_DATA_DIR"] = str(temp / f"kiosk-{lang}")    # the bundled data again
+        settings.set("kiosk_pin_hash", "scrypt$1$1$1$00$00")             # any: the page is opened directly
+        kiosk = kiosk_module.KioskWindow(inst.open_in_use(), settings, idle_ms=600_000)
+        kiosk.resize(1366, 768)
+        kiosk.show()
+        kiosk._unlocked = True
+        kiosk.show_data()
+        wait_for(app, lambda: kiosk.pack_task is None and kiosk.packs_list.count() > 0)
+        kiosk.packs_list.setCurrentRow(0)
+        wait_for(app, lambda: kiosk.pack_task is None and kiosk.verified is not None)
+        settle(app)
+        kiosk.grab().save(str(out / f"measures-update-kiosk-{lang}{suffix}.png"))
+        kiosk.shutdown_timers()
+        kiosk.close()
+        db = kiosk.db
+        shiboken6.delete(kiosk)
         db.close()
 
     if args.scale == "1" and last_report is not None:

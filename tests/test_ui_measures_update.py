@@ -22,6 +22,7 @@ from core.settings import Settings
 from tests.dialogs import refuse_modal_dialogs
 from tests.packs import make_keys, next_release
 from tests.test_pack import LUOHU_COMPANY, TODAY, snapshot
+from tests.test_ui_kiosk import PIN, enter, make_kiosk  # noqa: F401  (make_kiosk: a fixture)
 from ui.measures_model import ID_ROLE
 from ui.tasks import wait_idle
 
@@ -288,3 +289,69 @@ def test_the_staleness_bar_shows_while_the_data_is_old_and_goes_after_an_import(
 def test_the_staleness_bar_is_hidden_while_the_data_is_current(window):
     assert not window.staleness_bar.isVisible() and window.staleness_bar.lines == []
     assert window.data_menu.title() == "数据(&M)"
+
+
+# -- the kiosk: no file dialog, packs found on drives ------------------------------------------
+
+def test_packs_are_found_at_the_top_of_a_drive_and_one_folder_down(tmp_path):
+    from ui.measures_update import find_packs
+    stick = tmp_path / "stick"
+    (stick / "更新" / "deeper").mkdir(parents=True)
+    (stick / ".hidden").mkdir()
+    for path in (stick / "a.gmpack", stick / "更新" / "b.GMPACK", stick / "更新" / "deeper" / "c.gmpack",
+                 stick / ".hidden" / "d.gmpack", stick / "notes.txt"):
+        path.write_bytes(b"x")
+    (stick / "folder.gmpack").mkdir()
+    assert find_packs([stick, tmp_path / "missing"]) == [stick / "a.gmpack", stick / "更新" / "b.GMPACK"]
+
+
+def test_pack_roots_skip_the_system_root(qapp):
+    from pathlib import Path
+
+    from ui.measures_update import pack_roots
+    roots = pack_roots()
+    assert Path("/") not in roots and all(isinstance(r, Path) for r in roots)
+
+
+def test_the_kiosk_imports_a_pack_from_a_usb_stick(qtbot, monkeypatch, make_kiosk, next_pack, tmp_path):
+    stick = tmp_path / "stick"
+    (stick / "绿策通").mkdir(parents=True)
+    shutil.copy(next_pack, stick / "绿策通" / next_pack.name)
+    monkeypatch.setattr("ui.kiosk.pack_roots", lambda: [stick])
+    kiosk = make_kiosk()
+    old_form, bundled = kiosk.form, kiosk.engine.version
+    kiosk.admin_button.click()
+    enter(kiosk, PIN)
+    assert "2026.11.21" in kiosk.admin_data.text()
+    kiosk.data_button.click()
+    assert kiosk.current_screen() == "data"
+    assert "2026.11.21" in kiosk.data_status.text()
+    qtbot.waitUntil(lambda: kiosk.pack_task is None and kiosk.packs_list.count() == 1, timeout=10000)
+    kiosk.packs_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: kiosk.pack_task is None and kiosk.verified is not None, timeout=30000)
+    assert NEXT in kiosk.pack_info.text() and kiosk.import_pack_button.isEnabled()
+    kiosk.import_pack_button.click()
+    qtbot.waitUntil(lambda: kiosk.pack_task is None and kiosk.engine.version != bundled, timeout=30000)
+    assert kiosk.db.release.version == NEXT and kiosk.engine.version == kiosk.db.version
+    assert "已导入" in kiosk.pack_info.text() and NEXT in kiosk.data_status.text()
+    assert kiosk.form is not old_form and kiosk.form._measures is kiosk.measures   # rebuilt on the new data
+    kiosk.data_back_button.click()
+    assert kiosk.current_screen() == "admin" and NEXT in kiosk.admin_data.text()
+
+
+def test_the_kiosk_refuses_a_tampered_pack_in_the_window(qtbot, monkeypatch, make_kiosk, next_pack, tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    data = bytearray(next_pack.read_bytes())
+    data[-100] ^= 0x40
+    (stick / "tampered.gmpack").write_bytes(bytes(data))
+    monkeypatch.setattr("ui.kiosk.pack_roots", lambda: [stick])
+    kiosk = make_kiosk()
+    version = kiosk.engine.version
+    kiosk.admin_button.click()
+    enter(kiosk, PIN)
+    kiosk.data_button.click()
+    qtbot.waitUntil(lambda: kiosk.pack_task is None and kiosk.packs_list.count() == 1, timeout=10000)
+    kiosk.packs_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: kiosk.pack_task is None and "损坏" in kiosk.pack_info.text(), timeout=30000)
+    assert not kiosk.import_pack_button.isEnabled() and kiosk.engine.version == version

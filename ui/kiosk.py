@@ -16,28 +16,40 @@ screen returns for the next visitor.
   makes the administrator set one before the start screen is ever shown.
 - **Touch.** Buttons and inputs are at least 44 px high (56 px here), type is large, lists and
   pages scroll by swiping (QScroller), numeric and date fields ask for the numeric keypad.
+- **Measures data.** Behind the PIN, the 措施数据 page shows the data in use and whether it is out
+  of date, and imports a signed pack found on a USB stick (or in Downloads): the kiosk has no file
+  dialog, so the page lists the ``*.gmpack`` files it finds (ui/measures_update.py). Verifying and
+  importing run on the worker thread; the visitor's widgets are then rebuilt on the new data.
 
 Timeouts are constructor arguments (milliseconds) so tests can make them short.
 """
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFormLayout, QFrame,
-                               QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScroller,
-                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+                               QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPushButton, QScroller, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from core.engine.evaluate import Engine
 from core.i18n import _, current_language, set_language
 from core.kiosk import WRONG_PIN_DELAY, PinError, hash_pin, pin_problem, verify_pin
+from core.measures.installed import import_pack
+from core.measures.pack import PackError
+from core.measures.staleness import HOW_TO_UPDATE
+from core.measures.store import DatabaseError, MeasuresDB
 from core.settings import Settings, SettingsError
 from ui.checklist_dialog import ChecklistPanel
 from ui.language import follow_language
+from ui.measures_status import release_text, staleness_lines
+from ui.measures_update import check_pack_file, find_packs, pack_roots, refusing
 from ui.profile_form import ProfileForm, enum_labels
 from ui.results_view import ResultsView
+from ui.tasks import run_task
 from ui.widgets import DateEdit
 
 EVALUATE_DELAY_MS = 150
@@ -96,6 +108,17 @@ def _button(text: str = "", name: str = "") -> QPushButton:
         button.setObjectName(name)
     button.setFocusPolicy(Qt.StrongFocus)
     return button
+
+
+def _button_row(left: list[QPushButton], right: QPushButton) -> QHBoxLayout:
+    """Buttons along the bottom of an administrator's page, the way back (or out) on the right."""
+    row = QHBoxLayout()
+    row.setSpacing(24)
+    for button in left:
+        row.addWidget(button)
+    row.addStretch(1)
+    row.addWidget(right)
+    return row
 
 
 class _Guard(QObject):
@@ -313,9 +336,11 @@ class KioskWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("kiosk")
         self.settings = settings
-        self.measures = db.all_measures()
-        self.documents = {d["key"]: d for d in db.documents()}
-        self.engine = Engine(self.measures, self.documents, db.version)
+        self.db = db
+        self.engine = Engine.for_database(db)
+        self.measures, self.documents = self.engine.measures, self.engine.documents
+        self.pack_task = None                  # the scan, verification or import under way
+        self.verified = None                   # ui.measures_update.Checked of the pack selected
         self.evaluation = None
         self.as_of = dt.date.today()
         self._unlocked = False
@@ -365,6 +390,7 @@ class KioskWindow(QWidget):
         self.print_host = self._host("print")
         self._build_print_bar()
         self._build_admin()
+        self._build_data()
         self._build_setup()
 
         # bottom bar: back / next
@@ -503,12 +529,9 @@ class KioskWindow(QWidget):
         self.lock_button.clicked.connect(self.lock)
         self.exit_button = _button(name="finish")
         self.exit_button.clicked.connect(self.exit_kiosk)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(24)
-        for b in (self.save_button, self.lock_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.exit_button)
+        self.data_button = _button()
+        self.data_button.clicked.connect(self.show_data)
+        buttons = _button_row([self.save_button, self.lock_button, self.data_button], self.exit_button)
         column = QVBoxLayout(page)
         column.setContentsMargins(120, 24, 120, 24)
         column.setSpacing(24)
@@ -516,9 +539,50 @@ class KioskWindow(QWidget):
         column.addLayout(grid)
         column.addWidget(self.admin_status)
         column.addStretch(1)
+        self.admin_data = QLabel()          # the data in use and its age, in one line
+        self.admin_data.setWordWrap(True)
+        column.addWidget(self.admin_data)
         column.addLayout(buttons)
         self.stack.addWidget(page)
         self.screens["admin"] = page
+
+    def _build_data(self) -> None:
+        """The administrator's 措施数据 page: the data in use, its age, packs found on drives."""
+        page = QWidget()
+        self.data_title = QLabel()
+        self.data_title.setObjectName("title")
+        self.data_status = QLabel()
+        self.data_status.setWordWrap(True)
+        self.data_warning = QLabel()
+        self.data_warning.setObjectName("problem")
+        self.data_warning.setWordWrap(True)
+        self.packs_label = QLabel()
+        self.packs_list = QListWidget()
+        self.packs_list.setWordWrap(True)
+        self.packs_list.currentItemChanged.connect(lambda item, _old: self.verify_pack(item))
+        touch_scroll(self.packs_list)
+        self.pack_info = QLabel()
+        self.pack_info.setWordWrap(True)
+        self.pack_info.setTextFormat(Qt.PlainText)
+        self.rescan_button = _button()
+        self.rescan_button.clicked.connect(self.scan_packs)
+        self.import_pack_button = _button(name="primary")
+        self.import_pack_button.clicked.connect(self.import_selected_pack)
+        self.data_back_button = _button()
+        self.data_back_button.clicked.connect(lambda: self.show_screen("admin"))
+        buttons = _button_row([self.rescan_button, self.import_pack_button], self.data_back_button)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(120, 24, 120, 24)
+        column.setSpacing(16)
+        column.addWidget(self.data_title)
+        column.addWidget(self.data_status)
+        column.addWidget(self.data_warning)
+        column.addWidget(self.packs_label)
+        column.addWidget(self.packs_list, 1)
+        column.addWidget(self.pack_info)
+        column.addLayout(buttons)
+        self.stack.addWidget(page)
+        self.screens["data"] = page
 
     def _build_setup(self) -> None:
         page = QWidget()
@@ -683,21 +747,25 @@ class KioskWindow(QWidget):
         self.eval_timer.stop()
         for overlay in self.overlays:
             overlay.hide()
+        self.evaluation = None
+        self.as_of = dt.date.today()
+        self._unlocked = False
+        self._clear_admin_inputs()
+        self._rebuild_visitor_widgets()
+        self._reset_language()
+        self.show_screen("start" if self.settings.get("kiosk_pin_hash") else "setup")
+        self.idle_timer.start()
+        self.wiped.emit()
+
+    def _rebuild_visitor_widgets(self) -> None:
+        """Delete the form, the results and the checklist panel and make them anew, empty."""
         self.checklist.clear()
         for widget in (self.form, self.results, self.checklist):
             widget.hide()
             widget.parentWidget().layout().removeWidget(widget)
             widget.deleteLater()
         self.form = self.results = self.checklist = None
-        self.evaluation = None
-        self.as_of = dt.date.today()
-        self._unlocked = False
-        self._clear_admin_inputs()
         self._build_visitor_widgets()
-        self._reset_language()
-        self.show_screen("start" if self.settings.get("kiosk_pin_hash") else "setup")
-        self.idle_timer.start()
-        self.wiped.emit()
 
     # -- language ------------------------------------------------------------------------------
     def _reset_language(self) -> None:
@@ -743,6 +811,13 @@ class KioskWindow(QWidget):
         self.save_button.setText(_("保存设置"))
         self.lock_button.setText(_("返回自助终端"))
         self.exit_button.setText(_("退出自助终端模式"))
+        self.data_button.setText(_("措施数据…"))
+        self.data_title.setText(_("措施数据"))
+        self.packs_label.setText(_("从 U 盘导入措施包（插入 U 盘后按“重新查找”）"))
+        self.rescan_button.setText(_("重新查找"))
+        self.import_pack_button.setText(_("导入"))
+        self.data_back_button.setText(_("返回设置"))
+        self._fill_data_status()
         self.setup_title.setText(_("自助终端首次设置"))
         self.setup_text.setText(_("请管理员先设置管理密码。设置之前，本机不接待访客；"
                                   "之后退出自助终端模式和修改设置都需要输入这个密码。"))
@@ -767,7 +842,7 @@ class KioskWindow(QWidget):
                          else f"<span style='color:#6b7770'>{text}</span>")
         self.steps_label.setText("　›　".join(parts) if screen in STEPS else "")
         self.bottom.setVisible(screen in STEPS)
-        self.finish_button.setVisible(screen not in ("setup", "admin"))
+        self.finish_button.setVisible(screen not in ("setup", "admin", "data"))
         self.next_button.setVisible(screen in STEPS[:-1])
         nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"), "results": _("下一步：打印清单 ›")}
         self.next_button.setText(nxt.get(screen, ""))
@@ -878,6 +953,125 @@ class KioskWindow(QWidget):
 
     def is_unlocked(self) -> bool:
         return self._unlocked
+
+    # -- measures data (administrator) ------------------------------------------------------------
+    def show_data(self) -> None:
+        if not self._unlocked:
+            return
+        self.show_screen("data")
+        self._fill_data_status()
+        self.scan_packs()
+
+    def _fill_data_status(self) -> None:
+        release = self.db.release
+        self.data_status.setText(_("正在使用：{release}，共 {measures} 条措施（数据库 {version}）").format(
+            release=release_text(release.version, release.date), measures=len(self.measures),
+            version=self.db.version))
+        # Without the desktop's "how to update" line: this page is where a kiosk is updated.
+        lines = [line for line in staleness_lines(self.db, self.settings.get("stale_after_days"))
+                 if line != _(HOW_TO_UPDATE)]
+        self.data_warning.setText("\n".join(lines))
+        self.data_warning.setVisible(bool(lines))
+        summary = _("措施数据：{release}").format(release=release_text(release.version, release.date))
+        self.admin_data.setText(summary + ("\n" + lines[0] if lines else ""))
+        self.admin_data.setStyleSheet("color: #b42318;" if lines else "")
+
+    def _pack_busy(self, task) -> None:
+        self.pack_task = task
+        self.rescan_button.setEnabled(task is None)
+        self.import_pack_button.setEnabled(task is None and self.verified is not None
+                                           and self.verified.refusal is None)
+
+    def scan_packs(self) -> None:
+        """List the packs on the drives (on the worker: USB sticks can be slow)."""
+        if self.pack_task is not None:
+            return
+        roots = pack_roots()
+        self.verified = None
+        self.packs_list.clear()
+        self.pack_info.setText(_("正在查找措施包…"))
+        self._pack_busy(run_task(lambda _p: find_packs(roots), self._scanned))
+
+    def _scanned(self, found, error) -> None:
+        self._pack_busy(None)
+        if error is not None or not found:
+            self.pack_info.setText(_("没有找到措施包（.gmpack 文件）。请把措施包放在 U 盘的根目录或第一层文件夹中，"
+                                     "插入后按“重新查找”。"))
+            return
+        self.packs_list.blockSignals(True)
+        for path in found:
+            item = QListWidgetItem(f"{path.name}\n{path.parent}")
+            item.setData(Qt.UserRole, str(path))
+            self.packs_list.addItem(item)
+        self.packs_list.blockSignals(False)
+        self.pack_info.setText(_("找到 {n} 个措施包：点选一个进行验证。").format(n=len(found)))
+
+    def verify_pack(self, item) -> None:
+        if item is None or self.pack_task is not None:
+            return
+        path = Path(item.data(Qt.UserRole))
+        self.verified = None
+        self.pack_info.setStyleSheet("")
+        self.pack_info.setText(_("正在验证 {name}（签名、完整性、数据校验）…").format(name=path.name))
+        self._pack_busy(run_task(refusing(lambda: check_pack_file(path)), self._pack_verified))
+
+    def _pack_verified(self, result, error) -> None:
+        if error is not None or isinstance(result, PackError):
+            self._pack_busy(None)
+            self._pack_problem(str(result if error is None else error))
+            return
+        self.verified = result
+        self._pack_busy(None)
+        m = result.pack.manifest
+        text = _("措施包 {release}：{documents} 份文件，{measures} 条措施；签名有效，数据校验通过。").format(
+            release=release_text(m.release.version, m.release.date), documents=len(m.documents),
+            measures=m.measure_count)
+        if result.refusal is not None:
+            self._pack_problem(text + "\n" + result.refusal)
+        else:
+            self.pack_info.setStyleSheet("color: #1e7b34;")
+            self.pack_info.setText(text + "\n" + _("按“导入”改用这份数据；原数据保留，可在桌面版“恢复上一版本”。"))
+
+    def _pack_problem(self, text: str) -> None:
+        self.pack_info.setStyleSheet("color: #b42318;")
+        self.pack_info.setText(text)
+
+    def import_selected_pack(self) -> None:
+        if not self._unlocked or self.verified is None or self.verified.refusal is not None or self.pack_task:
+            return
+        data = self.verified.data
+        self.pack_info.setStyleSheet("")
+        self.pack_info.setText(_("正在导入…"))
+        self.verified = None
+        self._pack_busy(run_task(refusing(lambda: import_pack(data)), self._pack_imported))
+
+    def _pack_imported(self, result, error) -> None:
+        self._pack_busy(None)
+        if error is not None or isinstance(result, PackError):
+            self._pack_problem(str(result if error is None else error))
+            return
+        try:
+            db = MeasuresDB(result.after.path)
+        except DatabaseError as exc:
+            self._pack_problem(str(exc))
+            return
+        self.set_database(db)
+        self.pack_info.setStyleSheet("color: #1e7b34;")
+        self.pack_info.setText(_("已导入。本机现使用措施数据 {release}。").format(
+            release=release_text(result.after.release.version, result.after.release.date)))
+
+    def set_database(self, db) -> None:
+        """Use another measures database: the engine follows and the visitor's widgets are made
+        anew on it (nothing of a visitor is kept; the administrator is on the data page)."""
+        old = self.db
+        self.db = db
+        self.engine = Engine.for_database(db)
+        self.measures, self.documents = self.engine.measures, self.engine.documents
+        self.evaluation = None
+        self._rebuild_visitor_widgets()
+        self._fill_data_status()
+        if old is not db:
+            old.close()
 
     # -- lock-down -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API

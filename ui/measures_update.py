@@ -129,7 +129,7 @@ def compare_switch(switch: Switch, profile: dict, as_of) -> Switched:
         new.close()
 
 
-def _refusing(work):
+def refusing(work):
     """Run `work` so that PackError comes back as the result (it is an answer, not a failure:
     the worker logs real failures with their traceback)."""
     def run(_progress):
@@ -138,6 +138,61 @@ def _refusing(work):
         except PackError as exc:
             return exc
     return run
+
+
+# -- packs on removable drives (the kiosk has no file dialog) ------------------------------------
+
+# File systems that are never a USB stick or a shared folder.
+PSEUDO_FILESYSTEMS = frozenset({
+    "proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "ramfs", "cgroup", "cgroup2", "securityfs", "pstore",
+    "debugfs", "tracefs", "configfs", "fusectl", "mqueue", "hugetlbfs", "bpf", "autofs", "binfmt_misc",
+    "overlay", "squashfs", "nsfs", "efivarfs", "rpc_pipefs", "selinuxfs",
+})
+
+
+def pack_roots() -> list[Path]:
+    """Where a service hall's administrator may have put a pack: every mounted volume but the
+    system's own (the root, pseudo file systems), then the user's Downloads folder."""
+    from PySide6.QtCore import QStorageInfo
+
+    roots: list[Path] = []
+    for volume in QStorageInfo.mountedVolumes():
+        if not volume.isValid() or not volume.isReady() or volume.isRoot():
+            continue
+        kind = bytes(volume.fileSystemType().data()).decode("ascii", "replace").lower()
+        if kind in PSEUDO_FILESYSTEMS:
+            continue
+        roots.append(Path(volume.rootPath()))
+    downloads = QStandardPaths.writableLocation(QStandardPaths.DownloadLocation)
+    if downloads:
+        roots.append(Path(downloads))
+    return list(dict.fromkeys(roots))
+
+
+def find_packs(roots: list[Path]) -> list[Path]:
+    """``*.gmpack`` files at the top of each root and one folder down (hidden folders skipped);
+    unreadable places are passed over. Slow drives: run on the worker."""
+    found: list[Path] = []
+
+    def listing(folder: Path) -> list[Path]:
+        try:
+            return sorted(folder.iterdir())
+        except OSError:
+            return []
+
+    def is_pack(path: Path) -> bool:
+        try:
+            return path.suffix.lower() == SUFFIX and path.is_file()
+        except OSError:
+            return False
+
+    for root in roots:
+        for entry in listing(root):
+            if is_pack(entry):
+                found.append(entry)
+            elif not entry.name.startswith(".") and not entry.is_symlink() and entry.is_dir():
+                found += [f for f in listing(entry) if is_pack(f)]
+    return list(dict.fromkeys(found))
 
 
 # -- texts ---------------------------------------------------------------------------------
@@ -508,7 +563,7 @@ class MeasuresUpdateDialog(QDialog):
         self.in_use_label.clear()
         self.verdict.clear()
         self._say(_("正在验证措施包（签名、完整性、数据校验）…"))
-        self._busy(run_task(_refusing(lambda: check_pack_file(path)), self._checked))
+        self._busy(run_task(refusing(lambda: check_pack_file(path)), self._checked))
         self._show_page(self.PACK)
 
     def _checked(self, result, error) -> None:
@@ -554,7 +609,7 @@ class MeasuresUpdateDialog(QDialog):
             return compare_switch(import_pack(data), profile, as_of)
 
         self._say(_("正在导入…"))
-        self._busy(run_task(_refusing(work), lambda r, e: self._switched(r, e, profile)))
+        self._busy(run_task(refusing(work), lambda r, e: self._switched(r, e, profile)))
 
     # -- rollback ------------------------------------------------------------------------------
     def start_rollback(self) -> None:
@@ -583,7 +638,7 @@ class MeasuresUpdateDialog(QDialog):
             return compare_switch(rollback(), profile, as_of)
 
         self.main.statusBar().showMessage(_("正在恢复上一版本的措施数据…"))
-        self._busy(run_task(_refusing(work), lambda r, e: self._switched(r, e, profile)))
+        self._busy(run_task(refusing(work), lambda r, e: self._switched(r, e, profile)))
 
     # -- after either --------------------------------------------------------------------------
     def _switched(self, result, error, profile: dict) -> None:
