@@ -27,13 +27,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QDir, QModelIndex, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QProgressBar, QPushButton, QStackedWidget, QTextBrowser,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.engine.changes import APPEARED, DISAPPEARED, KIND_TITLES, KINDS, NOT_APPLICABLE, ChangeReport
-from core.engine.evaluate import ELIGIBLE, NEEDS_INFO
-from core.engine.report import STATUS_TITLES
+from core.engine.changes import APPEARED, DISAPPEARED, KIND_TITLES, KINDS, ChangeReport, shown_state
 from core.i18n import _, convert_policy_text, format_amount_range, format_money
 from core.measures.installed import Installed, Source, Switch, check_newer, installed
 from core.measures.pack import SUFFIX, PackError, VerifiedPack, read_pack_file, verify_pack_bytes
@@ -200,11 +212,10 @@ def find_packs(roots: list[Path]) -> list[Path]:
 def state_text(status: str | None, amount) -> str:
     """A result's verdict, with the amount while it can still be paid (as in the results view);
     不适用 when the measure did not apply at all."""
-    if status is None:
-        return _(NOT_APPLICABLE)
-    text = _(STATUS_TITLES[status])
-    if amount is not None and status in (ELIGIBLE, NEEDS_INFO):
-        text += "，" + format_amount_range(amount[0], amount[1], unit="auto")
+    title, shown = shown_state(status, amount)
+    text = _(title)
+    if shown is not None:
+        text += "，" + format_amount_range(shown[0], shown[1], unit="auto")
     return text
 
 

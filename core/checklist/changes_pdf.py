@@ -15,12 +15,17 @@ from reportlab.platypus import Paragraph, Spacer
 
 from core.atomic import atomic_write_bytes
 from core.checklist.pdf import (
-    FRAME_WIDTH, PdfText, RenderedChecklist, data_table, head_row, meta_table, register_font, render_story,
+    FRAME_WIDTH,
+    PdfText,
+    RenderedChecklist,
+    data_table,
+    head_row,
+    meta_table,
+    register_font,
+    render_story,
     styles,
 )
-from core.engine.changes import APPEARED, DISAPPEARED, KIND_TITLES, KINDS, NOT_APPLICABLE, Change, ChangeReport
-from core.engine.evaluate import NOT_IN_FORCE
-from core.engine.report import STATUS_TITLES
+from core.engine.changes import APPEARED, DISAPPEARED, KIND_TITLES, KINDS, Change, ChangeReport, shown_state
 from core.i18n import N_, format_amount_range, format_date, format_money, normalize_language
 
 SOURCE_KINDS = {"bundled": N_("程序内置数据"), "pack": N_("导入的措施包")}
@@ -34,12 +39,10 @@ def _source(source, tx: PdfText) -> str:
 
 
 def _state(status: str | None, amount, tx: PdfText) -> str:
-    gettext = tx.gettext
-    if status is None:
-        return escape(gettext(NOT_APPLICABLE))
-    text = escape(gettext(STATUS_TITLES[status]))
-    if amount is not None and status != NOT_IN_FORCE:
-        text += "<br/>" + escape(format_amount_range(amount[0], amount[1], tx.lang, unit="auto"))
+    title, shown = shown_state(status, amount)
+    text = escape(tx.gettext(title))
+    if shown is not None:
+        text += "<br/>" + escape(format_amount_range(shown[0], shown[1], tx.lang, unit="auto"))
     return text
 
 

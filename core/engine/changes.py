@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.engine.evaluate import STATUSES, Engine, Evaluation, MeasureResult
+from core.engine.evaluate import ELIGIBLE, NEEDS_INFO, STATUSES, Engine, Evaluation, MeasureResult
 from core.i18n import N_
 
 APPEARED, DISAPPEARED, VERDICT, AMOUNT = "appeared", "disappeared", "verdict", "amount"
@@ -107,6 +107,17 @@ def compare_databases(old_db, new_db, profile: dict, as_of: dt.date) -> ChangeRe
         {m["id"] for m in old_engine.measures}, {m["id"] for m in new_engine.measures})
 
 
+def shown_state(status: str | None, amount: AmountRange | None) -> tuple[str, AmountRange | None]:
+    """What every rendering shows for one side of a change: the untranslated status title (不适用
+    when the measure did not apply) and the amount range, given only while the result can still
+    be paid (可申请, 需补充信息), as in the results view."""
+    from core.engine.report import STATUS_TITLES
+
+    if status is None:
+        return NOT_APPLICABLE, None
+    return STATUS_TITLES[status], (amount if status in (ELIGIBLE, NEEDS_INFO) else None)
+
+
 def _who(c: Change) -> str:
     if c.project_id is None:
         return ""
@@ -114,12 +125,10 @@ def _who(c: Change) -> str:
 
 
 def _state(status: str | None, amount: AmountRange | None) -> str:
-    from core.engine.report import STATUS_TITLES, range_text
+    from core.engine.report import range_text
 
-    if status is None:
-        return NOT_APPLICABLE
-    text = STATUS_TITLES[status]
-    return f"{text}，{range_text(*amount)}" if amount is not None and status != "not_in_force" else text
+    title, shown = shown_state(status, amount)
+    return f"{title}，{range_text(*shown)}" if shown is not None else title
 
 
 def to_text(report: ChangeReport, old_label: str, new_label: str) -> str:
