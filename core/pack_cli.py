@@ -107,9 +107,16 @@ def run_build(args, out=None, err=None) -> int:
 
 def run_verify(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    from core.measures.installed import installed
     from core.cli import EXIT_USAGE
-    from core.measures.pack import PackError, describe, key_id, load_public_key, trusted_keys, verify_pack_bytes
+    from core.measures.installed import installed
+    from core.measures.pack import (
+        PackError,
+        describe,
+        key_id,
+        load_public_key,
+        trusted_keys,
+        verify_pack_bytes,
+    )
 
     data, status = _read_or_exit(args.file, err)
     if status:

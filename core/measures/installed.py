@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.atomic import atomic_write_bytes
-from core.measures.catalog import Release
-from core.measures.pack import DATABASE, PackError, VerifiedPack, verify_pack_bytes
 from core.measures import store
-from core.measures.store import DatabaseError, MeasuresDB
+from core.measures.catalog import Release
+from core.measures.store import DATABASE_FILE, DatabaseError, MeasuresDB
+
+if TYPE_CHECKING:
+    from core.measures.pack import VerifiedPack
 
 STATE_FILE = "state.json"
 STATE_FORMAT = "greenmeasures.measures-state/1"
@@ -94,7 +97,7 @@ def _resolve(entry: object, bundled: Source) -> Source | None:
     folder = entry.get("folder")
     if entry.get("kind") != PACK or not isinstance(folder, str) or "/" in folder or "\\" in folder:
         return None
-    path = packs_dir() / folder / DATABASE
+    path = packs_dir() / folder / DATABASE_FILE
     try:
         release, version = _read_release(path)
     except DatabaseError:
@@ -153,6 +156,7 @@ class Switch:
 
 def check_newer(pack: VerifiedPack, current: Source) -> None:
     """PackError unless the pack is newer than the data in use (the same version is refused too)."""
+    from core.measures.pack import PackError  # here: the window imports this module at start-up
     new, old = pack.manifest.release, current.release
     if new.key == old.key:
         raise PackError(f"措施包版本 {new.version} 与正在使用的数据相同，无需导入。")
@@ -165,12 +169,13 @@ def check_newer(pack: VerifiedPack, current: Source) -> None:
 def import_pack(data: bytes, keys: dict[str, object] | None = None) -> Switch:
     """Verify, then make the pack the data in use; the source in use before becomes the rollback
     target. PackError (nothing changed) when any check fails or the pack is not newer."""
+    from core.measures.pack import PackError, verify_pack_bytes
     pack = verify_pack_bytes(data, keys)
     state = installed()
     check_newer(pack, state.in_use)
     root = packs_dir()
     root.mkdir(parents=True, exist_ok=True)
-    name = f"pack-{pack.manifest.release.version}-{secrets.token_hex(4)}"
+    name = f"pack-{pack.manifest.release.version}-{os.urandom(4).hex()}"
     staging = root / f".incoming-{name}"
     try:
         pack.write_to(staging)
@@ -179,7 +184,7 @@ def import_pack(data: bytes, keys: dict[str, object] | None = None) -> Switch:
         shutil.rmtree(staging, ignore_errors=True)
         raise PackError(f"措施包无法写入数据文件夹 {root}：{exc.strerror or exc}") from None
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    new = Source(PACK, root / name / DATABASE, pack.manifest.release, pack.manifest.database_version, name, now)
+    new = Source(PACK, root / name / DATABASE_FILE, pack.manifest.release, pack.manifest.database_version, name, now)
     try:
         _write_state(new, state.in_use)
     except OSError as exc:
@@ -192,6 +197,7 @@ def import_pack(data: bytes, keys: dict[str, object] | None = None) -> Switch:
 def rollback() -> Switch:
     """Bring the previous data back into use; the data in use now becomes the new rollback target,
     so a second rollback undoes the first."""
+    from core.measures.pack import PackError
     state = installed()
     target = state.rollback_target
     if target is None:

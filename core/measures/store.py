@@ -23,6 +23,7 @@ from core.measures.catalog import Release, content_version
 from core.resources import resource_dir
 
 IN_FORCE, EXPIRED, NOT_YET = "in_force", "expired", "not_yet"
+DATABASE_FILE = "measures.db"       # the file name inside the resources, a pack and its folder
 # FTS5 trigram needs three characters; shorter queries (光伏, 储能) scan the search column.
 TRIGRAM = 3
 
