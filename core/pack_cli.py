@@ -225,8 +225,9 @@ def run_status(args, out=None, err=None) -> int:
     state = installed()
     out.write(f"正在使用：{state.in_use.describe()}\n数据库版本 {state.in_use.database_version}，"
               f"文件 {state.in_use.path}\n")
-    if state.hidden_pack_note:
-        out.write(state.hidden_pack_note + "\n")
+    note = state.hidden_pack_note()
+    if note:
+        out.write(note + "\n")
     target = state.rollback_target
     out.write(f"可恢复为：{target.describe()}\n" if target else "没有可恢复的上一版本。\n")
     db = MeasuresDB(state.in_use.path)

@@ -295,7 +295,7 @@ def test_newer_bundled_data_is_used_over_an_older_imported_pack(packs, monkeypat
     monkeypatch.setattr(inst, "bundled_source", lambda: newer)
     state = inst.installed()
     assert state.in_use == newer
-    assert "不比程序内置数据（版本 2027.6.1）新" in state.hidden_pack_note
+    assert "不比程序内置数据（版本 2027.6.1）新" in state.hidden_pack_note()
 
 
 def test_a_damaged_state_file_falls_back_to_the_bundled_data(packs):

@@ -45,7 +45,7 @@ from core.measures.store import DatabaseError, MeasuresDB
 from core.settings import Settings, SettingsError
 from ui.checklist_dialog import ChecklistPanel
 from ui.language import follow_language
-from ui.measures_status import release_text, staleness_lines
+from ui.measures_status import staleness_lines
 from ui.measures_update import check_pack_file, find_packs, pack_roots, refusing
 from ui.profile_form import ProfileForm, enum_labels
 from ui.results_view import ResultsView
@@ -965,14 +965,14 @@ class KioskWindow(QWidget):
     def _fill_data_status(self) -> None:
         release = self.db.release
         self.data_status.setText(_("正在使用：{release}，共 {measures} 条措施（数据库 {version}）").format(
-            release=release_text(release.version, release.date), measures=len(self.measures),
+            release=release.describe(_), measures=len(self.measures),
             version=self.db.version))
         # Without the desktop's "how to update" line: this page is where a kiosk is updated.
         lines = [line for line in staleness_lines(self.db, self.settings.get("stale_after_days"))
                  if line != _(HOW_TO_UPDATE)]
         self.data_warning.setText("\n".join(lines))
         self.data_warning.setVisible(bool(lines))
-        summary = _("措施数据：{release}").format(release=release_text(release.version, release.date))
+        summary = _("措施数据：{release}").format(release=release.describe(_))
         self.admin_data.setText(summary + ("\n" + lines[0] if lines else ""))
         self.admin_data.setStyleSheet("color: #b42318;" if lines else "")
 
@@ -1024,7 +1024,7 @@ class KioskWindow(QWidget):
         self._pack_busy(None)
         m = result.pack.manifest
         text = _("措施包 {release}：{documents} 份文件，{measures} 条措施；签名有效，数据校验通过。").format(
-            release=release_text(m.release.version, m.release.date), documents=len(m.documents),
+            release=m.release.describe(_), documents=len(m.documents),
             measures=m.measure_count)
         if result.refusal is not None:
             self._pack_problem(text + "\n" + result.refusal)
@@ -1058,7 +1058,7 @@ class KioskWindow(QWidget):
         self.set_database(db)
         self.pack_info.setStyleSheet("color: #1e7b34;")
         self.pack_info.setText(_("已导入。本机现使用措施数据 {release}。").format(
-            release=release_text(result.after.release.version, result.after.release.date)))
+            release=result.after.release.describe(_)))
 
     def set_database(self, db) -> None:
         """Use another measures database: the engine follows and the visitor's widgets are made

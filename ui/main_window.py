@@ -23,7 +23,7 @@ from core.profile import PROFILE_FORMAT, ProfileError, load_profile, save_profil
 from core.settings import Settings, SettingsError
 from ui.language import follow_language
 from ui.measure_browser import MeasureBrowser
-from ui.measures_status import StalenessBar, release_text, staleness_lines
+from ui.measures_status import StalenessBar, staleness_lines
 from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
 from ui.widgets import later
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         release = self.db.release
         self.status_label.setText(
             _("措施数据 {release}，数据库 {version}　|　评估日期 {date}　|　离线运行").format(
-                release=release_text(release.version, release.date), version=self.db.version,
+                release=release.describe(_), version=self.db.version,
                 date=self.as_of.isoformat()))
 
     # -- the measures data ---------------------------------------------------------------------

@@ -12,31 +12,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
 from core.i18n import _
-from core.measures.installed import BUNDLED, Installed, Source
 from core.measures.staleness import Staleness, staleness, warning_lines
 from core.measures.store import MeasuresDB
 from ui.language import follow_language
-
-
-def release_text(version: str, date: dt.date) -> str:
-    return _("版本 {version}（数据截至 {date}）").format(version=version, date=date.isoformat())
-
-
-def source_text(source: Source) -> str:
-    """Where a measures database came from, in the UI's language (core's Source.describe() is the
-    command line's)."""
-    release = release_text(source.release.version, source.release.date)
-    if source.kind == BUNDLED:
-        return _("程序内置数据，{release}").format(release=release)
-    return _("导入的措施包（{day} 导入），{release}").format(day=(source.imported_at or "")[:10], release=release)
-
-
-def hidden_pack_text(state: Installed) -> str | None:
-    """Why an imported pack is not the data in use (newer data came with the program)."""
-    if state.active is None or state.in_use.kind != BUNDLED:
-        return None
-    return _("已导入的措施包（版本 {pack}）不比程序内置数据（版本 {bundled}）新，现使用内置数据。").format(
-        pack=state.active.release.version, bundled=state.bundled.release.version)
 
 
 def today() -> dt.date:

@@ -51,7 +51,7 @@ from core.measures.installed import Installed, Source, Switch, check_newer, inst
 from core.measures.pack import SUFFIX, PackError, VerifiedPack, read_pack_file, verify_pack_bytes
 from core.measures.store import DatabaseError, MeasuresDB
 from ui.language import follow_language
-from ui.measures_status import hidden_pack_text, release_text, source_text, staleness_lines
+from ui.measures_status import staleness_lines
 from ui.pdf_actions import PdfActions, suggested_pdf_name
 from ui.tasks import TaskHandle, run_task
 
@@ -255,7 +255,7 @@ def manifest_html(checked: Checked) -> str:
                     f"<td><b>{_e(_('本包中没有（导入后移除）'))}</b></td></tr>")
     head = "".join(f"<th align='left'>{_e(t)}</th>"
                    for t in (_("文件"), _("有效期"), _("措施"), _("与正在使用的数据相比")))
-    title = _("措施包 {release}").format(release=release_text(m.release.version, m.release.date))
+    title = _("措施包 {release}").format(release=m.release.describe(_))
     facts = [
         _("{documents} 份文件，{measures} 条措施，{criteria} 条条件，{evidence} 项材料，{stacking} 条叠加规则").format(
             documents=len(m.documents), measures=counts["measures"], criteria=counts["criteria"],
@@ -349,8 +349,8 @@ class ChangesView(PdfActions, QWidget):
             title = _("措施数据已更换")
         self.heading.setText(
             f"<h3>{_e(title)}</h3>"
-            f"<p><b>{_e(_('原数据'))}</b>：{_e(source_text(self.before))}<br>"
-            f"<b>{_e(_('新数据'))}</b>：{_e(source_text(self.after))}</p>")
+            f"<p><b>{_e(_('原数据'))}</b>：{_e(self.before.describe(_))}<br>"
+            f"<b>{_e(_('新数据'))}</b>：{_e(self.after.describe(_))}</p>")
         lines = [database_summary(report)]
         if not self.has_company:
             lines.append(_("没有打开企业档案，这里只列出整个数据库的变化。打开或填写档案后，"
@@ -587,7 +587,7 @@ class MeasuresUpdateDialog(QDialog):
     def _show_checked(self, result: Checked) -> None:
         self.checked = result
         self.manifest.setHtml(manifest_html(result))
-        self.in_use_label.setText(_("正在使用：{source}").format(source=source_text(result.in_use)))
+        self.in_use_label.setText(_("正在使用：{source}").format(source=result.in_use.describe(_)))
         if result.refusal is not None:
             self.verdict.clear()
             self._say(result.refusal, error=True)
@@ -638,7 +638,7 @@ class MeasuresUpdateDialog(QDialog):
         answer = QMessageBox.question(
             self.main, _("恢复上一版本"),
             _("恢复为 {target}？\n当前数据（{current}）可再次恢复。").format(
-                target=source_text(target), current=source_text(state.in_use)),
+                target=target.describe(_), current=state.in_use.describe(_)),
             QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
         if answer != QMessageBox.Yes:
             return
@@ -670,7 +670,7 @@ class MeasuresUpdateDialog(QDialog):
         self.switched = result
         self.changes.set_report(result, profile)
         self.main.statusBar().showMessage(_("已改用措施数据 {release}").format(
-            release=release_text(result.switch.after.release.version, result.switch.after.release.date)), 8000)
+            release=result.switch.after.release.describe(_)), 8000)
         self._show_page(self.CHANGES)
 
     # -- information ---------------------------------------------------------------------------
@@ -687,10 +687,10 @@ class MeasuresUpdateDialog(QDialog):
         rows: list[tuple[str, str]] = []
         if state is not None:
             target = state.rollback_target
-            rows += [(_("正在使用"), source_text(state.in_use)),
-                     (_("程序内置"), source_text(state.bundled)),
-                     (_("可恢复为"), source_text(target) if target else _("（无）"))]
-            note = hidden_pack_text(state)
+            rows += [(_("正在使用"), state.in_use.describe(_)),
+                     (_("程序内置"), state.bundled.describe(_)),
+                     (_("可恢复为"), target.describe(_) if target else _("（无）"))]
+            note = state.hidden_pack_note(_)
             if note:
                 rows.append((_("说明"), note))
         else:

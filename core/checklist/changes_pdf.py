@@ -26,16 +26,11 @@ from core.checklist.pdf import (
     styles,
 )
 from core.engine.changes import APPEARED, DISAPPEARED, KIND_TITLES, KINDS, Change, ChangeReport, shown_state
-from core.i18n import N_, format_amount_range, format_date, format_money, normalize_language
-
-SOURCE_KINDS = {"bundled": N_("程序内置数据"), "pack": N_("导入的措施包")}
+from core.i18n import format_amount_range, format_date, format_money, normalize_language
 
 
 def _source(source, tx: PdfText) -> str:
-    gettext = tx.gettext
-    return escape(gettext("{kind}，版本 {version}，数据截至 {date}").format(
-        kind=gettext(SOURCE_KINDS[source.kind]), version=source.release.version,
-        date=format_date(source.release.date, tx.lang)))
+    return escape(source.describe(tx.gettext, lambda day: format_date(day, tx.lang)))
 
 
 def _state(status: str | None, amount, tx: PdfText) -> str:

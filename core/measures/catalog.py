@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.i18n import N_
 from core.resources import measures_dir
 
 RELEASE_FILE = "release.json"
+RELEASE_TEXT = N_("版本 {version}（数据截至 {date}）")
 # A release version is dotted numbers, compared as numbers: 2026.11.21 < 2026.11.21.1 < 2026.12.1.
 _VERSION = re.compile(r"^\d{1,9}(\.\d{1,9}){0,4}$")
 
@@ -35,6 +37,10 @@ class Release:
         except ValueError:
             raise ValueError(f"date: must be a calendar date written YYYY-MM-DD, got {date!r}") from None
         return cls(tuple(int(part) for part in version.split(".")), version, day)
+
+    def describe(self, gettext=lambda s: s, day=dt.date.isoformat) -> str:
+        """版本 2026.12.1（数据截至 2026-12-01）, in the language of `gettext`, the date by `day`."""
+        return gettext(RELEASE_TEXT).format(version=self.version, date=day(self.date))
 
 
 def read_release(directory: Path | None = None) -> Release:

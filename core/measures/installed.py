@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.atomic import atomic_write_bytes
+from core.i18n import N_
 from core.measures import store
 from core.measures.catalog import Release
 from core.measures.store import DATABASE_FILE, DatabaseError, MeasuresDB
@@ -48,9 +49,14 @@ class Source:
                 "date": self.release.date.isoformat(), "database_version": self.database_version,
                 "imported_at": self.imported_at}
 
-    def describe(self) -> str:
-        where = "程序内置数据" if self.kind == BUNDLED else f"导入的措施包（{(self.imported_at or '')[:10]} 导入）"
-        return f"{where}，版本 {self.release.version}，数据截至 {self.release.date.isoformat()}"
+    def describe(self, gettext=lambda s: s, day=dt.date.isoformat) -> str:
+        """Where the data came from and its release, in the language of `gettext` (the command
+        line passes none: Simplified), the dates by `day`."""
+        release = self.release.describe(gettext, day)
+        if self.kind == BUNDLED:
+            return gettext(N_("程序内置数据，{release}")).format(release=release)
+        return gettext(N_("导入的措施包（{day} 导入），{release}")).format(
+            day=(self.imported_at or "")[:10], release=release)
 
 
 def packs_dir() -> Path:
@@ -121,11 +127,11 @@ class Installed:
         after = _choose(self.previous if self.previous.kind == PACK else None, self.bundled)
         return after if after.path != self.in_use.path else None
 
-    @property
-    def hidden_pack_note(self) -> str | None:
+    def hidden_pack_note(self, gettext=lambda s: s) -> str | None:
+        """Why an imported pack is not the data in use (newer data came with the program)."""
         if self.active and self.in_use.kind == BUNDLED:
-            return (f"已导入的措施包（版本 {self.active.release.version}）不比程序内置数据（版本 "
-                    f"{self.bundled.release.version}）新，现使用内置数据。")
+            return gettext(N_("已导入的措施包（版本 {pack}）不比程序内置数据（版本 {bundled}）新，现使用内置数据。")).format(
+                pack=self.active.release.version, bundled=self.bundled.release.version)
         return None
 
 
