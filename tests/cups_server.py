@@ -4,11 +4,19 @@ cupsd runs from a temporary folder with its own configuration, spool, cache, sta
 listening only on a Unix socket there (no TCP port); the system scheduler is never touched.
 ``CUPS_SERVER`` points at that socket for the session, so ``lp``/``lpstat`` and Qt's CUPS plugin
 (libcups) both talk to it. Queues print with the file device into ``<root>/<queue>-out.pdf``
-through the generic PDF PPD of cups-filters, so what arrives is a PDF. The output file is
-rewritten by each job on that queue.
+through the generic PDF PPD of cups-filters, so what arrives is a PDF.
+
+The output file must exist before a job prints: Debian's cupsd since 2.4.2-3+deb12u10 opens a
+``file://`` device with ``O_WRONLY|O_EXCL`` and no ``O_CREAT`` (nor ``O_TRUNC``), so a missing file
+fails the job ("could not open the output file") and an old, longer file would keep its tail.
+``CupsServer.fresh_output(queue)`` therefore replaces the file with an empty one (mode 0666, so the
+scheduler can write it whichever user it runs the job as); every test that prints calls it before
+the job and waits for the file to fill. At start-up one probe job must complete, or the printing
+tests fail with the scheduler's own error-log lines.
 
 Where cupsd cannot run (not installed, no PPD, fails to start) the tests that use the fixture are
-skipped with the reason, which is also logged; CI installs what it needs (.ci/run).
+skipped with the reason, which is also logged; under CI (``CI`` set), where .ci/run installs
+everything, they fail instead, so a broken print system is never a silent skip.
 """
 from __future__ import annotations
 
@@ -54,8 +62,59 @@ class CupsServer:
     default: str = "gm-test"
 
     def output(self, queue: str) -> Path:
-        """The file the file device writes ``queue``'s jobs to (each job replaces it)."""
+        """The file the file device writes ``queue``'s jobs to."""
         return self.root / f"{queue}-out.pdf"
+
+    def fresh_output(self, queue: str) -> Path:
+        """Replace ``queue``'s output file with an empty one before a job (see the module's note)."""
+        return _fresh_file(self.output(queue))
+
+    def error_log(self, last: int = 12) -> str:
+        """The scheduler's last error and warning lines (else its last lines), for failure messages."""
+        log_file = self.root / "log" / "error_log"
+        lines = log_file.read_text(errors="replace").splitlines() if log_file.exists() else []
+        problems = [line for line in lines if line[:2] in ("E ", "W ", "C ", "A ")]
+        return "\n".join((problems or lines)[-last:]) or "(the error log is empty)"
+
+
+def _fresh_file(path: Path) -> Path:
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    os.close(fd)
+    path.chmod(0o666)                     # the umask may have taken write bits away
+    return path
+
+
+PROBE_TIMEOUT = 30   # seconds for the start-up probe job; a working queue takes about a second
+
+
+def _probe(server: CupsServer) -> None:
+    """Print one small job on the default queue and wait for it; raise RuntimeError with the log if not."""
+    lp, lpstat = _tool("lp"), _tool("lpstat")
+    if not lp or not lpstat:
+        raise RuntimeError("lp or lpstat is not installed (Debian: cups-client)")
+    out = server.fresh_output(server.default)
+    env = dict(os.environ, CUPS_SERVER=server.socket, LANG="C", LC_ALL="C")
+    pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+           b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+           b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+           b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    r = subprocess.run([lp, "-d", server.default, "-t", "gm-probe", "-"], input=pdf, env=env,
+                       capture_output=True, timeout=20, check=False)
+    if r.returncode != 0:
+        raise RuntimeError(f"the probe job was refused: {r.stderr.decode(errors='replace').strip()}")
+    deadline = time.monotonic() + PROBE_TIMEOUT
+    while time.monotonic() < deadline:
+        queued = subprocess.run([lpstat, "-o", server.default], env=env, capture_output=True, text=True,
+                                timeout=10, check=False).stdout.strip()
+        if not queued and out.exists() and out.stat().st_size > 0:
+            server.fresh_output(server.default)
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the probe job on {server.default} did not complete in {PROBE_TIMEOUT} s; "
+                       f"output file {out} {'has %d bytes' % out.stat().st_size if out.exists() else 'is missing'}; "
+                       f"cupsd's error log:\n"
+                       f"{server.error_log()}")
 
 
 def _tool(name: str) -> str | None:
@@ -124,7 +183,7 @@ def _start(root: Path) -> tuple[subprocess.Popen, str]:
     # No Port: only the socket. The policy lets anyone on it administer, so lpadmin works as root
     # and as an ordinary user alike (no @SYSTEM group, no authentication).
     (root / "cupsd.conf").write_text(
-        f"Listen {sock}\nLogLevel warn\nBrowsing No\nWebInterface No\nDefaultAuthType None\n"
+        f"Listen {sock}\nLogLevel info\nBrowsing No\nWebInterface No\nDefaultAuthType None\n"
         "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
         "<Policy default>\n  <Limit All>\n    Order allow,deny\n    Allow all\n  </Limit>\n</Policy>\n")
     with open(root / "log" / "cupsd.out", "wb") as out:
@@ -195,9 +254,18 @@ def cups_server():
                 _set_printer_state_reasons(sock, "gm-nopaper", ["media-empty-error"])
                 _set_printer_state_reasons(sock, "gm-offline", ["offline-report"])
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                if os.environ.get("CI"):
+                    pytest.fail(f"private CUPS server unavailable under CI: {e}", pytrace=False)
                 log.warning("private CUPS server unavailable, printing tests skipped: %s", e)
                 pytest.skip(f"private CUPS server unavailable: {e}")
-            yield CupsServer(root=root, socket=sock)
+            server = CupsServer(root=root, socket=sock)
+            for queue in QUEUES:
+                server.fresh_output(queue)
+            try:
+                _probe(server)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                pytest.fail(f"the private CUPS server runs but cannot print: {e}", pytrace=False)
+            yield server
     finally:
         if proc is not None:
             _stop(proc)

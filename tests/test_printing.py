@@ -48,11 +48,17 @@ def lpstat_jobs() -> str:
                           check=False, env=dict(os.environ, LC_ALL="C")).stdout
 
 
+def wait_completed(cups_server, job: str) -> None:
+    state = printing.wait_for_job(job, timeout=20)
+    assert state == "completed", f"job {job} is {state}; cupsd's error log:\n{cups_server.error_log()}"
+
+
 def print_and_wait(cups_server, pdf: Path, printer: str | None, **options) -> list[str]:
+    out = cups_server.fresh_output(printer or cups_server.default)
     job = printing.submit_pdf(pdf, printer, **options)
     assert job.startswith(f"{printer or cups_server.default}-")
-    assert printing.wait_for_job(job, timeout=20) == "completed"
-    return pages_of(cups_server.output(printer or cups_server.default))
+    wait_completed(cups_server, job)
+    return pages_of(out)
 
 
 @pytest.fixture()
@@ -77,11 +83,12 @@ def test_chinese_text_arrives_on_the_named_printer(cups_server, tmp_path):
 @needs_pdftotext
 def test_pdf_bytes_in_memory_arrive_too(cups_server, tmp_path):
     data = make_pdf(tmp_path / "mem.pdf", ["内存中的清单"]).read_bytes()
+    cups_server.fresh_output("gm-test")
     temp = Path(tempfile.gettempdir())
     before = set(temp.iterdir())
     job = printing.submit_pdf_data(data, "gm-test", title="内存")
     assert set(temp.iterdir()) - before == set()        # piped to lp: nothing written on our side
-    assert printing.wait_for_job(job, timeout=20) == "completed"
+    wait_completed(cups_server, job)
     assert pages_of(cups_server.output("gm-test")) == ["内存中的清单"]
 
 

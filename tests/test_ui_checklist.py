@@ -179,18 +179,16 @@ def test_clear_forgets_everything(panel):
 def test_direct_print_reaches_a_real_cups_queue(qtbot, panel, cups_server, warnings):
     panel.fill_printers()
     assert panel.printer.findData("gm-test") >= 0
-    out = cups_server.output("gm-test")
-    before = out.stat().st_mtime_ns if out.exists() else None
+    out = cups_server.fresh_output("gm-test")
     printed = []
     panel.printed.connect(printed.append)
     panel.print_direct("gm-test")
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=30000)
     assert warnings == [] and printed == ["gm-test"]
-    qtbot.waitUntil(lambda: out.exists() and out.stat().st_mtime_ns != before and out.stat().st_size > 0,
-                    timeout=30000)
     from core import printing as cups
     assert panel.last_job in panel.status.text()
-    assert cups.wait_for_job(panel.last_job, timeout=30) == "completed"
+    assert cups.wait_for_job(panel.last_job, timeout=30) == "completed", cups_server.error_log()
+    assert out.stat().st_size > 0
     arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                              check=True).stdout.replace("\n", "")
     assert "申请材料清单" in arrived and PROFILE["company"]["name"] in arrived
@@ -219,15 +217,13 @@ def test_print_dialog_choosing_a_printer_sends_the_chosen_pages(qtbot, panel, cu
     printer = QPrinter(info, QPrinter.HighResolution)
     printer.setPrintRange(QPrinter.PageRange)
     printer.setFromTo(2, 3)
-    out = cups_server.output("gm-test")
-    before = out.stat().st_mtime_ns if out.exists() else None
+    out = cups_server.fresh_output("gm-test")
     panel.print_to(printer)
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=30000)
     assert warnings == []
     from core import printing as cups
     assert panel.last_job in panel.status.text()
-    assert cups.wait_for_job(panel.last_job, timeout=30) == "completed"
-    assert out.stat().st_mtime_ns != before
+    assert cups.wait_for_job(panel.last_job, timeout=30) == "completed", cups_server.error_log()
     assert pdf_pages(out) == 2
     arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                              check=True).stdout

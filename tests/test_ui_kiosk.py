@@ -143,18 +143,16 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
     assert kiosk.checklist.profile["company"]["name"] == "深圳市罗湖示例科技有限公司"
     assert not kiosk.checklist.export_button.isVisible() and not kiosk.checklist.print_button.isVisible()
 
-    out = cups_server.output("gm-test")
-    stamp = out.stat().st_mtime_ns if out.exists() else None
+    out = cups_server.fresh_output("gm-test")
     kiosk.print_button.click()
     assert kiosk.confirm.isVisible() and "gm-test" in kiosk.confirm.text.text()
     kiosk.confirm_button.click()
     qtbot.waitUntil(lambda: kiosk.message.isVisible(), timeout=30000)
     assert "gm-test" in kiosk.message.text.text() and kiosk.message.title.text() == "已开始打印"
-    qtbot.waitUntil(lambda: out.exists() and out.stat().st_mtime_ns != stamp and out.stat().st_size > 0,
-                    timeout=30000)
     from core import printing as cups
     job = kiosk.checklist.last_job
-    assert cups.wait_for_job(job, timeout=30) == "completed"
+    assert cups.wait_for_job(job, timeout=30) == "completed", cups_server.error_log()
+    assert out.stat().st_size > 0
     arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                              check=True).stdout.replace("\n", "")
     assert "深圳市罗湖示例科技有限公司" in arrived
