@@ -22,6 +22,9 @@ PROFILE = {
         "independent_legal_person": True, "fields": ["new_energy"], "business_lines": ["carbon_service"],
         "settled_in_district_on": "2024-03-01",
         "years": {"2024": {"revenue": 60000000, "in_statistics": True, "above_designated_size": True}},
+        "supports_received": [],
+        # one GBA certificate of 2024: a district (第三条) and two municipal supports read it
+        "carbon_footprint_certificates": [{"obtained_on": "2024-08-01", "scheme": "gba", "product": "光伏组件"}],
     },
     "projects": [{
         "id": "p1", "name": "厂房屋顶分布式光伏", "type": "distributed_pv", "district": "luohu",
@@ -30,6 +33,11 @@ PROFILE = {
         "generation_kwh": {"2024": 900000},
     }],
 }
+
+
+# The plan's district supports and the municipal （二十一） certificate support (eligible, but left
+# out of the plan for the higher （十二） of the other municipal package).
+WITH_GLC = [("lh-glc-2024/1", None), ("lh-glc-2024/7.1", "p1"), ("sz-glc-2022/21b", None)]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +95,7 @@ def test_licence_wording_follows_the_entity_type(engine):
 def test_a_named_variant_merges_with_its_detail(engine):
     # lh-glc-2024's applicability asks for 营业执照（注册地址在罗湖区）: the same licence, with what
     # it must show recorded for that measure only.
-    _, checklist = make(engine)
+    _, checklist = make(engine, selection=WITH_GLC)
     licence = checklist.documents[0]
     lh = entry(checklist, "lh-glc-2024/1")
     assert (lh.number, "注册地址在罗湖区") in licence.details
@@ -140,26 +148,25 @@ def test_pv_project_documents_and_reviewer(engine):
 
 
 def test_a_measure_without_a_department_says_so(engine):
-    _, checklist = make(engine)
+    _, checklist = make(engine, selection=WITH_GLC)
     glc = next(e for e in checklist.entries if e.result.document["key"] == "sz-glc-2022")
     assert glc.department_kind == "none" and glc.departments == []
 
 
-def test_documents_for_undecided_conditions_are_marked_conditional(engine):
+def test_a_result_that_rests_on_an_unanswered_question_is_refused(engine):
+    # 可申请 must mean checked: 需补充信息 is answered first, never printed as something to apply for.
     profile = copy.deepcopy(PROFILE)
     del profile["projects"][0]["grid_connected_on"]
-    evaluation, checklist = make(engine, profile, selection=[("lh-glc-2024/7.1", "p1")])
-    pv = checklist.entries[0]
-    assert pv.result.status == "needs_info"
-    grid = next(d for d in pv.documents if d.name == "电网企业并网验收意见或并网调度协议")
-    assert pv.number in grid.conditional
-    settlement = next(d for d in pv.documents if d.name == "项目竣工验收报告")
-    assert pv.number not in settlement.conditional        # capacity is known and met
+    evaluation = engine.evaluate(profile, AS_OF)
+    assert evaluation.result("lh-glc-2024/7.1", "p1").status == "needs_info"
+    with pytest.raises(ChecklistError, match="第七条（一）"):
+        build_checklist(evaluation, profile, [("lh-glc-2024/7.1", "p1")])
 
 
 def test_ticking_two_measures_that_do_not_stack_is_flagged(engine):
     profile = copy.deepcopy(PROFILE)
     profile["projects"][0]["pv_technology"] = "thin_film"   # municipal （十二） pays thin film too
+    profile["projects"][0]["declarations"] = {"thin_film_pv_demo": True}   # …as a 示范项目
     evaluation, _ = make(engine, profile)
     rival = "sz-glc-2022/12"
     assert rival in evaluation.result("lh-glc-2024/7.1", "p1").conflicts_with

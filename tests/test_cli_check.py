@@ -19,6 +19,7 @@ CONTRACT_PROFILE = {
         "independent_legal_person": True, "fields": ["new_energy"], "business_lines": ["carbon_service"],
         "settled_in_district_on": "2024-03-01",
         "years": {"2024": {"revenue": 60000000, "in_statistics": True, "above_designated_size": True}},
+        "supports_received": [],           # the answer "none received before" ([] is "none")
     },
     "projects": [{
         "id": "p1", "name": "厂房屋顶分布式光伏", "type": "distributed_pv", "district": "luohu",
@@ -46,7 +47,9 @@ def test_json_has_exactly_the_contract_shape(profile_file, capsys):
     code, out, err = run(["check", str(profile_file), "--as-of", "2025-06-30", "--json"], capsys)
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert set(data) == {"as_of", "database_version", "results", "plan"}
+    assert set(data) == {"as_of", "database_version", "results", "plan", "statements"}
+    assert data["statements"] and all(set(s) == {"measure_id", "title"} for s in data["statements"])
+    assert not {s["measure_id"] for s in data["statements"]} & {r["measure_id"] for r in data["results"]}
     assert data["as_of"] == "2025-06-30"
     assert set(data["plan"]) == {"selected", "total_max"}
     for r in data["results"]:

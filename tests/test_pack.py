@@ -17,6 +17,7 @@ from core.engine.changes import AMOUNT, APPEARED, DISAPPEARED, VERDICT, compare_
 from core.engine.evaluate import Engine
 from core.engine.report import to_json
 from core.measures import installed as inst
+from core.measures.build import SCHEMA_VERSION
 from core.measures import pack as packmod
 from core.measures.pack import PackError, build_pack, sign, verify_pack_bytes
 from core.measures.staleness import HOW_TO_UPDATE, staleness, warning_lines
@@ -224,7 +225,7 @@ def test_signed_packs_with_bad_contents_are_refused(keys, packs, case, match):
             members["../evil.txt"] = b"x"
             _rehash(members)
         elif case == "newer schema":
-            _edit_manifest(members, schema_version=2)
+            _edit_manifest(members, schema_version=SCHEMA_VERSION + 1)
         elif case == "unknown format":
             _edit_manifest(members, format="greenmeasures.pack/9")
         elif case == "bad version":

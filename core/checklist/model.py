@@ -22,12 +22,13 @@ from functools import lru_cache
 import yaml
 
 from core.engine.criteria import needed_outcomes
-from core.engine.evaluate import ELIGIBLE, NEEDS_INFO, Evaluation, MeasureResult
+from core.engine.evaluate import ELIGIBLE, Evaluation, MeasureResult
 from core.resources import resource_dir
 
-# Statuses a user may put on a checklist: a result that failed or is not in force has nothing
-# to apply for.
-CHECKLIST_STATUSES = (ELIGIBLE, NEEDS_INFO)
+# Statuses a user may put on a checklist: only what was checked (issue 14). A result that rests on
+# an unanswered question (需补充信息) is answered first; one that failed or is not in force has
+# nothing to apply for.
+CHECKLIST_STATUSES = (ELIGIBLE,)
 
 Key = tuple[str, "str | None"]          # (measure_id, project_id): one result
 

@@ -2,16 +2,19 @@
 
 Formulas are written once each: rate × base, per unit, per item with a count cap, matching, fixed.
 An open rate ("一定比例", "分档", "一事一议") is never invented: the maximum is the stated cap, or
-unknown (None) where the text states no cap. Caps per company per year are also returned apart,
-because several projects of one company share them (the plan applies that).
+unknown (None) where the text states no cap; a known base bounds it all the same (a share of 300
+万元 is never more than 300 万元), and so does a known fact that a cap is an unstated share of
+("不超过实际建设投入的一定比例"). Caps per company per year are also returned apart, because several
+projects of one company share them (the plan applies that). Every computed amount carries its
+calculation in words (`900,000 千瓦时 × 0.25 元/千瓦时 = 22.5 万元`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from core.engine.criteria import MISSING, Context, item_counts, number
-from core.engine.text import money
+from core.engine.criteria import MISSING, Context, item_counts, number, unknown_fields
+from core.engine.text import fact_label, fact_unit, money, percent, plain
 
 FEN = Decimal("0.01")
 
@@ -23,6 +26,7 @@ class Amount:
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     company_year_cap: Decimal | None = None     # shared by every subject of the measure
+    calculation: str | None = None              # how max was reached, in words
 
 
 NOTHING = Amount(Decimal(0), Decimal(0))
@@ -43,51 +47,107 @@ def compute(benefit: dict | None, ctx: Context) -> Amount:
     cap = min(stated) if stated else None
     year_caps = [number(c["amount"]) for c in caps
                  if c.get("amount") is not None and c["scope"] == "company_year"]
-    notes = [f"另有上限：{c['span']}（比例未列明，未计入）" for c in caps if c.get("open_ratio_of")]
+    notes: list[str] = []
+    bounds = _known_bounds(benefit, ctx, notes)         # known figures an open share cannot exceed
     formula = benefit["formula"]
-    value, missing, open_rate = _raw(benefit, formula, ctx, notes)
+    value, missing, open_rate, steps = _raw(benefit, formula, ctx, notes)
 
-    if open_rate:
-        if cap is None:
-            notes.insert(0, f"{benefit.get('open') or '标准未列明'}：金额无法估算")
+    if open_rate or value is None:
+        # A known base bounds a stated cap (a share of 300 万元 is never 1000 万元); with no cap
+        # stated the share stays unknown rather than reading as the whole base.
+        limit = None if cap is None else min([cap, *(b for b, _ in bounds)])
+        if cap is None and bounds:
+            notes.append("不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds))
+        what = benefit.get("open") or "标准未列明"
+        if limit is None:
+            notes.insert(0, f"{what}：金额无法估算" if open_rate else "")
+            calculation = None
         else:
-            notes.insert(0, f"{benefit.get('open') or '标准未列明'}：以上限 {money(cap)} 作为最高额")
-        amount = Amount(Decimal(0), cap, notes, missing)
-    elif value is None:                          # the base is unknown: the cap bounds it
-        amount = Amount(Decimal(0), cap, notes, missing)
+            words = [f"上限 {money(cap)}"] if cap is not None else []
+            words += [f"{name} {money(b)}" for b, name in bounds]
+            calculation = (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
+                           else f"{what}，最高 {money(limit)}")
+            if not open_rate:
+                calculation = None                       # the base is missing: the cap bounds it
+                notes.insert(0, f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额")
+            else:
+                notes.insert(0, calculation)
+        amount = Amount(Decimal(0), limit, [n for n in notes if n], missing, calculation=calculation)
     else:
-        if cap is not None and value > cap:
-            notes.append(f"计算值 {money(to_fen(value))}，按上限 {money(cap)} 计")
-            value = cap
-        value = to_fen(value)
-        low = Decimal(0) if benefit.get("ceiling_only") else value
+        capped = value
+        for bound, name in bounds:
+            if capped > bound:
+                notes.append(f"不超过{name} {money(bound)}")
+                capped = bound
+        if cap is not None and capped > cap:
+            capped = cap
+        capped = to_fen(capped)
+        calculation = f"{steps} = {money(to_fen(value))}" if steps else money(to_fen(value))
+        if capped != to_fen(value):
+            calculation += f"，按上限计 {money(capped)}"
+        elif cap is not None:
+            calculation += f"，上限 {money(cap)}"
+        low = Decimal(0) if benefit.get("ceiling_only") else capped
         if benefit.get("ceiling_only"):
             notes.append("文本只规定最高额（最高、不超过），实际金额以核定为准")
-        amount = Amount(low, value, notes, missing)
+        amount = Amount(low, capped, [calculation, *notes], missing, calculation=calculation)
     amount.company_year_cap = min(year_caps) if year_caps else None
     return amount
 
 
+def _known_bounds(benefit: dict, ctx: Context, notes: list[str]) -> list[tuple[Decimal, str]]:
+    """Known figures the amount cannot exceed: an open share's base, a cap's unstated share of a fact."""
+    bounds: list[tuple[Decimal, str]] = []
+    open_share = benefit["formula"] == "open" or (
+        benefit.get("rate") is None and benefit.get("rate_by") is None)
+    if benefit.get("base") and open_share and benefit["formula"] != "per_item":
+        base = ctx.fact(ctx.concrete(benefit["base"]))
+        if base is not MISSING:
+            bounds.append((number(base), _name(benefit["base"])))
+    for c in benefit.get("caps") or []:
+        if c.get("open_ratio_of"):
+            known = ctx.fact(ctx.concrete(c["open_ratio_of"]))
+            if known is MISSING:
+                notes.append(f"另有上限：{c['span']}（比例未列明，未计入）")
+            else:
+                bounds.append((number(known), _name(c["open_ratio_of"])))
+                notes.append(f"另有上限：{c['span']}（比例未列明）")
+    return bounds
+
+
+def _name(path: str) -> str:
+    return fact_label(path)
+
+
 def _raw(benefit: dict, formula: str, ctx: Context,
-         notes: list[str]) -> tuple[Decimal | None, list[str], bool]:
-    """(uncapped value or None when unknown, facts missing for it, whether the rate is open)."""
+         notes: list[str]) -> tuple[Decimal | None, list[str], bool, str]:
+    """(uncapped value or None when unknown, facts missing for it, whether the rate is open, the
+    calculation's left-hand side in words)."""
     if formula == "open":
-        return None, [], True
+        return None, [], True, ""
     if formula == "fixed":
-        return number(benefit["amount"]), [], False
+        return number(benefit["amount"]), [], False, ""
     if formula == "per_item":
         return _per_item(benefit, ctx, notes)
     # rate_of_base, per_unit, matching
     rate, missing = _rate(benefit, ctx, notes)
     if rate is None and not missing:
-        return None, [], True                    # 一定比例: no rate stated
+        return None, [], True, ""                # 一定比例: no rate stated
     base_path = ctx.concrete(benefit["base"])
     base = ctx.fact(base_path)
     if base is MISSING:
         missing.append(base_path)
-    if missing:
-        return None, missing, False
-    return number(base) * rate, [], False
+    if missing or rate is None:
+        return None, missing, False, ""
+    base_value = number(base)
+    unit = fact_unit(benefit["base"])
+    if formula == "per_unit":
+        steps = f"{plain(base_value)} {unit or ''} × {plain(rate)} 元/{unit or '单位'}".replace("  ", " ")
+    elif formula == "matching":
+        steps = f"{_name(benefit['base'])} {money(base_value)} × {plain(rate)}"
+    else:
+        steps = f"{percent(rate)} × {money(base_value)}"
+    return base_value * rate, [], False, steps
 
 
 def _rate(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None, list[str]]:
@@ -107,7 +167,7 @@ def _rate(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None
     return rates[key], []
 
 
-def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None, list[str], bool]:
+def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None, list[str], bool, str]:
     """Sum over the items that count, highest first, at most max_items.
 
     Items that might count (a field is unknown) are included, since the result is a maximum, and
@@ -120,8 +180,8 @@ def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | 
     if items is MISSING:
         if limit is not None and benefit.get("amount_per_item") is not None:
             notes.append(f"每年最多 {limit} 项，每项最高 {money(number(benefit['amount_per_item']))}")
-            return number(benefit["amount_per_item"]) * limit, [path], False
-        return None, [path], False
+            return number(benefit["amount_per_item"]) * limit, [path], False, ""
+        return None, [path], False, ""
     sure, maybe = item_counts(items, benefit.get("where") or [], benefit.get("unless") or [], ctx)
 
     def amount_of(i: int) -> Decimal:
@@ -139,8 +199,13 @@ def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | 
         ranked = ranked[:limit]
     missing = []
     if any(i in maybe for i in ranked):
-        fields = sorted({c["field"] for c in benefit.get("where") or []}
-                        | ({benefit["amount_by"]["field"]} if benefit.get("amount_by") else set()))
-        missing = [f"{path}[{i}].{f}" for i in sorted(ranked) if i in maybe
-                   for f in fields if items[i].get(f) is None]
-    return sum((amount_of(i) for i in ranked), Decimal(0)), missing, False
+        conds = list(benefit.get("where") or [])
+        if benefit.get("amount_by"):
+            conds.append({"field": benefit["amount_by"]["field"]})
+        missing = list(dict.fromkeys(unknown_fields(path, items, sorted(i for i in ranked if i in maybe), conds)))
+    per = [amount_of(i) for i in ranked]
+    if per and len(set(per)) == 1:
+        steps = f"{len(per)} 项 × {money(per[0])}"
+    else:
+        steps = " + ".join(money(a) for a in per) if per else "0 项"
+    return sum(per, Decimal(0)), missing, False, steps

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.engine.text import money, percent, quantity, value_label, value_list
+from core.engine.text import fact_label, money, percent, quantity, value_label, value_list
 
 MISSING = object()
 
@@ -97,11 +97,18 @@ def whole_years(start: dt.date, end: dt.date) -> int:
 
 # -- conditions on list items (where / unless) ----------------------------------------------------
 
+SUBJECT = "$subject"        # a condition's value standing for the id of the project evaluated
+
+
 def condition(item: dict, cond: dict, ctx: Context) -> bool | None:
-    value = item.get(cond["field"])
+    value = item.get(cond["field"], cond.get("default"))
+    op, target = cond["op"], cond["value"]
+    if target == SUBJECT:
+        # 每个项目: an item without a project, or a company-level check, is not this project's.
+        same = ctx.project is not None and value is not None and value == ctx.project.get("id")
+        return same if op == "eq" else not same
     if value is None:
         return None
-    op, target = cond["op"], cond["value"]
     if op == "in_year":
         year = {"last_year": ctx.last_year, "last_year-1": ctx.last_year - 1,
                 "last_year-2": ctx.last_year - 2}[target]
@@ -129,6 +136,13 @@ def compare(op: str, actual, target) -> bool:
 
 def _numeric(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def unknown_fields(path: str, items: list, indexes: list[int], conds: list[dict]) -> list[str]:
+    """The item fields still to fill for the items that might count (a `default` fills one)."""
+    return [f"{path}[{i}].{c['field']}" for i in indexes for c in conds
+            if items[i].get(c["field"]) is None and c.get("default") is None
+            and c.get("value") != SUBJECT]
 
 
 def all_conditions(item: dict, conds: list[dict], ctx: Context) -> bool | None:
@@ -272,7 +286,8 @@ def evaluate_leaf(leaf: dict, ctx: Context) -> Outcome:
 
 
 def _unknown(leaf: dict, paths: list[str], detail: str | None = None) -> Outcome:
-    text = f"{leaf['label']}：{detail or '未填写'}（需补充 {'、'.join(paths)}）"
+    wanted = "、".join(dict.fromkeys(fact_label(p) for p in paths))
+    text = f"{leaf['label']}：{detail or '未填写'}（需补充：{wanted}）"
     return Outcome(leaf["id"], leaf["label"], None, text, missing=paths)
 
 
@@ -435,6 +450,43 @@ def _growth(leaf: dict, ctx: Context) -> Outcome:
     return Outcome(leaf["id"], label, met, text, gap=gap)
 
 
+def _first_time(leaf: dict, ctx: Context) -> Outcome:
+    """首次: the yearly figure meets the threshold in `year` (上一年度 by default) and in no earlier
+    year the profile gives (a platform that passed 20 亿 in 2022 is not "首次" in 2024). The year
+    just before must be given: without it nothing says the figure was not reached then."""
+    offset = {"last_year": 0, "last_year-1": 1, "last_year-2": 2}[leaf.get("year") or "last_year"]
+    year = ctx.last_year - offset
+    head, _sep, tail = leaf["fact"].partition("{year}")
+    path = f"{head}{year}{tail}"
+    label, target, unit = leaf["label"], leaf["value"], leaf.get("unit")
+
+    def meets(value) -> bool:
+        return value is True if isinstance(target, bool) else (
+            _numeric(value) and number(value) >= number(target))
+
+    actual = ctx.fact(path)
+    before = f"{head}{year - 1}{tail}"          # the year just before must be known to say 首次
+    unknown = [p for p, v in ((path, actual), (before, ctx.fact(before))) if v is MISSING]
+    if unknown:
+        return _unknown(leaf, unknown)
+    wanted = "是" if isinstance(target, bool) else f"达到 {quantity(target, unit)}"
+    if not meets(actual):
+        shown = value_label(actual) if isinstance(actual, bool) else quantity(actual, unit)
+        return Outcome(leaf["id"], label, False, f"{label}：{year} 年为 {shown}，未{wanted}")
+    container = ctx.fact(head.rstrip("."))
+    earlier = []
+    if isinstance(container, dict):
+        for key, entry in container.items():
+            value = entry.get(tail.lstrip(".")) if tail and isinstance(entry, dict) else (
+                None if tail else entry)
+            if key.isdigit() and int(key) < year and value is not None and meets(value):
+                earlier.append(int(key))
+    if earlier:
+        return Outcome(leaf["id"], label, False,
+                       f"{label}：{min(earlier)} 年已{wanted}，{year} 年不是首次", final=True)
+    return Outcome(leaf["id"], label, True, f"{label}：{year} 年首次{wanted}")
+
+
 def _count(leaf: dict, ctx: Context) -> Outcome:
     path, items = _scalar(leaf, ctx)
     if items is MISSING:
@@ -444,16 +496,43 @@ def _count(leaf: dict, ctx: Context) -> Outcome:
     if len(sure) >= need:
         return Outcome(leaf["id"], label, True, f"{label}：符合条件的 {len(sure)} {unit}")
     if len(sure) + len(maybe) >= need:
-        fields = sorted({c["field"] for c in (leaf.get("where") or [])})
-        missing = [f"{path}[{i}].{f}" for i in maybe for f in fields if items[i].get(f) is None]
+        missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
         return _unknown(leaf, missing or [path],
                         f"确定符合的 {len(sure)} {unit}，另有 {len(maybe)} {unit}信息不全")
     text = f"{label}：符合条件的 {len(sure)} {unit}，未达 {need} {unit}"
     return Outcome(leaf["id"], label, False, text, gap=f"再取得 {need - len(sure)} {unit}（{label}）")
 
 
+def _count_at_most(leaf: dict, ctx: Context) -> Outcome:
+    """At most `value` items match (`value: 0`: none, as in 首次 / 一次性 / not received before)."""
+    path, items = _scalar(leaf, ctx)
+    if items is MISSING:
+        return _unknown(leaf, [path])
+    label, limit, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
+    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    if len(sure) > limit:
+        shown = "已有" if limit == 0 else f"已有 {len(sure)} {unit}，超过 {limit} {unit}："
+        return Outcome(leaf["id"], label, False, f"{label}：{shown}{_item_names(items, sure)}",
+                       final=True)
+    if len(sure) + len(maybe) > limit:
+        missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
+        return _unknown(leaf, missing or [path], f"另有 {len(maybe)} {unit}信息不全")
+    return Outcome(leaf["id"], label, True, f"{label}：{'无' if not sure else f'{len(sure)} {unit}'}")
+
+
+def _item_names(items: list, indexes: list[int]) -> str:
+    """A short description of list items for a reason (a received support: its year)."""
+    parts = []
+    for i in indexes[:3]:
+        item = items[i]
+        year = item.get("year")
+        parts.append(f"{year} 年" if year is not None else f"第 {i + 1} 项")
+    return "、".join(parts) + ("等" if len(indexes) > 3 else "")
+
+
 _HANDLERS = {op: _compare_leaf for op in ("eq", "ne", "gt", "ge", "lt", "le")}
 _HANDLERS.update({"in": _membership, "not_in": _membership, "any_in": _any_in,
                   "years_since_ge": _years_since, "date_between": _date_between,
-                  "year_index_in": _year_index, "count_ge": _count})
+                  "year_index_in": _year_index, "count_ge": _count, "count_le": _count_at_most,
+                  "first_time": _first_time})
 _GROWTH = _growth

@@ -14,6 +14,7 @@ from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
 from core.engine.criteria import Context, Outcome, evaluate_tree
 from core.engine.stacking import Plan, find_conflicts, gives_support, make_plan
+from core.engine.text import fact_label
 
 ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE = "eligible", "needs_info", "ineligible", "not_in_force"
 STATUSES = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE)
@@ -65,8 +66,32 @@ class MeasureResult:
 
     @property
     def plannable(self) -> bool:
-        """Eligible and with some support to apply for (not a bare policy statement)."""
+        """Eligible (every stated condition checked and met) and paying something."""
         return self.status == ELIGIBLE and gives_support(self.measure)
+
+
+def is_statement(measure: dict) -> bool:
+    """A clause with nothing to apply for (a target, task or principle): never a result."""
+    return measure.get("role") == "statement"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement listed apart from the results (政策信息)."""
+    measure: dict
+    document: dict
+
+    @property
+    def measure_id(self) -> str:
+        return self.measure["id"]
+
+    @property
+    def title(self) -> str:
+        return self.measure["title"]
+
+    @property
+    def citation(self) -> str:
+        return f"{self.document['short_title']} {self.measure['clause']}"
 
 
 @dataclass
@@ -75,6 +100,7 @@ class Evaluation:
     database_version: str
     results: list[MeasureResult]
     plan: Plan
+    statements: list[Statement] = field(default_factory=list)
 
     def result(self, measure_id: str, project_id: str | None = None) -> MeasureResult:
         for r in self.results:
@@ -90,10 +116,12 @@ class Engine:
         self.measures = measures
         self.documents = documents
         self.version = version
-        self.company_measures = [m for m in measures if m["subject"]["company"]]
+        supports = [m for m in measures if not is_statement(m)]
+        self.statements = [Statement(m, documents[m["document"]]) for m in measures if is_statement(m)]
+        self.company_measures = [m for m in supports if m["subject"]["company"]]
         self.conflict_cache: dict = {}
         self.by_type: dict[str, list[dict]] = {}
-        for m in measures:
+        for m in supports:
             for t in m["subject"]["project_types"]:
                 self.by_type.setdefault(t, []).append(m)
 
@@ -115,7 +143,7 @@ class Engine:
         pending = [r for r in results if r.status == NEEDS_INFO]
         if pending:
             plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
-        return Evaluation(as_of, self.version, results, plan)
+        return Evaluation(as_of, self.version, results, plan, list(self.statements))
 
     def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date) -> MeasureResult:
         document = self.documents[measure["document"]]
@@ -160,6 +188,8 @@ class Engine:
         for k, o in enumerate(outcomes):
             if o.state is None and result.status != NEEDS_INFO:
                 continue          # an unknown that did not matter to the verdict
+            if o.state is False and result.status == ELIGIBLE:
+                continue          # a branch not taken (a year-2 company is not told "须为第 1 年")
             line = f"{short}：{o.text}" if k < n_app else f"{cite}：{o.text}"
             if o.state is False and o.gap in result.gaps:
                 line += f"；差距：{o.gap}"
@@ -171,12 +201,11 @@ class Engine:
         if measure.get("discretionary"):
             span = measure["discretionary"].get("span", "")
             result.reasons.append(f"{cite}：评审制（“{span}”），须经评审择优确定，不是符合条件即可获得")
-        if not measure.get("criteria") and not applicability:
-            result.reasons.append(f"{cite}：本条未列明可逐项核对的申请条件")
         if result.status in (ELIGIBLE, NEEDS_INFO):
             result.reasons.extend(f"{cite}：金额——{n}" for n in amount.notes)
             if amount.missing and state is True:
-                result.reasons.append(f"{cite}：金额——需补充 {'、'.join(amount.missing)} 才能计算")
+                wanted = "、".join(fact_label(p) for p in amount.missing)
+                result.reasons.append(f"{cite}：金额——需补充{wanted}才能计算")
         return result
 
 

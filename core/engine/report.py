@@ -4,12 +4,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
-from core.engine.stacking import gives_support
-from core.engine.text import money
+from core.engine.text import fact_label, money
 from core.i18n import N_
 
 STATUS_TITLES = {ELIGIBLE: N_("可申请"), NEEDS_INFO: N_("需补充信息"), INELIGIBLE: N_("不符合"),
                  NOT_IN_FORCE: N_("不在有效期")}
+STATEMENTS_TITLE = N_("政策信息")
+STATUS_ORDER = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE)
+
+
+def ranked(results: list[MeasureResult]) -> list[MeasureResult]:
+    """Results in the order that matters: by status, then the highest known amount first.
+
+    Within 需补充信息, results that would pay the most if answered come first; the source order
+    breaks ties (stable sort).
+    """
+    def key(r: MeasureResult):
+        high = r.amount_max if r.status in (ELIGIBLE, NEEDS_INFO) else None
+        return (STATUS_ORDER.index(r.status), -(high if high is not None else Decimal(-1)))
+    return sorted(results, key=key)
 
 
 def json_money(value: Decimal | None):
@@ -39,6 +52,7 @@ def to_json(ev: Evaluation) -> dict:
                           "amount_max": json_money(i.amount_max)} for i in ev.plan.selected],
             "total_max": json_money(ev.plan.total_max),
         },
+        "statements": [{"measure_id": st.measure_id, "title": st.title} for st in ev.statements],
     }
 
 
@@ -63,24 +77,32 @@ def _heading(r: MeasureResult) -> str:
     return f"{r.measure_id}  {r.measure['title']}{who}"
 
 
+def _others(ev: Evaluation, ids: list[str]) -> str:
+    """Measures named by id, with their citation and title (no bare ids in a report)."""
+    by_id = {r.measure_id: r for r in ev.results}
+    return "、".join(f"{by_id[i].citation}（{by_id[i].measure['title']}）" if i in by_id else i for i in ids)
+
+
 def to_text(ev: Evaluation, company_name: str | None = None) -> str:
     lines = [f"绿策通检查结果{('：' + company_name) if company_name else ''}",
              f"评估日期 {ev.as_of}　措施数据库 {ev.database_version}", ""]
-    statements = [r for r in ev.results if r.status == ELIGIBLE and not gives_support(r.measure)]
+    ordered = ranked(ev.results)
     for status in (ELIGIBLE, NEEDS_INFO, INELIGIBLE):
-        group = [r for r in ev.results if r.status == status and (status != ELIGIBLE or gives_support(r.measure))]
+        group = [r for r in ordered if r.status == status]
         lines.append(f"【{STATUS_TITLES[status]}】{len(group)} 项")
         for r in group:
             lines.append(f"  {_heading(r)}")
             if status != INELIGIBLE:
                 extra = "　评审制，须经评审择优，不是符合条件即可获得" if r.discretionary else ""
                 lines.append(f"    金额：{amount_text(r)}{extra}")
+                if r.amount.calculation:
+                    lines.append(f"    计算：{r.amount.calculation}")
             if r.missing:
-                lines.append(f"    需补充：{'、'.join(r.missing)}")
+                lines.append(f"    需补充：{'、'.join(dict.fromkeys(fact_label(p) for p in r.missing))}")
             if r.gaps:
                 lines.append(f"    差距：{'；'.join(r.gaps)}")
             if r.conflicts_with:
-                lines.append(f"    不能同时享受：{'、'.join(r.conflicts_with)}")
+                lines.append(f"    不能同时享受：{_others(ev, r.conflicts_with)}")
             lines.extend(f"    · {reason}" for reason in r.reasons)
         lines.append("")
     expired = [r for r in ev.results if r.status == NOT_IN_FORCE]
@@ -88,9 +110,9 @@ def to_text(ev: Evaluation, company_name: str | None = None) -> str:
     for r in expired:
         lines.append(f"  {_heading(r)}：{r.reasons[0].split('：', 1)[1]}")
     lines.append("")
-    if statements:
-        lines.append(f"【政策导向，无直接资金支持】{len(statements)} 项："
-                     + "、".join(r.measure_id for r in statements))
+    if ev.statements:
+        lines.append(f"【{STATEMENTS_TITLE}】以下条文为目标、任务或原则，没有可申请的事项：{len(ev.statements)} 条")
+        lines.extend(f"  {st.citation}　{st.title}" for st in ev.statements)
         lines.append("")
 
     plan = ev.plan
@@ -99,7 +121,8 @@ def to_text(ev: Evaluation, company_name: str | None = None) -> str:
     for item in plan.selected:
         r = titles[(item.measure_id, item.project_id)]
         amount = "金额未列明" if item.amount_max is None else f"最高 {money(item.amount_max)}"
-        lines.append(f"  ✓ {_heading(r)}　{amount}")
+        extra = "　评审制" if r.discretionary else ""
+        lines.append(f"  ✓ {_heading(r)}　{amount}{extra}")
     for g in plan.given_up:
         r = titles[(g.measure_id, g.project_id)]
         lines.append(f"  ✗ 放弃 {_heading(r)}：{g.reason}")

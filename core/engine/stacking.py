@@ -152,7 +152,8 @@ def _maximal_independent_sets(comp: list[int], edges) -> list[frozenset[int]]:
 def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
     """results: MeasureResult-like objects with .status, .amount_max, .measure, .project_id,
     .company_year_cap; only eligible results with something to apply for are candidates."""
-    candidates = [i for i, r in enumerate(results) if r.plannable]
+    # A result known to pay nothing (0 元) is never offered as a choice.
+    candidates = [i for i, r in enumerate(results) if r.plannable and r.amount_max != 0]
     value = {i: results[i].amount_max if results[i].amount_max is not None else Decimal(0)
              for i in candidates}
     # Shared caps: a company-per-year cap binds the same measure across several projects.
@@ -209,6 +210,8 @@ def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
             remaining[group] -= granted
             amount = granted
         plan.selected.append(PlanItem(r.measure["id"], r.project_id, amount))
+    # Highest known amount first; unknown amounts (金额未列明) last; stable otherwise.
+    plan.selected.sort(key=lambda item: -(item.amount_max if item.amount_max is not None else Decimal(-1)))
     chosen_set = set(selected)
     for i in candidates:
         if i in chosen_set:
@@ -218,7 +221,7 @@ def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
         if not rivals:       # only possible through a shared cap; kept for completeness
             plan.given_up.append(GivenUp(r.measure["id"], r.project_id, r.amount_max, "与所选措施冲突"))
             continue
-        names = "、".join(results[j].measure["id"] for j in rivals)
+        names = "、".join(_cite(results[j]) for j in rivals)
         rival_value = sum(value[j] for j in rivals)
         why = (f"所选措施的已知最高额合计 {money(rival_value)} 高于本项" if rival_value > value[i]
                else "两者已知金额相同或均未列明，按顺序选其一，企业可自主选择申报")
@@ -226,6 +229,15 @@ def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
             r.measure["id"], r.project_id, r.amount_max,
             f"与 {names} 不能同时享受（“{edges[i][rivals[0]]}”）；{why}"))
     return plan
+
+
+def _cite(r) -> str:
+    """A rival as a person reads it: 罗湖区十条措施 第七条（一）（分布式光伏项目扶持）."""
+    citation = getattr(r, "citation", None)
+    title = r.measure.get("title")
+    if citation and title:
+        return f"{citation}（{title}）"
+    return citation or r.measure["id"]
 
 
 def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, Decimal]):

@@ -6,6 +6,7 @@ threshold, so `5000 万元` in the text and in the reason read alike.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 WAN = Decimal(10000)
@@ -17,9 +18,14 @@ def plain(number: Decimal) -> str:
     return text
 
 
+YI = Decimal(100000000)
+
+
 def money(amount: Decimal | int) -> str:
-    """Yuan as the texts write them: 万元 from 10,000 up, 元 below."""
+    """Yuan as the texts write them: 亿元 from 100 million up (20 亿元), 万元 from 10,000 up, 元 below."""
     amount = Decimal(amount)
+    if abs(amount) >= YI and (amount / YI) == (amount / YI).quantize(Decimal("0.0001")):
+        return f"{plain(amount / YI)} 亿元"
     if abs(amount) >= WAN:
         return f"{plain(amount / WAN)} 万元"
     return f"{plain(amount)} 元"
@@ -72,17 +78,84 @@ VALUE_LABELS = {
     # business lines
     "brand_car_sales": "品牌汽车销售", "used_car_sales": "二手汽车销售",
     "jewelry_resale_platform": "二手珠宝交易平台", "gold_buyback": "黄金回购",
-    "carbon_service": "碳管理服务", "energy_service": "能源服务",
+    "carbon_service": "碳管理服务", "energy_service": "能源服务（能源托管、合同能源管理）",
+    "export_car_shipping": "承运出口汽车的船公司", "education_institution": "高等院校、职业院校等办学机构",
+    "research_institution": "科研机构", "exhibition_organizer": "展会、论坛主办或承办方",
+    "park_operator": "产业园区运营主体", "recycling_network_operator": "再生资源回收网点运营",
+    # recognitions already held (company.recognitions)
+    "first_set_equipment_catalog": "安全应急首台（套）技术装备纳入国家、省或市首台（套）目录",
+    "municipal_recycling_demo_enterprise": "市级废旧物资示范企业",
+    "climate_finance_project_library": "国家（深圳）气候投融资项目库入库项目",
+    "blue_sky_award": "蓝天奖",
+    # standards[].kind
+    "standard": "标准", "metrology_spec": "国家计量技术规范", "verification_regulation": "检定规程",
 }
+
+
+def _project_type_labels() -> dict[str, str]:
+    from core.measures.vocabulary import PROJECT_TYPES
+    return PROJECT_TYPES
 
 
 def value_label(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, str):
-        return VALUE_LABELS.get(value, value)
+        return VALUE_LABELS.get(value) or _project_type_labels().get(value, value)
     return str(value)
 
 
 def value_list(values) -> str:
     return "、".join(value_label(v) for v in values)
+
+
+# -- facts in words ------------------------------------------------------------------------------
+# Reasons name a fact by the form's label, never by its path (issue 14: "no fact paths").
+
+_CONCRETE_YEAR = re.compile(r"\.(\d{4})(?=\.|$)")
+_ITEM = re.compile(r"^(.*?)\[(\d+)\]\.(\w+)$")
+_UNIT_SUFFIX = re.compile(r"（([^（）]*)）$")
+
+
+def _spec(path: str):
+    from core.measures.facts import generic_path, lookup
+    generic = _CONCRETE_YEAR.sub(".{year}", generic_path(path))
+    return lookup(generic)
+
+
+def _description(spec, fallback: str) -> tuple[str, str | None]:
+    label = (spec.description if spec is not None else "") or fallback
+    m = _UNIT_SUFFIX.search(label)
+    if m:
+        return label[: m.start()], m.group(1)
+    return label, None
+
+
+def fact_unit(path: str) -> str | None:
+    """The unit the form shows beside a fact (千瓦时 for generation), or None."""
+    return _description(_spec(path), path)[1]
+
+
+def fact_label(path: str) -> str:
+    """A fact as the form names it: project.generation_kwh.2024 → 2024 年实际发电量.
+
+    Year templates read as words (上一年度), concrete years as numbers; a list item's field reads
+    as `碳足迹标识认证证书第 1 项的取得证书日期`.
+    """
+    item = _ITEM.match(path)
+    if item:
+        owner, index, field = item.groups()
+        spec = _spec(owner)
+        owner_label = _description(spec, owner)[0]
+        sub = spec.item_fields.get(field) if spec is not None else None
+        field_label = _description(sub, field)[0]
+        return f"{owner_label}第 {int(index) + 1} 项的{field_label}"
+    label = _description(_spec(path), path.rsplit(".", 1)[-1])[0]
+    year = _CONCRETE_YEAR.search(path)
+    if year:
+        return f"{year.group(1)} 年{label}"
+    for template, words in (("{last_year-2}", "前三年度"), ("{last_year-1}", "前两年度"),
+                            ("{last_year}", "上一年度")):
+        if template in path:
+            return f"{words}{label}"
+    return label

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from core.measures.catalog import Catalog
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2     # 2: measures.role (support / statement)
 
 
 def _walk_criteria(nodes: list[dict], path: str = "") -> Iterator[tuple[str, dict]]:
@@ -36,7 +36,7 @@ def _measure_row(m: dict) -> dict:
 
     return {
         "id": m["id"], "document": m["document"], "clause": m["clause"], "title": m["title"],
-        "text": m["text"], "kind": m["kind"], "level": m["level"], "region": m["region"],
+        "text": m["text"], "kind": m["kind"], "role": m["role"], "level": m["level"], "region": m["region"],
         "subject_company": int(m["subject"]["company"]),
         "project_types": json.dumps(m["subject"]["project_types"], ensure_ascii=False),
         "valid_from": m["valid_from"], "valid_to": m["valid_to"],

@@ -65,6 +65,11 @@ class MeasureSummary:
     valid_to: str | None
     discretionary: bool
     subject: str            # "company" or comma-separated project types
+    role: str = "support"   # support (something to apply for) or statement (政策信息)
+
+    @property
+    def is_statement(self) -> bool:
+        return self.role == "statement"
 
     def state(self, on: dt.date) -> str:
         return in_force_state(self.valid_from, self.valid_to, on)
@@ -136,7 +141,7 @@ class MeasuresDB:
 
     # -- measures ---------------------------------------------------------------------------
     _SUMMARY = ("SELECT id, document, clause, title, kind, level, region, valid_from, valid_to, "
-                "discretionary, subject_company, project_types FROM measures")
+                "discretionary, subject_company, project_types, role FROM measures")
 
     @staticmethod
     def _summary(row: dict) -> MeasureSummary:
@@ -146,7 +151,7 @@ class MeasuresDB:
             kind=row["kind"], level=row["level"], region=row["region"],
             valid_from=row["valid_from"], valid_to=row["valid_to"],
             discretionary=bool(row["discretionary"]),
-            subject="company" if row["subject_company"] else ",".join(types))
+            subject="company" if row["subject_company"] else ",".join(types), role=row["role"])
 
     def list_measures(self) -> list[MeasureSummary]:
         return [self._summary(r) for r in self._query(self._SUMMARY + " ORDER BY rowid")]

@@ -25,14 +25,14 @@ DOCUMENT_KEYS = {
     "key_fields": False,
 }
 MEASURE_KEYS = {
-    "id": True, "clause": True, "title": True, "text": True, "kind": True, "subject": True,
+    "id": True, "clause": True, "title": True, "text": True, "kind": True, "role": True, "subject": True,
     "responsible_departments": False, "reviewing_department": False, "valid_from": False,
     "valid_to": False, "validity_span": False, "discretionary": False, "criteria": False,
     "benefit": False, "stacking": False, "evidence": False, "vague": False, "note": False,
 }
 LEAF_KEYS = {"id": True, "label": True, "fact": True, "op": True, "value": False, "unit": False,
              "where": False, "unless": False, "span": True, "evidence": False, "vague": False,
-             "for": False}
+             "for": False, "year": False}
 BENEFIT_KEYS = {"formula": True, "base": False, "rate": False, "rate_by": False, "items": False,
                 "where": False, "unless": False, "amount_per_item": False, "amount_by": False,
                 "max_items": False, "amount": False, "ceiling_only": False, "open": False,
@@ -283,7 +283,7 @@ def _conditions(c: _Checker, items: Any, spec: facts.FactSpec, line: int, where:
     for i, cond in enumerate(items):
         here = f"{where}[{i}]"
         cline = items.item_lines[i] if isinstance(items, LineList) else line
-        if not c.mapping(cond, here, {"field": True, "op": True, "value": True}, cline):
+        if not c.mapping(cond, here, {"field": True, "op": True, "value": True, "default": False}, cline):
             continue
         name = c.string(cond, "field", here)
         op = c.string(cond, "op", here, V.CONDITION_OPS)
@@ -297,7 +297,12 @@ def _conditions(c: _Checker, items: Any, spec: facts.FactSpec, line: int, where:
             continue
         value = cond["value"]
         vline = c.line(cond, "value")
-        if op in ("in", "not_in"):
+        if "default" in cond:
+            _check_value_for(c, field, cond["default"], c.line(cond, "default"), f"{here}.default")
+        if value == V.SUBJECT_REFERENCE:
+            if op not in ("eq", "ne") or field.kind != "string":
+                c.error(vline, f"{here}.value", f"{V.SUBJECT_REFERENCE} compares a text field with eq/ne")
+        elif op in ("in", "not_in"):
             if not isinstance(value, list) or not value:
                 c.error(vline, f"{here}.value", "must be a non-empty list")
             else:
@@ -314,7 +319,8 @@ def _conditions(c: _Checker, items: Any, spec: facts.FactSpec, line: int, where:
                 c.date_value(value, vline, f"{here}.value")
         else:
             _check_value_for(c, field, value, vline, f"{here}.value")
-        out.append({"field": name, "op": op, "value": value})
+        out.append({"field": name, "op": op, "value": value, **(
+            {"default": cond["default"]} if "default" in cond else {})})
     return out
 
 
@@ -343,8 +349,15 @@ def _leaf(c: _Checker, node: LineDict, where: str, ids: set, allow_for: bool) ->
     if spec is None:
         c.error(fline, f"{where}.fact", f"the profile format defines no fact {path!r}")
         return None
-    if "{year}" in path and op not in ("growth_ge", "growth_gt"):
-        c.error(fline, f"{where}.fact", "{year} is only for growth_ge/growth_gt; use {last_year}")
+    if "{year}" in path and op not in ("growth_ge", "growth_gt", "first_time"):
+        c.error(fline, f"{where}.fact", "{year} is only for growth_ge/growth_gt/first_time; use {last_year}")
+    if op == "first_time":
+        if "{year}" not in path:
+            c.error(fline, f"{where}.fact", "first_time reads a yearly figure: write the path with {year}")
+        if node.get("year", "last_year") not in V.YEAR_REFERENCES:
+            c.error(c.line(node, "year"), f"{where}.year", f"must be one of {', '.join(V.YEAR_REFERENCES)}")
+    elif "year" in node:
+        c.error(c.line(node, "year"), f"{where}.year", "only first_time takes 'year'")
     if spec.path.count("{year}") and op in ("growth_ge", "growth_gt") and "{year}" not in path:
         c.error(fline, f"{where}.fact", f"{op} reads a yearly figure: write the path with {{year}}")
     value = node.get("value")
@@ -352,6 +365,7 @@ def _leaf(c: _Checker, node: LineDict, where: str, ids: set, allow_for: bool) ->
     here = f"{where}.value"
     where_conds: list = []
     unless_conds: list = []
+    counting = op in ("count_ge", "count_le")
     needs_value = op != "count_ge" or "value" in node
     if "value" not in node and op not in ("count_ge",):
         c.error(c.line(node), where, f"missing required key 'value' for op {op}")
@@ -383,6 +397,12 @@ def _leaf(c: _Checker, node: LineDict, where: str, ids: set, allow_for: bool) ->
                 start, end = (c.date_value(v, vline, here) for v in value)
                 if start and end and start > end:
                     c.error(vline, here, f"from {start} is after to {end}")
+        elif op == "first_time":
+            if spec.kind == "boolean":
+                if value is not True:
+                    c.error(vline, here, "first_time on a yes/no figure takes value: true")
+            elif spec.kind != "number" or isinstance(value, bool) or not isinstance(value, (int, float)):
+                c.error(vline, here, f"first_time needs a yearly number and a threshold, got {value!r}")
         elif op in ("growth_ge", "growth_gt"):
             if spec.kind != "number":
                 c.error(fline, f"{where}.fact", f"{op} needs a yearly number, {path} is {spec.kind}")
@@ -397,9 +417,12 @@ def _leaf(c: _Checker, node: LineDict, where: str, ids: set, allow_for: bool) ->
         elif op == "count_ge":
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 c.error(vline, here, f"must be a whole number ≥ 1, got {value!r}")
-    if op == "count_ge":
+        elif op == "count_le":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                c.error(vline, here, f"must be a whole number ≥ 0, got {value!r}")
+    if counting:
         if spec.kind != "list":
-            c.error(fline, f"{where}.fact", f"count_ge needs a list of objects, {path} is {spec.kind}")
+            c.error(fline, f"{where}.fact", f"{op} needs a list of objects, {path} is {spec.kind}")
         else:
             if "where" in node:
                 where_conds = _conditions(c, node["where"], spec, c.line(node, "where"), f"{where}.where")
@@ -412,15 +435,17 @@ def _leaf(c: _Checker, node: LineDict, where: str, ids: set, allow_for: bool) ->
                         unless_conds.append(_conditions(c, group, spec, c.line(node, "unless"),
                                                         f"{where}.unless[{j}]"))
     elif "where" in node or "unless" in node:
-        c.error(c.line(node), where, "where/unless go only with count_ge")
+        c.error(c.line(node), where, "where/unless go only with count_ge/count_le")
     numeric_threshold = (op in V.COMPARE_OPS and spec.kind == "number") or op in (
-        "years_since_ge", "growth_ge", "growth_gt")
-    if needs_value and (numeric_threshold or (op == "count_ge" and value != 1)):
+        "years_since_ge", "growth_ge", "growth_gt") or (op == "first_time" and spec.kind == "number")
+    if needs_value and (numeric_threshold or (op == "count_ge" and value != 1)
+                        or (op == "count_le" and value != 0)):
         _check_stated(c, value, span, vline, here)
     return {"type": "leaf", "id": cid, "label": label, "fact": path, "op": op,
             "value": value if needs_value else (1 if op == "count_ge" else None),
             "unit": unit, "where": where_conds, "unless": unless_conds, "span": span,
-            "evidence": evidence, "vague": vague, "for": for_subject}
+            "evidence": evidence, "vague": vague, "for": for_subject,
+            **({"year": node["year"]} if op == "first_time" and "year" in node else {})}
 
 
 def _criteria(c: _Checker, items: Any, line: int, where: str, ids: set,
@@ -666,6 +691,7 @@ def _measure(c: _Checker, node: Any, line: int, where: str, doc: dict) -> dict |
         m[key] = c.string(node, key, where)
     m["text"] = c.span(node, "text", where)
     m["kind"] = c.string(node, "kind", where, tuple(V.SUPPORT_KINDS))
+    m["role"] = c.string(node, "role", where, V.ROLES)
     subject = node.get("subject")
     m["subject"] = None
     if subject == "company":
@@ -698,7 +724,7 @@ def _measure(c: _Checker, node: Any, line: int, where: str, doc: dict) -> dict |
     m["benefit"] = None
     if "benefit" in node:
         m["benefit"] = _benefit(c, node["benefit"], c.line(node, "benefit"), f"{where}.benefit")
-    elif doc.get("funding") and m["kind"] not in ("non_financial",):
+    elif doc.get("funding") and node.get("role") != "statement":
         c.error(c.line(node), where, "a measure of a funding document needs a 'benefit' "
                                      "(formula: none for a non-financial one)")
     m["stacking"] = {"class": None, "excludes": []}
@@ -719,8 +745,27 @@ def _measure(c: _Checker, node: Any, line: int, where: str, doc: dict) -> dict |
         here = f"{where}.vague[{i}]"
         if c.mapping(item, here, {"span": True, "note": True}, c.line(node, "vague")):
             m["vague"].append({"span": c.span(item, "span", here), "note": c.string(item, "note", here)})
+    if m["role"] == "statement":
+        _check_statement(c, node, m, line, where)
+    elif m["role"] == "support" and not doc.get("funding"):
+        c.error(c.line(node, "role"), f"{where}.role",
+                "a document with nothing to apply for (funding: false) holds statements only")
     m["source_line"] = line
     return m
+
+
+def _check_statement(c: _Checker, node: Any, m: dict, line: int, where: str) -> None:
+    """A statement offers nothing to apply for, so it has nothing to check or pay (issue 14)."""
+    if m["criteria"]:
+        c.error(c.line(node, "criteria"), f"{where}.criteria", "a statement has no criteria")
+    if m["discretionary"]:
+        c.error(c.line(node, "discretionary"), f"{where}.discretionary", "a statement is not awarded")
+    if m["benefit"] and m["benefit"].get("formula") != "none":
+        c.error(c.line(node, "benefit"), f"{where}.benefit", "a statement pays nothing (formula: none)")
+    if m["stacking"]["excludes"]:
+        c.error(c.line(node, "stacking"), f"{where}.stacking", "a statement excludes nothing")
+    if m["vague"]:
+        c.error(c.line(node, "vague"), f"{where}.vague", "a statement states no condition")
 
 
 def validate_file(path: Path, seeds_root: Path | None = None) -> tuple[dict, list[dict], list[str]]:

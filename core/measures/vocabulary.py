@@ -43,13 +43,18 @@ PROJECT_TYPES = {
     "central_ac_emc": "集中空调合同能源管理",
     "online_monitoring": "在线监测",
     "green_data_center": "绿色数据中心",
+    "vpp_load_retrofit": "负荷侧场景智能化改造（接入虚拟电厂）",
 }
+
+# support: something a company or project applies for; statement: a target, task or principle.
+ROLES = ("support", "statement")
 
 COMPARE_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
 CRITERION_OPS = COMPARE_OPS + ("in", "not_in", "any_in", "years_since_ge", "date_between",
-                               "growth_ge", "growth_gt", "count_ge", "year_index_in")
+                               "growth_ge", "growth_gt", "count_ge", "count_le", "year_index_in", "first_time")
 CONDITION_OPS = COMPARE_OPS + ("in", "not_in", "in_year", "on_or_after", "on_or_before")
 DATE_REFERENCES = ("valid_from", "valid_to", "as_of")
+SUBJECT_REFERENCE = "$subject"      # in a list-item condition: the id of the project evaluated
 YEAR_REFERENCES = ("last_year", "last_year-1", "last_year-2")
 
 FORMULAS = ("rate_of_base", "per_unit", "per_item", "matching", "fixed", "open", "none")
