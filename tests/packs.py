@@ -6,8 +6,8 @@ would change it, text and data together so that it still passes the validator's 
 - 罗湖区十条措施 extended to 2027-12-31 (validity span in the seed text and the YAML), so its measures
   come into force again for dates in 2026–2027: verdicts change;
 - 第一条's yearly ceiling raised from 200 to 300 万元 (seed and YAML): an amount changes;
-- sz-lcci-2011/3.4 removed: a measure disappears;
-- sz-lcci-2011/3.4 re-added under the id sz-lcci-2011/3.4b: a measure appears.
+- sz-sepi-2024/24 removed: a support disappears;
+- sz-sepi-2024/24 re-added under the id sz-sepi-2024/24b: a support appears.
 """
 from __future__ import annotations
 
@@ -64,9 +64,9 @@ def next_release(target: Path, version: str = "2026.12.1", date: str = "2026-12-
         _replace(path, "每年最高 200 万元", "每年最高 300 万元")
     _replace(lh, 'valid_to: "2025-12-31"', 'valid_to: "2027-12-31"', count=1)
     _replace(lh, "amount: 2000000\n          span: 每年最高 300 万元", "amount: 3000000\n          span: 每年最高 300 万元")
-    lcci = sources / "sz-lcci-2011.yaml"
-    text = lcci.read_text(encoding="utf-8")
-    block = _measure_block(text, "sz-lcci-2011/3.4")
-    text = text.replace(block, block.replace("  - id: sz-lcci-2011/3.4\n", "  - id: sz-lcci-2011/3.4b\n"))
-    lcci.write_text(text, encoding="utf-8")
+    sepi = sources / "sz-sepi-2024.yaml"
+    text = sepi.read_text(encoding="utf-8")
+    block = _measure_block(text, "sz-sepi-2024/24")
+    text = text.replace(block, block.replace("  - id: sz-sepi-2024/24\n", "  - id: sz-sepi-2024/24b\n"))
+    sepi.write_text(text, encoding="utf-8")
     return sources, seeds

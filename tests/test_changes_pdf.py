@@ -59,7 +59,7 @@ def test_the_report_reads_in_each_script(pdfs, lang):
     title, heading, was, now = EXPECTED[lang]
     flat = pdf_text(path).replace("\n", "")
     assert title in flat and heading in flat and was in flat and now in flat
-    assert "lh-glc-2024/1" in flat and "sz-lcci-2011/3.4b" in flat and "sz-lcci-2011/3.4 " in flat
+    assert "lh-glc-2024/1" in flat and "sz-sepi-2024/24b" in flat and "sz-sepi-2024/24 " in flat
     assert "2026.11.21" in flat and "2026.12.1" in flat
     assert COMPANY in flat                          # typed text is never converted
     assert f"{pages} " in flat and pages >= 2

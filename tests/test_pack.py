@@ -28,7 +28,8 @@ SHIPPED_KEYS = packmod.trusted_keys      # before the autouse fixture below repl
 
 LUOHU_COMPANY = {
     "format": "greenmeasures.profile/1",
-    "company": {"name": "罗湖新能源有限公司", "district": "luohu", "fields": ["new_energy"],
+    "company": {"name": "罗湖新能源有限公司", "district": "luohu", "entity_type": "enterprise",
+                "fields": ["new_energy"],
                 "settled_in_district_on": "2025-03-01",
                 "years": {"2025": {"revenue": 60000000, "in_statistics": True}}},
     "projects": [],
@@ -205,7 +206,7 @@ def _rehash(members):
     ("missing member", "缺少文件 seeds/003_8033994ef3a5dea9.txt"),
     ("changed member", "sources/lh-glc-2024.yaml 与清单记录的校验值不符"),
     ("traversal name", "不是措施包允许的文件名"),
-    ("newer schema", "数据库结构版本为 2"),
+    ("newer schema", f"数据库结构版本为 {SCHEMA_VERSION + 1}"),
     ("unknown format", "不是本程序支持的 greenmeasures.pack/1"),
     ("bad version", "version: must be dotted numbers"),
     ("counts differ", "数据库的条数或文件列表与清单不符"),
@@ -323,9 +324,9 @@ def _report(packs, as_of, profile=LUOHU_COMPANY):
 def test_what_changed_names_new_removed_and_changed_verdicts(packs):
     report = _report(packs, TODAY)
     by_kind = {kind: {c.measure_id: c for c in report.of_kind(kind)} for kind in (APPEARED, DISAPPEARED, VERDICT, AMOUNT)}
-    assert set(by_kind[APPEARED]) == {"sz-lcci-2011/3.4b"}
-    assert set(by_kind[DISAPPEARED]) == {"sz-lcci-2011/3.4"}
-    assert by_kind[DISAPPEARED]["sz-lcci-2011/3.4"].old_status == "not_in_force"
+    assert set(by_kind[APPEARED]) == {"sz-sepi-2024/24b"}
+    assert set(by_kind[DISAPPEARED]) == {"sz-sepi-2024/24"}
+    assert by_kind[DISAPPEARED]["sz-sepi-2024/24"].old_status == "ineligible"   # new_energy is not a cluster field
     # 罗湖区十条措施 extended to 2027: in force again on 2026-11-21.
     first = by_kind[VERDICT]["lh-glc-2024/1"]
     assert (first.old_status, first.new_status) == ("not_in_force", "eligible")
@@ -396,7 +397,7 @@ def test_pack_commands_verify_import_show_changes_and_roll_back(packs, tmp_path,
     assert main.main(["pack", "import", pack_file, "--profile", str(profile), "--as-of", "2026-11-21"]) == 0
     out = capsys.readouterr().out
     assert "正在使用：导入的措施包" in out and "版本 2026.12.1" in out
-    assert "新增措施（1）" in out and "sz-lcci-2011/3.4b" in out
+    assert "新增措施（1）" in out and "sz-sepi-2024/24b" in out
     assert "移除的措施（1）" in out
     assert "lh-glc-2024/1" in out and "不在有效期 → 可申请，最高 300 万元" in out
 

@@ -141,8 +141,8 @@ def test_importing_a_pack_switches_the_window_and_shows_what_changed(qtbot, monk
     assert any(g.startswith("结论有变化") for g in groups)
     # the browser shows the new data
     window.tabs.setCurrentIndex(1)
-    window.browser.show_measure("sz-lcci-2011/3.4b")
-    assert window.browser.list.currentIndex().data(ID_ROLE) == "sz-lcci-2011/3.4b"
+    window.browser.show_measure("sz-sepi-2024/24b")
+    assert window.browser.list.currentIndex().data(ID_ROLE) == "sz-sepi-2024/24b"
     # the window's title line and the database the form asks from follow
     assert window.form._measures is window.engine.measures
 
