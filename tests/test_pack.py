@@ -154,7 +154,8 @@ def test_a_flipped_byte_in_each_part_names_the_reason(packs, position):
     at = {"magic": 0, "key id": 10, "signature": 40, "first member": packmod.HEADER_LENGTH + 40,
           "end": len(data) - 1}[position]
     data[at] ^= 0x01
-    expected = {"magic": "不是绿策通措施包", "key id": "签名密钥 .* 不在本程序信任"}.get(position, "签名与内容不符")
+    expected = {"magic": "不是绿策通措施包",
+                "key id": "签名密钥 .* 不在本程序信任"}.get(position, "签名与内容不符")
     _refused(bytes(data), expected)
 
 
@@ -321,7 +322,8 @@ def _report(packs, as_of, profile=LUOHU_COMPANY):
 
 def test_what_changed_names_new_removed_and_changed_verdicts(packs):
     report = _report(packs, TODAY)
-    by_kind = {kind: {c.measure_id: c for c in report.of_kind(kind)} for kind in (APPEARED, DISAPPEARED, VERDICT, AMOUNT)}
+    by_kind = {kind: {c.measure_id: c for c in report.of_kind(kind)}
+               for kind in (APPEARED, DISAPPEARED, VERDICT, AMOUNT)}
     assert set(by_kind[APPEARED]) == {"sz-lcci-2011/3.4b"}
     assert set(by_kind[DISAPPEARED]) == {"sz-lcci-2011/3.4"}
     assert by_kind[DISAPPEARED]["sz-lcci-2011/3.4"].old_status == "not_in_force"
@@ -480,7 +482,8 @@ def test_the_publisher_public_key_ships_and_no_private_key_does():
 # -- properties ---------------------------------------------------------------------------------
 
 @settings(max_examples=200)
-@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=5), st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=5),
+       st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
 def test_release_versions_order_as_numbers(a, b):
     ra = packmod.Release.parse(".".join(map(str, a)), "2026-01-01")
     rb = packmod.Release.parse(".".join(map(str, b)), "2026-01-01")
@@ -505,7 +508,8 @@ def test_any_bytes_give_a_pack_error_and_nothing_else(data):
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    lambda inner: (st.lists(inner, max_size=3)
+                                   | st.dictionaries(st.text(max_size=8), inner, max_size=3)),
                     max_leaves=8)
 
 

@@ -85,7 +85,7 @@ def _raw(benefit: dict, formula: str, ctx: Context,
     base = ctx.fact(base_path)
     if base is MISSING:
         missing.append(base_path)
-    if missing:
+    if missing or rate is None:      # no rate here means a fact for it is missing
         return None, missing, False
     return number(base) * rate, [], False
 

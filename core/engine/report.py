@@ -68,7 +68,8 @@ def to_text(ev: Evaluation, company_name: str | None = None) -> str:
              f"评估日期 {ev.as_of}　措施数据库 {ev.database_version}", ""]
     statements = [r for r in ev.results if r.status == ELIGIBLE and not gives_support(r.measure)]
     for status in (ELIGIBLE, NEEDS_INFO, INELIGIBLE):
-        group = [r for r in ev.results if r.status == status and (status != ELIGIBLE or gives_support(r.measure))]
+        group = [r for r in ev.results
+                 if r.status == status and (status != ELIGIBLE or gives_support(r.measure))]
         lines.append(f"【{STATUS_TITLES[status]}】{len(group)} 项")
         for r in group:
             lines.append(f"  {_heading(r)}")
