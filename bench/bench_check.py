@@ -373,9 +373,8 @@ def engine_fingerprint() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, metavar="N",
-                        help="samples per case (default: %s)" % ", ".join(
-                            f"{k} {v}" for k, v in DEFAULT_SAMPLES.items()))
+    defaults = ", ".join(f"{k} {v}" for k, v in DEFAULT_SAMPLES.items())
+    parser.add_argument("--repeat", type=int, metavar="N", help=f"samples per case (default: {defaults})")
     parser.add_argument("--profile", action="store_true",
                         help="also profile (b), (c) and (c2): phases, GC and cProfile top functions")
     args = parser.parse_args(argv)
@@ -447,10 +446,10 @@ def main(argv: list[str] | None = None) -> int:
     info.append(f"synthetic DB: {len(syn_engine.measures):,} measures, "
                 f"{len(syn_engine.documents)} documents → {counts(syn_engine.evaluate(profile, AS_OF))}")
     cases.insert(1, ("baseline: Python walk over 10,000 measures' criteria",
-                     measure(lambda: walk_measures(syn_engine.measures, profile),
+                     measure(lambda e=syn_engine: walk_measures(e.measures, profile),
                              samples["baseline_walk"]), None))
     cases.append((f"(c) evaluate, synthetic DB ({len(syn_engine.measures):,} measures)",
-                  measure(lambda: syn_engine.evaluate(profile, AS_OF), samples["synthetic"]), 200.0))
+                  measure(lambda e=syn_engine: e.evaluate(profile, AS_OF), samples["synthetic"]), 200.0))
     if args.profile:
         profiles.append(diagnostics("(c) synthetic DB", syn_engine, 5))
     del syn_engine
@@ -460,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                         "synthetic-separate-classes")
     info.append(f"synthetic DB, classes per generation → {counts(sep_engine.evaluate(profile, AS_OF))}")
     cases.append(("(c2) diagnostic: as (c), stacking classes renamed per clone generation",
-                  measure(lambda: sep_engine.evaluate(profile, AS_OF), samples["synthetic"]), None))
+                  measure(lambda e=sep_engine: e.evaluate(profile, AS_OF), samples["synthetic"]), None))
     if args.profile:
         profiles.append(diagnostics("(c2) synthetic DB, classes per generation", sep_engine, 5))
     del sep_engine
@@ -482,10 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|---|")
     for label, times, target in cases:
         med, iqr = summary(times)
-        if target is None:
-            verdict = "—"
-        else:
-            verdict = f"< {target:g} ms: {'met' if med < target else 'missed'}"
+        verdict = "—" if target is None else f"< {target:g} ms: {'met' if med < target else 'missed'}"
         print(f"| {label} | {len(times)} | {fmt(med)} | {fmt(iqr)} | {med / base_median:,.0f}× | {verdict} |")
     print()
     print("ratio = median / median of the first baseline row (measured in this run).")

@@ -26,7 +26,6 @@ import io
 import platform
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +77,8 @@ def baseline_document(characters: int):
 
 
 def font_first_load_ms() -> float:
-    code = ("import time,sys;sys.path.insert(0,%r);from core.checklist.pdf import register_font;"
-            "t=time.perf_counter();register_font();print((time.perf_counter()-t)*1000)") % str(ROOT)
+    code = (f"import time,sys;sys.path.insert(0,{str(ROOT)!r});from core.checklist.pdf import register_font;"
+            "t=time.perf_counter();register_font();print((time.perf_counter()-t)*1000)")
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True).stdout) for _ in range(5)]
     return sorted(runs)[len(runs) // 2]
@@ -93,8 +92,8 @@ def main() -> int:
     from bench.bench_check import make_profile
     from core.checklist.model import build_checklist
     from core.checklist.pdf import register_font, render_checklist
-    from core.measures.catalog import load_catalog
     from core.engine.evaluate import Engine
+    from core.measures.catalog import load_catalog
 
     catalog = load_catalog()
     engine = Engine(catalog.measures, catalog.documents, catalog.version)

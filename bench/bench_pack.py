@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     base = summary(measure(baseline, args.repeat))
     rows.append(("baseline: read + SHA-256 every member", base))
     rows.append(("signature: Ed25519 over the whole file", summary(measure(signature, args.repeat))))
-    rows.append(("verify: every check", summary(measure(lambda: packmod.verify_pack_bytes(data), args.repeat))))
+    rows.append(("verify: every check",
+                 summary(measure(lambda: packmod.verify_pack_bytes(data), args.repeat))))
     rows.append(("import: verify + unpack + switch", summary(measure(fresh_import, args.repeat))))
     rows.append(("rollback: switch back", summary(measure(rollback, args.repeat))))
     rows.append(("build: validate + compile + sign", summary(

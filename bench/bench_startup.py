@@ -58,7 +58,7 @@ def done_if_complete():
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Paint and "painted" not in report:
+        if event.type() == QEvent.Type.Paint and "painted" not in report:
             report.update(painted=time.time(), rss_kb=rss_kb())
             if helper is None:
                 report.update(ready=report["painted"], ready_rss_kb=report["rss_kb"])
@@ -86,7 +86,7 @@ def one_run(bare: bool, env: dict) -> dict:
     started = time.time()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           timeout=120)
-    line = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    line = [text for text in proc.stdout.splitlines() if text.startswith("{")]
     if proc.returncode != 0 or not line:
         raise SystemExit(f"child failed ({proc.returncode}): {proc.stderr[-2000:]}")
     data = json.loads(line[-1])

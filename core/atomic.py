@@ -2,6 +2,7 @@
 the same temp-then-rename idea for a file sqlite writes itself)."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -31,18 +32,14 @@ def atomic_write_bytes(target: str | os.PathLike, payload: bytes, *, make_folder
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        try:                                   # keep the permissions of the file being replaced
+        with contextlib.suppress(OSError):     # keep the permissions of the file being replaced
             os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
-        except OSError:
-            pass
         os.replace(temp, target)
         created = False
     finally:
         if created:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temp)
-            except OSError:
-                pass
     sync_folder(folder)
 
 

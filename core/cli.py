@@ -8,29 +8,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from core.measures.installed import open_in_use     # the bundled data or a newer imported pack
+from core.cli_shared import EXIT_OK, EXIT_USAGE, load_profile_or_report, output_problem, parse_date
+from core.measures.installed import open_in_use  # the bundled data or a newer imported pack
 from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB
-
-EXIT_OK, EXIT_USAGE, EXIT_DATA = 0, 2, 3
 
 STATE_LABELS = {IN_FORCE: "有效", EXPIRED: "已失效", NOT_YET: "未生效"}
 LEVEL_LABELS = {"municipal": "市级", "district": "区级"}
-
-
-def parse_date(text: str) -> dt.date:
-    """argparse type for YYYY-MM-DD that names the rule when it is broken."""
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a real calendar date written YYYY-MM-DD, got {text!r}") from None
 
 
 def add_measures_command(sub: argparse._SubParsersAction) -> None:
@@ -65,32 +52,9 @@ def add_checklist_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_checklist)
 
 
-def load_profile_or_report(path: str, err: TextIO) -> dict | None:
-    """The validated profile, or None after printing one line per problem."""
-    from core.profile import ProfileError, load_profile
-    try:
-        return load_profile(path)
-    except ProfileError as exc:
-        for problem in exc.problems:
-            err.write(f"{problem}\n")
-        return None
-
-
 def engine_for(db: MeasuresDB):
     from core.engine.evaluate import Engine
     return Engine.for_database(db)
-
-
-def output_problem(target: Path, example: str = "申请材料清单.pdf") -> str | None:
-    """Why a file cannot be written at `target` (checked before any work), or None."""
-    if target.is_dir():
-        return f"{target} 是文件夹，请给出文件名（例如 {target / example}）"
-    folder = target.parent
-    if not folder.is_dir():
-        return f"文件夹 {folder} 不存在"
-    if not os.access(folder, os.W_OK):
-        return f"没有写入文件夹 {folder} 的权限"
-    return None
 
 
 def run_checklist(args: argparse.Namespace, out: TextIO | None = None,

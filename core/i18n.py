@@ -34,12 +34,13 @@ import gettext as _gettext
 import io
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Literal
 
 from core.resources import resource_dir
 
@@ -275,6 +276,7 @@ def on_language_changed(callback: Callable[[str], object]) -> Callable[[str], ob
     functions are held strongly. A Qt object deleted on the C++ side must unregister itself
     (:func:`remove_language_listener`, e.g. from its ``destroyed`` signal).
     """
+    ref: Callable[[], Callable[[str], object] | None]
     if hasattr(callback, "__self__") and hasattr(callback, "__func__"):
         ref = weakref.WeakMethod(callback)
     else:
@@ -291,7 +293,7 @@ def remove_language_listener(callback: Callable[[str], object]) -> None:
 
 # -- OpenCC ---------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def converter(config: str) -> opencc.OpenCC:
     """A cached OpenCC converter (``s2hk``, ``s2tw``, ``t2s``, ``t2hk``, ``t2tw``, …)."""
     import opencc

@@ -7,6 +7,7 @@ not newer, wrong format) or there is nothing to roll back. A refusal changes not
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import os
@@ -18,7 +19,7 @@ PASSPHRASE_ENV = "GREENMEASURES_PACK_PASSPHRASE"
 
 
 def add_pack_subcommands(sub: argparse._SubParsersAction) -> None:
-    from core.cli import parse_date
+    from core.cli_shared import parse_date
 
     p = sub.add_parser("pack", help="signed offline measure updates: build, verify, import, rollback")
     actions = p.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
@@ -41,7 +42,8 @@ def add_pack_subcommands(sub: argparse._SubParsersAction) -> None:
 
     for name, helptext, runner in (
             ("import", "verify a pack and make it the measures data in use", run_import),
-            ("rollback", "bring back the measures data in use before the last import or rollback", run_rollback)):
+            ("rollback", "bring back the measures data in use before the last import or rollback",
+             run_rollback)):
         a = actions.add_parser(name, help=helptext)
         if name == "import":
             a.add_argument("file", metavar="FILE.gmpack")
@@ -82,7 +84,7 @@ def _refused(exc: Exception, err) -> int:
 def run_build(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     from core.atomic import atomic_write_bytes
-    from core.cli import EXIT_USAGE, output_problem
+    from core.cli_shared import EXIT_USAGE, output_problem
     from core.measures.pack import PackError, build_pack, key_id, load_private_key
 
     target = Path(args.out)
@@ -107,7 +109,7 @@ def run_build(args, out=None, err=None) -> int:
 
 def run_verify(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    from core.cli import EXIT_USAGE
+    from core.cli_shared import EXIT_USAGE
     from core.measures.installed import installed
     from core.measures.pack import (
         PackError,
@@ -138,13 +140,14 @@ def run_verify(args, out=None, err=None) -> int:
         out.write(line + "\n")
     in_use = installed().in_use
     newer = pack.manifest.release.key > in_use.release.key
-    out.write(f"正在使用：{in_use.describe()}。" + ("此包较新，可以导入。" if newer else "此包不比正在使用的数据新，导入会被拒绝。") + "\n")
+    verdict = "此包较新，可以导入。" if newer else "此包不比正在使用的数据新，导入会被拒绝。"
+    out.write(f"正在使用：{in_use.describe()}。{verdict}\n")
     return 0
 
 
 def _read_or_exit(file: str, err) -> tuple[bytes, int]:
     """The pack file's bytes, or exit status 2 after one line naming why it cannot be read."""
-    from core.cli import EXIT_USAGE
+    from core.cli_shared import EXIT_USAGE
     from core.measures.pack import PackError, read_pack_file
     try:
         return read_pack_file(Path(file)), 0
@@ -156,7 +159,7 @@ def _read_or_exit(file: str, err) -> tuple[bytes, int]:
 def _profile_or_exit(args, err) -> tuple[dict | None, int]:
     if not getattr(args, "profile", None):
         return None, 0
-    from core.cli import EXIT_USAGE, load_profile_or_report
+    from core.cli_shared import EXIT_USAGE, load_profile_or_report
     profile = load_profile_or_report(args.profile, err)
     return profile, (0 if profile is not None else EXIT_USAGE)
 
@@ -243,7 +246,7 @@ def run_status(args, out=None, err=None) -> int:
 def run_keygen(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     from core.atomic import atomic_write_bytes
-    from core.cli import EXIT_USAGE, output_problem
+    from core.cli_shared import EXIT_USAGE, output_problem
     from core.measures.pack import generate_key_pair
 
     for target in (args.private, args.public):
@@ -264,10 +267,8 @@ def run_keygen(args, out=None, err=None) -> int:
         return EXIT_USAGE
     private, public = generate_key_pair(passphrase)
     atomic_write_bytes(args.private, private)
-    try:
+    with contextlib.suppress(OSError):      # Windows: the folder's ACL protects it (docs/packs.md)
         os.chmod(args.private, 0o600)
-    except OSError:
-        pass        # Windows: the folder's ACL protects it (docs/packs.md)
     atomic_write_bytes(args.public, public)
     out.write(f"已生成密钥对：私钥 {args.private}（离线保存，切勿放入程序或代码库），公钥 {args.public}"
               f"（放入 resources/keys/ 随程序发布）。\n")

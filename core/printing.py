@@ -92,7 +92,7 @@ def available() -> bool:
     return shutil.which("lp") is not None and shutil.which("lpstat") is not None
 
 
-def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """Run a CUPS client; raise PrintError when it is missing, hangs, or finds no scheduler.
 
     ``stdin`` is fed to the program (``lp`` prints its standard input when given no file)."""
@@ -106,12 +106,14 @@ def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
         raise PrintError("no_print_system", detail=f"{' '.join(args)} timed out") from e
     except OSError as e:
         raise PrintError("no_print_system", detail=str(e)) from e
-    result.stdout = result.stdout.decode("utf-8", "replace")
-    result.stderr = result.stderr.decode("utf-8", "replace")
-    if result.returncode != 0 and re.search(r"scheduler is not running|unable to connect|connection refused",
-                                            result.stderr, re.IGNORECASE):
-        raise PrintError("no_print_system", detail=result.stderr.strip())
-    return result
+    # bytes in (a PDF on stdin), text out: decoded here, not with text=True
+    decoded = subprocess.CompletedProcess(result.args, result.returncode,
+                                          result.stdout.decode("utf-8", "replace"),
+                                          result.stderr.decode("utf-8", "replace"))
+    if decoded.returncode != 0 and re.search(r"scheduler is not running|unable to connect|connection refused",
+                                             decoded.stderr, re.IGNORECASE):
+        raise PrintError("no_print_system", detail=decoded.stderr.strip())
+    return decoded
 
 
 # -- printers -----------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def normalize_page_ranges(text: str) -> str:
     The ranges must go upwards without overlapping, as the CUPS scheduler demands (lp fails with
     "Bad page-ranges values" otherwise); pages count from 1.
     """
-    ranges = []
+    ranges: list[tuple[int, int]] = []
     for item in text.split(","):
         m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", item)
         if not m:

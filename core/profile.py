@@ -16,11 +16,12 @@ import json
 import math
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from core.atomic import atomic_write_bytes
 from core.resources import profile_schema_path
@@ -79,7 +80,7 @@ def uscc_check_digit(first17: str) -> str:
     """
     if not isinstance(first17, str) or len(first17) != 17 or any(c not in _USCC_VALUE for c in first17):
         raise ValueError(f"need 17 characters of {USCC_CHARS}, got {first17!r}")
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
@@ -290,6 +291,7 @@ def _from_schema_error(err: ValidationError) -> Iterator[_Found]:
     kw = err.validator
     value = err.instance
     schema = err.schema if isinstance(err.schema, dict) else {}
+    listed = err.validator_value if isinstance(err.validator_value, list) else []   # required, enum
     label = _label(parts)
 
     if "propertyNames" in err.absolute_schema_path:
@@ -300,7 +302,7 @@ def _from_schema_error(err: ValidationError) -> Iterator[_Found]:
         return
     if kw == "required":
         present = value if isinstance(value, dict) else {}
-        for name in err.validator_value:
+        for name in listed:
             if name not in present:
                 yield _Found(parts + (name,), "required", "required field is missing",
                              f"缺少必填项：{_label(parts + (name,))}")
@@ -329,7 +331,7 @@ def _from_schema_error(err: ValidationError) -> Iterator[_Found]:
                      f"{label}{zh} {limit}，填写的是 {_show(value, True)}")
         return
     if kw == "enum":
-        allowed = [str(v) for v in err.validator_value]
+        allowed = [str(v) for v in listed]
         yield _Found(parts, "enum", f"must be one of {', '.join(allowed)}, got {_show(value)}",
                      f"{label}必须是 {'、'.join(allowed)} 之一，填写的是 {_show(value, True)}")
         return
@@ -535,7 +537,8 @@ def load_profile(path: str | os.PathLike) -> dict:
     except FileNotFoundError:
         raise _file_problem(f"file not found: {target}", f"找不到文件：{target}") from None
     except IsADirectoryError:
-        raise _file_problem(f"is a folder, not a file: {target}", f"这是一个文件夹，不是档案文件：{target}") from None
+        raise _file_problem(f"is a folder, not a file: {target}",
+                            f"这是一个文件夹，不是档案文件：{target}") from None
     except OSError as exc:
         en, zh = _os_reason(exc)
         raise _file_problem(f"cannot read {target}: {en}", f"无法读取 {target}：{zh}") from None
@@ -581,7 +584,8 @@ def load_profile(path: str | os.PathLike) -> dict:
     except json.JSONDecodeError as exc:
         reason_zh = next((zh for en, zh in _JSON_MESSAGES_ZH.items() if exc.msg.startswith(en)), exc.msg)
         raise _file_problem(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                            f"文件不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{reason_zh}") from None
+                            f"文件不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，"
+                            f"{reason_zh}") from None
     except RecursionError:
         raise _file_problem("not readable: the JSON is nested too deeply",
                             "无法读取：JSON 嵌套层数过多") from None

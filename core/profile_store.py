@@ -37,11 +37,12 @@ import os
 import re
 import sqlite3
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -112,13 +113,13 @@ def draft_id_for(path: str | os.PathLike) -> str:
 # schema and migrations
 
 def _schema_v1(db: sqlite_utils.Database) -> None:
-    db["recent"].create({"path": str, "company_name": str, "opened_at": str},
+    db.table("recent").create({"path": str, "company_name": str, "opened_at": str},
                         pk="path", not_null=["company_name", "opened_at"])
-    db["drafts"].create({"id": str, "data": bytes, "company_name": str, "updated_at": str,
+    db.table("drafts").create({"id": str, "data": bytes, "company_name": str, "updated_at": str,
                          "source_path": str},
                         pk="id", not_null=["data", "company_name", "updated_at"])
-    db["recent"].create_index(["opened_at"])
-    db["drafts"].create_index(["updated_at"])
+    db.table("recent").create_index(["opened_at"])
+    db.table("drafts").create_index(["updated_at"])
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
@@ -189,7 +190,7 @@ def _header(path: Path) -> tuple[int, int] | None:
 
 def _stamp(moment: datetime) -> str:
     """UTC, fixed width, so that text order is time order. A naive time is taken as local."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _unstamp(text: str) -> datetime:
@@ -257,7 +258,7 @@ class _Store:
     db: sqlite_utils.Database | None
 
     def __init__(self, clock: Clock | None):
-        self.clock: Clock = clock or partial(datetime.now, timezone.utc)
+        self.clock: Clock = clock or partial(datetime.now, UTC)
 
     # -- plumbing -----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -296,7 +297,7 @@ class _Store:
                   "company_name": _storable(company_name or ""), "opened_at": self._now(at)}
         with self._guard() as db, db.atomic():
             # INSERT OR REPLACE gives the row a new rowid, which breaks ties between equal times.
-            db["recent"].insert(record, replace=True)
+            db.table("recent").insert(record, replace=True)
             db.execute("DELETE FROM recent WHERE path NOT IN (SELECT path FROM recent "
                        "ORDER BY opened_at DESC, rowid DESC LIMIT ?)", [MAX_RECENT])
 
@@ -345,7 +346,7 @@ class _Store:
                   "source_path": (_storable(os.path.abspath(os.fspath(source_path)))
                                   if source_path is not None else None)}
         with self._guard() as db, db.atomic():
-            db["drafts"].insert(record, replace=True)
+            db.table("drafts").insert(record, replace=True)
         return key
 
     def drafts(self) -> list[Draft]:

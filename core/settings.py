@@ -29,9 +29,10 @@ import binascii
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from core.atomic import atomic_write_bytes
 from core.profile import Problem
@@ -62,7 +63,7 @@ def app_dir() -> Path:
     """The folder the program runs from: the executable's when frozen, else the one with main.py."""
     if getattr(sys, "frozen", False):
         return Path(sys.executable).resolve().parent
-    import core                       # the source tree: main.py sits beside the core package
+    import core  # the source tree: main.py sits beside the core package
     return Path(next(iter(core.__path__))).resolve().parent
 
 
@@ -193,9 +194,11 @@ OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("money_unit", str, "wan", N_("金额单位（元 / 万元）"), choices=MONEY_UNITS),
     Option("window_geometry", bytes, b"", N_("窗口位置与大小")),
     Option("recent_limit", int, 10, N_("最近打开的档案显示条数"), minimum=0, maximum=100),
-    Option("autosave_seconds", int, 30, N_("自动保存草稿间隔（秒，0 为不自动保存）"), minimum=0, maximum=3600),
+    Option("autosave_seconds", int, 30, N_("自动保存草稿间隔（秒，0 为不自动保存）"),
+           minimum=0, maximum=3600),
     Option("kiosk", bool, False, N_("自助终端模式")),
-    Option("kiosk_idle_seconds", int, 120, N_("自助终端无操作后清空的等待时间（秒）"), minimum=10, maximum=86400),
+    Option("kiosk_idle_seconds", int, 120, N_("自助终端无操作后清空的等待时间（秒）"),
+           minimum=10, maximum=86400),
     Option("kiosk_printer", str, "", N_("自助终端打印机")),
     Option("kiosk_district", str, "", N_("自助终端所在辖区")),
     Option("kiosk_pin_hash", str, "", N_("自助终端管理密码（散列）")),

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gettext
 import io
 import os
@@ -42,9 +43,15 @@ import platform
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
+
+if TYPE_CHECKING:
+    from core.checklist.model import Checklist
+    from core.engine.evaluate import Evaluation
+    from core.measures.store import MeasuresDB
 
 LOG_VARIABLE = "GREENMEASURES_SMOKE_LOG"
 DIR_VARIABLE = "GREENMEASURES_SMOKE_DIR"
@@ -68,6 +75,7 @@ EXPECTED_DATE = "2025年6月30日"               # Babel's long date in all thre
 PASSED = "smoke test passed"
 
 WindowCheck = Callable[[], str]
+T = TypeVar("T")
 
 
 class SmokeFailure(Exception):
@@ -83,7 +91,7 @@ class _Report:
         if log_path:
             path = Path(log_path)
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = open(path, "w", encoding="utf-8", newline="\n")
+            self._log = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115  until close()
 
     def line(self, text: str, *, error: bool = False) -> None:
         self.lines.append(text)
@@ -124,10 +132,11 @@ def _temporary_folders(base: Path) -> Iterator[list[str]]:
         yield redirected
     finally:
         for name in redirected:
-            if saved[name] is None:
+            value = saved[name]
+            if value is None:
                 os.environ.pop(name, None)
             else:
-                os.environ[name] = saved[name]
+                os.environ[name] = value
 
 
 def _kilobytes(path: Path) -> str:
@@ -140,11 +149,19 @@ class _SmokeTest:
         self.folder = folder
         self.window_check = window_check
         self.frozen = bool(getattr(sys, "frozen", False))
-        self.db = None
+        # made by the steps, in order; run() stops at the first step that fails
+        self.db: MeasuresDB | None = None
         self.profile: dict | None = None
-        self.evaluation = None
-        self.checklist = None
+        self.evaluation: Evaluation | None = None
+        self.checklist: Checklist | None = None
         self.pdfs: list[Path] = []
+
+    @staticmethod
+    def _made_by(step: str, value: T | None) -> T:
+        """What an earlier step made (a SmokeFailure naming it if that step has not run)."""
+        if value is None:
+            raise SmokeFailure(f"needs the step {step!r} first")
+        return value
 
     def step(self, name: str, action: Callable[[], str]) -> None:
         try:
@@ -177,12 +194,12 @@ class _SmokeTest:
                    "the bundled resources/measures.db does not match the bundled measures sources")
             raise SmokeFailure(f"{why}; the program compiled {path} instead. "
                                "Rebuild with packaging/build.py, which prepares the database.")
-        self.db = store.MeasuresDB(path)
-        measures, documents = self.db.list_measures(), self.db.documents()
+        self.db = db = store.MeasuresDB(path)
+        measures, documents = db.list_measures(), db.documents()
         if not measures or not documents:
             raise SmokeFailure(f"{path} holds no measures")
         kind = "prebuilt, bundled" if is_prebuilt else "compiled into the cache"
-        return (f"{path} ({kind}; version {self.db.version}, {len(measures)} measures in "
+        return (f"{path} ({kind}; version {db.version}, {len(measures)} measures in "
                 f"{len(documents)} documents)")
 
     def packs(self) -> str:
@@ -207,31 +224,33 @@ class _SmokeTest:
         from core.resources import resource_dir
 
         path = resource_dir(*SAMPLE_PROFILE)
-        self.profile = load_profile(path)
-        return f"{path.name} is valid ({len(self.profile.get('projects', []))} project)"
+        self.profile = profile = load_profile(path)
+        return f"{path.name} is valid ({len(profile.get('projects', []))} project)"
 
     def evaluate(self) -> str:
         from core.checklist.model import build_checklist
         from core.cli import engine_for
         from core.i18n import format_money
 
-        self.evaluation = engine_for(self.db).evaluate(self.profile, SAMPLE_AS_OF)
-        statuses = Counter(r.status for r in self.evaluation.results)
-        plan = self.evaluation.plan.selected
+        db = self._made_by("measures database", self.db)
+        profile = self._made_by("sample profile", self.profile)
+        self.evaluation = evaluation = engine_for(db).evaluate(profile, SAMPLE_AS_OF)
+        statuses = Counter(r.status for r in evaluation.results)
+        plan = evaluation.plan.selected
         if not plan:
             raise SmokeFailure(f"the sample profile qualifies for nothing as of {SAMPLE_AS_OF} "
                                f"({dict(statuses)}); the data or the engine is broken")
-        self.checklist = build_checklist(self.evaluation, self.profile)
+        self.checklist = checklist = build_checklist(evaluation, profile)
         counts = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
         return (f"as of {SAMPLE_AS_OF}: {counts}; {len(plan)} in the plan (up to "
-                f"{format_money(self.evaluation.plan.total_max, 'zh-Hans', 'wan')}), checklist of "
-                f"{len(self.checklist.entries)} measures and {len(self.checklist.documents)} documents")
+                f"{format_money(evaluation.plan.total_max, 'zh-Hans', 'wan')}), checklist of "
+                f"{len(checklist.entries)} measures and {len(checklist.documents)} documents")
 
     def pdf(self, lang: str) -> str:
         from core.checklist.pdf import write_checklist
 
         target = self.folder / f"checklist-{lang}.pdf"
-        pages = write_checklist(self.checklist, target, lang)
+        pages = write_checklist(self._made_by("evaluation and checklist", self.checklist), target, lang)
         if not target.read_bytes()[:5] == b"%PDF-" or pages < 1:
             raise SmokeFailure(f"{target} is not a PDF")
         self.pdfs.append(target)
@@ -287,7 +306,8 @@ class _SmokeTest:
             got = converter(config).convert(text)
             if got != expected:
                 raise SmokeFailure(f"OpenCC {config} turned {text} into {got}, expected {expected}")
-        return f"{', '.join(OPENCC_SAMPLES)} convert ({OPENCC_SAMPLES['s2hk'][0]} → {OPENCC_SAMPLES['s2hk'][1]})"
+        source, converted = OPENCC_SAMPLES["s2hk"]
+        return f"{', '.join(OPENCC_SAMPLES)} convert ({source} → {converted})"
 
     def formatting(self) -> str:
         from core.i18n import LOCALES, format_date, format_money
@@ -314,7 +334,7 @@ class _SmokeTest:
         self.step("sample profile", self.sample_profile)
         self.step("evaluation and checklist", self.evaluate)
         for lang in PDF_LANGUAGES:
-            self.step(f"checklist PDF {lang}", lambda lang=lang: self.pdf(lang))
+            self.step(f"checklist PDF {lang}", functools.partial(self.pdf, lang))
         self.step("PDF rendering", self.render)
         self.step("gettext catalogs", self.catalogs)
         self.step("OpenCC", self.opencc)
@@ -340,7 +360,8 @@ def run_smoke_test(window_check: WindowCheck | None = None,
             print(f"smoke test FAILED: cannot write {LOG_VARIABLE}={os.environ.get(LOG_VARIABLE)}: "
                   f"{exc.strerror or exc}", file=sys.stderr)
         return 1
-    report.line(f"绿策通 GreenMeasures smoke test ({'frozen' if getattr(sys, 'frozen', False) else 'from source'}; "
+    running = "frozen" if getattr(sys, "frozen", False) else "from source"
+    report.line(f"绿策通 GreenMeasures smoke test ({running}; "
                 f"Python {platform.python_version()} on {sys.platform})")
     try:
         with tempfile.TemporaryDirectory(prefix="greenmeasures-smoke-", ignore_cleanup_errors=True) as tmp, \

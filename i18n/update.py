@@ -198,8 +198,10 @@ def check() -> list[str]:
 
     def compare(name: str, catalog: Catalog) -> None:
         keys = message_keys(catalog)
-        problems.extend(f"{name}: new message not in the catalog: {k[0]!r}" for k in sorted(source - keys, key=str))
-        problems.extend(f"{name}: message no longer in the source: {k[0]!r}" for k in sorted(keys - source, key=str))
+        problems.extend(f"{name}: new message not in the catalog: {k[0]!r}"
+                        for k in sorted(source - keys, key=str))
+        problems.extend(f"{name}: message no longer in the source: {k[0]!r}"
+                        for k in sorted(keys - source, key=str))
 
     if not POT.is_file():
         problems.append(f"{POT.relative_to(ROOT)} is missing")

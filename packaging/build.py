@@ -305,8 +305,10 @@ def build(args: argparse.Namespace) -> int:
     version = spec_data.project_version(ROOT)
     iscc = installer_compiler(version) if args.installer else None   # told before minutes of building
     if not _has_pyinstaller():
-        raise BuildError('PyInstaller is not installed in this Python: python -m pip install -e ".[packaging]"')
-    say(f"绿策通 GreenMeasures {version}: building for {platform_tag()} with Python {platform.python_version()}")
+        raise BuildError('PyInstaller is not installed in this Python: '
+                         'python -m pip install -e ".[packaging]"')
+    say(f"绿策通 GreenMeasures {version}: building for {platform_tag()} "
+        f"with Python {platform.python_version()}")
     say("preparing inputs")
     prepare_inputs()
     say("running PyInstaller (a few minutes)")
@@ -323,7 +325,8 @@ def build(args: argparse.Namespace) -> int:
     if args.portable:
         say("portable variant")
         target, archive = make_portable(folder, version, args.skip_smoke)
-        results += [f"portable folder: {target}", f"portable zip: {archive} ({megabytes(archive.stat().st_size)})"]
+        results += [f"portable folder: {target}",
+                    f"portable zip: {archive} ({megabytes(archive.stat().st_size)})"]
     if iscc is not None:
         say("installer (Inno Setup)")
         results.append(f"installer: {make_installer(iscc, folder, version)}")
@@ -344,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also make the portable copy (portable.txt beside the program) and its zip")
     parser.add_argument("--installer", action="store_true",
                         help="also compile the Inno Setup installer (Windows, Inno Setup 6)")
-    parser.add_argument("--skip-smoke", action="store_true", help="do not run the frozen program's smoke test")
+    parser.add_argument("--skip-smoke", action="store_true",
+                        help="do not run the frozen program's smoke test")
     parser.add_argument("--clean", action="store_true", help="empty PyInstaller's cache first (slower)")
     args = parser.parse_args(argv)
     try:

@@ -47,18 +47,19 @@ def main() -> int:
     db = open_bundled()
     for width, height in SIZES:
         for lang, script in LANGS.items():
-            def shot(name: str) -> None:
-                settle(app)
-                path = args.out / f"kiosk-{name}-{lang}-{width}x{height}.png"
-                window.grab().save(str(path))
-                print(path)
-
             set_language("zh-Hans")
             settings = Settings()
             settings.set("kiosk_pin_hash", "")
             settings.set("kiosk_printer", "hall-printer")
             settings.set("kiosk_district", "luohu")
             window = KioskWindow(db, settings)
+
+            def shot(name: str, window=window, tag=f"{lang}-{width}x{height}") -> None:
+                settle(app)
+                path = args.out / f"kiosk-{name}-{tag}.png"
+                window.grab().save(str(path))
+                print(path)
+
             window.setFixedSize(width, height)
             window.show()
             window.set_script(script)
@@ -75,7 +76,7 @@ def main() -> int:
             window.next()
             shot("results")
             window.next()
-            wait_for(app, lambda: window.checklist.rendered is not None and not window.checklist.is_busy())
+            wait_for(app, lambda w=window: w.checklist.rendered is not None and not w.checklist.is_busy())
             shot("print")
             window.ask_print()
             shot("confirm")

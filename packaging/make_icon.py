@@ -99,7 +99,7 @@ def ico_bytes(images: list) -> bytes:
     blobs = [png_bytes(im) if im.width() >= PNG_FROM else dib_bytes(im) for im in images]
     out = struct.pack("<HHH", 0, 1, len(images))
     offset = 6 + 16 * len(images)
-    for image, blob in zip(images, blobs):
+    for image, blob in zip(images, blobs, strict=True):
         side = image.width() if image.width() < 256 else 0      # 0 means 256
         out += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(blob), offset)
         offset += len(blob)
@@ -122,7 +122,8 @@ def write_icons(folder: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "icons",
-                        help="folder to write greenmeasures.png and greenmeasures.ico (default: resources/icons)")
+                        help="folder to write greenmeasures.png and greenmeasures.ico "
+                             "(default: resources/icons)")
     args = parser.parse_args(argv)
     for path in write_icons(args.out):
         print(f"wrote {path}")

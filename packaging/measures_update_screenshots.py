@@ -61,9 +61,9 @@ def main() -> int:
     from core.profile_store import MemoryProfileStore
     from core.settings import Settings
     from tests.packs import make_keys, next_release
+    from ui import kiosk as kiosk_module
     from ui import measures_status
     from ui.app import install_qt_translations, register_bundled_font
-    from ui import kiosk as kiosk_module
     from ui.main_window import MainWindow
 
     private, keys = make_keys()
@@ -101,12 +101,12 @@ def main() -> int:
 
         dialog = window._measures_dialog()
         dialog.check_file(pack_file)
-        wait_for(app, lambda: not dialog.is_busy())
+        wait_for(app, lambda d=dialog: not d.is_busy())
         settle(app)
         dialog.grab().save(str(out / f"measures-update-pack-{lang}{suffix}.png"))
 
         dialog.do_import()
-        wait_for(app, lambda: dialog.page() == dialog.CHANGES and not dialog.is_busy())
+        wait_for(app, lambda d=dialog: d.page() == d.CHANGES and not d.is_busy())
         settle(app)
         dialog.grab().save(str(out / f"measures-update-changes-{lang}{suffix}.png"))
         last_report = dialog.switched
@@ -124,9 +124,9 @@ def main() -> int:
         kiosk.show()
         kiosk._unlocked = True
         kiosk.show_data()
-        wait_for(app, lambda: kiosk.pack_task is None and kiosk.packs_list.count() > 0)
+        wait_for(app, lambda k=kiosk: k.pack_task is None and k.packs_list.count() > 0)
         kiosk.packs_list.setCurrentRow(0)
-        wait_for(app, lambda: kiosk.pack_task is None and kiosk.verified is not None)
+        wait_for(app, lambda k=kiosk: k.pack_task is None and k.verified is not None)
         settle(app)
         kiosk.grab().save(str(out / f"measures-update-kiosk-{lang}{suffix}.png"))
         kiosk.shutdown_timers()
@@ -142,8 +142,8 @@ def main() -> int:
                                       before=last_report.switch.before, after=last_report.switch.after)
             pdf = temp / f"changes-{lang}.pdf"
             pdf.write_bytes(rendered.pdf)
-            subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(out / f"measures-update-pdf-{lang}")],
-                           check=True)
+            subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf),
+                            str(out / f"measures-update-pdf-{lang}")], check=True)
     set_language("zh-Hans")
     return 0
 

@@ -1,6 +1,7 @@
 """Take screenshots of the main screens in both scripts (run under Xvfb or on a desktop).
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" python packaging/screenshots.py [--scale 1.5] [--out docs/screenshots]
+    xvfb-run -a -s "-screen 0 1600x1000x24" \\
+        python packaging/screenshots.py [--scale 1.5] [--out docs/screenshots]
 
 Writes main-<lang>.png (profile and live results), needs-info-<lang>.png (a result that needs a
 fact, selected), plan-<lang>.png, browser-<lang>.png and checklist-<lang>.png (the checklist window
@@ -120,7 +121,7 @@ def main() -> int:
             window.show_checklist()
             panel = window.checklist_dialog.panel
             panel.language.setCurrentIndex(panel.language.findData(lang))
-            wait_for(app, lambda: panel.rendered is not None and not panel.is_busy())
+            wait_for(app, lambda p=panel: p.rendered is not None and not p.is_busy())
             settle(app)          # let the pages' layout and paint happen before the grab
             window.checklist_dialog.grab().save(str(out / f"checklist-{lang}{suffix}.png"))
             window.checklist_dialog.hide()

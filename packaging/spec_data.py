@@ -164,7 +164,7 @@ def project_datas(root: Path = ROOT) -> list[tuple[str, str]]:
 
 def missing_inputs(root: Path = ROOT) -> list[str]:
     """Generated files the bundle needs that are not there (``packaging/build.py`` makes them)."""
-    from core.i18n import LOCALES   # the languages decide which catalogs must be compiled
+    from core.i18n import LOCALES  # the languages decide which catalogs must be compiled
 
     needed = [prebuilt_database(root), root.joinpath(*ICON)]
     needed += [root / "i18n" / info.catalog / "LC_MESSAGES" / "messages.mo" for info in LOCALES.values()]

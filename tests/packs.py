@@ -63,7 +63,8 @@ def next_release(target: Path, version: str = "2026.12.1", date: str = "2026-12-
         _replace(path, "有效期至 2025 年 12 月 31 日", "有效期至 2027 年 12 月 31 日")
         _replace(path, "每年最高 200 万元", "每年最高 300 万元")
     _replace(lh, 'valid_to: "2025-12-31"', 'valid_to: "2027-12-31"', count=1)
-    _replace(lh, "amount: 2000000\n          span: 每年最高 300 万元", "amount: 3000000\n          span: 每年最高 300 万元")
+    _replace(lh, "amount: 2000000\n          span: 每年最高 300 万元",
+             "amount: 3000000\n          span: 每年最高 300 万元")
     sepi = sources / "sz-sepi-2024.yaml"
     text = sepi.read_text(encoding="utf-8")
     block = _measure_block(text, "sz-sepi-2024/24")

@@ -244,7 +244,7 @@ def test_needed_outcomes_prove_the_verdict(nodes):
         # the needed leaves alone prove it: every other leaf may fail and the verdict stands
         kept = {id(o) for o in needed}
         proof = {id(leaf): (leaf["state"] if id(o) in kept else False)
-                 for leaf, o in zip(all_leaves, outcomes)}
+                 for leaf, o in zip(all_leaves, outcomes, strict=True)}
         assert all_of(state_of(n, proof) for n in nodes) is True
         assert all(o.state is True for o in needed)
     if verdict is None:

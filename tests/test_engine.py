@@ -130,9 +130,11 @@ COMPANY = st.fixed_dictionaries({}, optional={
         optional={"domain": st.sampled_from(["carbon_footprint", "carbon_metrology", "green_low_carbon"]),
                   "published_on": DATES}), max_size=4),
     "green_finance_platform_listed": st.booleans(),
-    "green_loans": st.lists(st.fixed_dictionaries({"issued_on": DATES}, optional={"amount": MONEY}), max_size=3),
+    "green_loans": st.lists(st.fixed_dictionaries({"issued_on": DATES}, optional={"amount": MONEY}),
+                            max_size=3),
     "innovation_carriers": st.lists(st.fixed_dictionaries({"kind": st.sampled_from(
-        ["national_engineering_research_center", "national_innovation_center", "key_laboratory"])}), max_size=3),
+        ["national_engineering_research_center", "national_innovation_center", "key_laboratory"])}),
+        max_size=3),
     "grid_voltage_kv": st.integers(0, 500),
     "load_management_system": st.booleans(),
     "demand_response": st.lists(st.fixed_dictionaries({"completed_on": DATES}), max_size=3),

@@ -1,7 +1,7 @@
 """The form asks what the measures read, most deciding first, and says which clauses need it."""
 from __future__ import annotations
 
-from core.formspec import company_fields, field_for_missing, fact_usage, project_fields
+from core.formspec import company_fields, fact_usage, field_for_missing, project_fields
 from core.measures.facts import fact_registry
 
 
@@ -32,7 +32,8 @@ def test_pv_project_fields_name_their_clauses_and_units(catalog):
 
 
 def test_money_fields_are_marked(catalog):
-    fields = {f.path: f for f in project_fields("resource_recycling_demo", catalog.measures, catalog.documents)}
+    fields = {f.path: f
+              for f in project_fields("resource_recycling_demo", catalog.measures, catalog.documents)}
     assert fields["project.investment_approved"].is_money
 
 

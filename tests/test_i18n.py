@@ -60,7 +60,8 @@ def test_language_codes_and_aliases():
     assert [(i.babel, i.catalog, i.opencc) for i in i18n.LOCALES.values()] == [
         ("zh_Hans_CN", "zh_Hans", None), ("zh_Hant_HK", "zh_Hant_HK", "s2hk"),
         ("zh_Hant_TW", "zh_Hant_TW", "s2tw")]
-    assert [i.name for i in i18n.available_languages()] == ["简体中文", "繁體中文（香港）", "繁體中文（台灣）"]
+    assert [i.name for i in i18n.available_languages()] == [
+        "简体中文", "繁體中文（香港）", "繁體中文（台灣）"]
     for alias, code in [("zh_Hant_TW", "zh-Hant-TW"), ("zh-TW", "zh-Hant-TW"), ("zh_HK", "zh-Hant"),
                         ("zh-hant", "zh-Hant"), ("zh_CN", "zh-Hans"), ("zh_Hans_CN", "zh-Hans")]:
         assert i18n.normalize_language(alias) == code
@@ -249,7 +250,8 @@ def test_policy_text_is_converted_for_the_target_script():
     # The 2022 plan is in Traditional: Simplified readers get it in Simplified.
     assert i18n.convert_policy_text("發展節能環保產業", "zh-Hans") == text
     assert i18n.convert_policy_text("發展節能環保產業", "zh-Hans", source_script="zh-Hant") == text
-    assert i18n.convert_policy_text("發展節能環保產業", "zh-Hant-TW", source_script="zh-Hant") == "發展節能環保產業"
+    assert (i18n.convert_policy_text("發展節能環保產業", "zh-Hant-TW", source_script="zh-Hant")
+            == "發展節能環保產業")
     assert i18n.convert_policy_text("", "zh-Hant") == ""
     assert i18n.detect_script("深圳市培育發展安全節能環保產業集群行動計劃") == "zh-Hant"
     assert i18n.detect_script("深圳市培育发展安全节能环保产业集群行动计划") == "zh-Hans"

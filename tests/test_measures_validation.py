@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st, HealthCheck
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.measures.catalog import load_catalog
 from core.measures.validate import DataError, number_forms, stated_in, validate_file
@@ -72,8 +73,18 @@ def test_changed_cap_is_refused(tmp_path):
     assert [p["field"] for p in problems] == ["measures[11].benefit.caps.amount"]
 
 
+def test_a_cap_after_a_malformed_one_is_checked_on_its_own_lines(tmp_path):
+    path = _variant(tmp_path, "        - scope: company_year\n          amount: 120000",
+                    "        - not a mapping\n        - scope: company_year\n          amount: 150000")
+    problems = _problems(path)
+    assert [p["field"] for p in problems] == ["measures[11].benefit.caps[0]",
+                                              "measures[11].benefit.caps.amount"]
+    assert int(problems[1]["line"]) == _line_of(path, "amount: 150000")
+
+
 def test_unknown_key_names_file_line_and_field(tmp_path):
-    path = _variant(tmp_path, "    reviewing_department: 区住房和建设局", "    reviewing_dept: 区住房和建设局")
+    path = _variant(tmp_path, "    reviewing_department: 区住房和建设局",
+                    "    reviewing_dept: 区住房和建设局")
     problems = _problems(path)
     assert len(problems) == 1
     assert problems[0]["field"] == "measures[15].reviewing_dept"
@@ -142,7 +153,8 @@ _TEXT = LUOHU.read_text(encoding="utf-8")
 def test_any_changed_digit_in_a_clause_text_is_caught(tmp_path, data):
     """Property: change any one digit in any clause text and validation names that text."""
     lines = _TEXT.splitlines(keepends=True)
-    text_lines = [i for i, line in enumerate(lines) if line.startswith("    text: ") and re.search(r"\d", line)]
+    text_lines = [i for i, line in enumerate(lines)
+                  if line.startswith("    text: ") and re.search(r"\d", line)]
     index = data.draw(st.sampled_from(text_lines))
     line = lines[index]
     positions = [m.start() for m in re.finditer(r"\d", line)]

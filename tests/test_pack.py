@@ -156,7 +156,8 @@ def test_a_flipped_byte_in_each_part_names_the_reason(packs, position):
     at = {"magic": 0, "key id": 10, "signature": 40, "first member": packmod.HEADER_LENGTH + 40,
           "end": len(data) - 1}[position]
     data[at] ^= 0x01
-    expected = {"magic": "不是绿策通措施包", "key id": "签名密钥 .* 不在本程序信任"}.get(position, "签名与内容不符")
+    expected = {"magic": "不是绿策通措施包",
+                "key id": "签名密钥 .* 不在本程序信任"}.get(position, "签名与内容不符")
     _refused(bytes(data), expected)
 
 
@@ -323,10 +324,12 @@ def _report(packs, as_of, profile=LUOHU_COMPANY):
 
 def test_what_changed_names_new_removed_and_changed_verdicts(packs):
     report = _report(packs, TODAY)
-    by_kind = {kind: {c.measure_id: c for c in report.of_kind(kind)} for kind in (APPEARED, DISAPPEARED, VERDICT, AMOUNT)}
+    by_kind = {kind: {c.measure_id: c for c in report.of_kind(kind)}
+               for kind in (APPEARED, DISAPPEARED, VERDICT, AMOUNT)}
     assert set(by_kind[APPEARED]) == {"sz-sepi-2024/24b"}
     assert set(by_kind[DISAPPEARED]) == {"sz-sepi-2024/24"}
-    assert by_kind[DISAPPEARED]["sz-sepi-2024/24"].old_status == "ineligible"   # new_energy is not a cluster field
+    # new_energy is not a cluster field
+    assert by_kind[DISAPPEARED]["sz-sepi-2024/24"].old_status == "ineligible"
     # 罗湖区十条措施 extended to 2027: in force again on 2026-11-21.
     first = by_kind[VERDICT]["lh-glc-2024/1"]
     assert (first.old_status, first.new_status) == ("not_in_force", "eligible")
@@ -482,7 +485,8 @@ def test_the_publisher_public_key_ships_and_no_private_key_does():
 # -- properties ---------------------------------------------------------------------------------
 
 @settings(max_examples=200)
-@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=5), st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=5),
+       st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
 def test_release_versions_order_as_numbers(a, b):
     ra = packmod.Release.parse(".".join(map(str, a)), "2026-01-01")
     rb = packmod.Release.parse(".".join(map(str, b)), "2026-01-01")
@@ -507,7 +511,8 @@ def test_any_bytes_give_a_pack_error_and_nothing_else(data):
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    lambda inner: (st.lists(inner, max_size=3)
+                                   | st.dictionaries(st.text(max_size=8), inner, max_size=3)),
                     max_leaves=8)
 
 

@@ -264,7 +264,8 @@ def test_the_installer_script_installs_the_built_program_with_app_and_kiosk_shor
     assert setup["SetupIconFile"].replace("\\", "/") == "../" + "/".join(spec_data.ICON)
     assert (PACKAGING / setup["SetupIconFile"].replace("\\", "/")).is_file()
     icons = sections["Icons"]
-    app = [i for i in icons if r'; Filename: "{app}\{#AppExeName}"' in i and "{group}" in i and "Parameters" not in i]
+    app = [i for i in icons
+           if r'; Filename: "{app}\{#AppExeName}"' in i and "{group}" in i and "Parameters" not in i]
     kiosk = [i for i in icons if 'Parameters: "--kiosk"' in i and "{group}" in i]
     assert len(app) == 1 and len(kiosk) == 1
     assert "{#StartMenuName}" in app[0] and defines["StartMenuName"] == "绿策通"
@@ -280,7 +281,8 @@ def test_the_installer_script_installs_the_built_program_with_app_and_kiosk_shor
 def test_uninstalling_removes_the_program_folder_but_never_the_users_data():
     sections = iss_sections()
     assert sections["UninstallDelete"] == ['Type: dirifempty; Name: "{app}"']
-    user_areas = ("{userappdata}", "{localappdata}", "{commonappdata}", "{userdocs}", "{%APPDATA", "{%LOCALAPPDATA")
+    user_areas = ("{userappdata}", "{localappdata}", "{commonappdata}", "{userdocs}", "{%APPDATA",
+                  "{%LOCALAPPDATA")
     for name, lines in sections.items():
         for line in lines:
             assert not any(area in line for area in user_areas), (name, line)
@@ -340,7 +342,8 @@ def app_state_restored(qapp, monkeypatch):
     qapp.setApplicationDisplayName(display)
 
 
-def test_the_smoke_test_passes_from_source_and_keeps_its_pdfs(app_state_restored, tmp_path, monkeypatch, capsys):
+def test_the_smoke_test_passes_from_source_and_keeps_its_pdfs(app_state_restored, tmp_path, monkeypatch,
+                                                              capsys):
     from ui.smoke import run_smoke_test
 
     log = tmp_path / "smoke.log"
@@ -354,9 +357,10 @@ def test_the_smoke_test_passes_from_source_and_keeps_its_pdfs(app_state_restored
     steps = [line for line in lines[1:-1]]
     assert all(line.startswith("[ok] ") for line in steps), steps
     assert [s.split(":")[0] for s in steps] == [
-        "[ok] folders", "[ok] measures database", "[ok] measure packs", "[ok] sample profile", "[ok] evaluation and checklist",
-        "[ok] checklist PDF zh-Hans", "[ok] checklist PDF zh-Hant", "[ok] PDF rendering",
-        "[ok] gettext catalogs", "[ok] OpenCC", "[ok] Babel formatting", "[ok] Qt window"]
+        "[ok] folders", "[ok] measures database", "[ok] measure packs", "[ok] sample profile",
+        "[ok] evaluation and checklist", "[ok] checklist PDF zh-Hans", "[ok] checklist PDF zh-Hant",
+        "[ok] PDF rendering", "[ok] gettext catalogs", "[ok] OpenCC", "[ok] Babel formatting",
+        "[ok] Qt window"]
     for lang in smoke.PDF_LANGUAGES:
         pdf = tmp_path / "pdf" / f"checklist-{lang}.pdf"
         assert str(pdf) in out
@@ -377,7 +381,8 @@ def test_the_smoke_test_leaves_the_folder_variables_as_it_found_them(monkeypatch
     assert smoke.run_smoke_test(window) == 0
     out = capsys.readouterr().out
     assert all(v and "greenmeasures-smoke-" in v for v in seen.values()), seen
-    assert "temporary for this run: GREENMEASURES_DATA_DIR, GREENMEASURES_CONFIG_DIR, GREENMEASURES_CACHE_DIR" in out
+    assert ("temporary for this run: GREENMEASURES_DATA_DIR, GREENMEASURES_CONFIG_DIR, "
+            "GREENMEASURES_CACHE_DIR") in out
     import os
     assert not [name for name in smoke.FOLDER_VARIABLES if name in os.environ]
     assert not [v for v in seen.values() if Path(v).exists()]       # the temporary folder is gone
@@ -471,9 +476,9 @@ def test_a_missing_qt_platform_plugin_fails_before_qt_would_abort(monkeypatch):
 
 def test_a_message_box_instead_of_the_window_fails_the_qt_step(app_state_restored, monkeypatch):
     """A modal box would wait forever in an unattended build: it is recorded and fails the step."""
-    import ui.app
     from PySide6.QtWidgets import QMessageBox
 
+    import ui.app
     from core.measures.store import DatabaseError
     from ui import smoke as ui_smoke
 
@@ -481,6 +486,7 @@ def test_a_message_box_instead_of_the_window_fails_the_qt_step(app_state_restore
         raise DatabaseError("措施数据库无法读取（测试）")
     monkeypatch.setattr(ui.app, "open_in_use", refuse)
     critical = QMessageBox.critical
-    with pytest.raises(smoke.SmokeFailure, match="main window was not created: critical box: .*措施数据库无法读取"):
+    with pytest.raises(smoke.SmokeFailure,
+                       match="main window was not created: critical box: .*措施数据库无法读取"):
         ui_smoke.check_window()
     assert QMessageBox.critical is critical            # put back

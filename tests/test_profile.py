@@ -14,8 +14,16 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from core import profile as P
-from core.profile import (PROFILE_FORMAT, Problem, ProfileError, is_valid_uscc, load_profile,
-                          save_profile, uscc_check_digit, validate_profile)
+from core.profile import (
+    PROFILE_FORMAT,
+    Problem,
+    ProfileError,
+    is_valid_uscc,
+    load_profile,
+    save_profile,
+    uscc_check_digit,
+    validate_profile,
+)
 
 VALID_USCC = "91440303MA5EXAMP1T"    # fictitious 罗湖 code; check character computed and fixed here
 
@@ -43,7 +51,8 @@ EXAMPLE = {
             },
             "2023": {"revenue": 45000000.5},
         },
-        "carbon_footprint_certificates": [{"obtained_on": "2024-08-01", "scheme": "gba", "product": "光伏组件"}],
+        "carbon_footprint_certificates": [
+            {"obtained_on": "2024-08-01", "scheme": "gba", "product": "光伏组件"}],
         "standards": [{"level": "international", "role": "lead", "domain": "carbon_footprint",
                        "published_on": "2024-05-10", "title": "产品碳足迹 量化要求"}],
         "green_finance_platform_listed": True,
@@ -380,13 +389,16 @@ def test_rule(parts, value, path, message):
 
 
 @pytest.mark.parametrize("parts, value, path, message_zh", [
-    (("projects", 0, "capacity_kw"), -5, "projects[0].capacity_kw", "装机容量（千瓦）不能小于 0，填写的是 -5"),
+    (("projects", 0, "capacity_kw"), -5, "projects[0].capacity_kw",
+     "装机容量（千瓦）不能小于 0，填写的是 -5"),
     (("company", "uscc"), VALID_USCC[:17] + "0", "company.uscc", "统一社会信用代码校验位不正确（应为 T）"),
-    (("company", "years", "2024", "revenue"), -1, "company.years.2024.revenue", "2024 年营收（元）不能小于 0，填写的是 -1"),
+    (("company", "years", "2024", "revenue"), -1, "company.years.2024.revenue",
+     "2024 年营收（元）不能小于 0，填写的是 -1"),
     (("projects", 0, "property"), "public", "projects[0].property",
      '物业产权必须是 social、personal、government 之一，填写的是 "public"'),
     (("projects", 0, "type"), DELETE, "projects[0].type", "缺少必填项：项目类型"),
-    (("projects", 0, "investment_total"), "320万", "projects[0].investment_total", '总投资（元）应为数字，填写的是 "320万"'),
+    (("projects", 0, "investment_total"), "320万", "projects[0].investment_total",
+     '总投资（元）应为数字，填写的是 "320万"'),
     (("company", "settled_in_district_on"), "2024-02-30", "company.settled_in_district_on",
      '新设立或迁入所在区的日期必须是真实存在的日期（YYYY-MM-DD），填写的是 "2024-02-30"'),
     (("format",), "x", "format", '文件格式版本必须是 "greenmeasures.profile/1"，填写的是 "x"'),
@@ -414,7 +426,8 @@ def test_exclusive_minimum_is_translated():
     from jsonschema import validators
     err = next(validators.validator_for({})({"exclusiveMinimum": 0}).iter_errors(0))
     found = list(P._from_schema_error(err))
-    assert [(f.message, f.message_zh) for f in found] == [("must be > 0, got 0", "档案必须大于 0，填写的是 0")]
+    assert [(f.message, f.message_zh) for f in found] == [
+        ("must be > 0, got 0", "档案必须大于 0，填写的是 0")]
 
 
 def test_all_problems_at_once_sorted_by_path():
@@ -451,8 +464,10 @@ def test_whole_file_problems(data, expected):
 
 
 def test_problem_and_error_text():
-    problem = Problem("projects[0].capacity_kw", "must be ≥ 0, got -5", "装机容量（千瓦）不能小于 0，填写的是 -5")
-    assert str(problem) == "projects[0].capacity_kw: must be ≥ 0, got -5（装机容量（千瓦）不能小于 0，填写的是 -5）"
+    problem = Problem("projects[0].capacity_kw", "must be ≥ 0, got -5",
+                      "装机容量（千瓦）不能小于 0，填写的是 -5")
+    assert str(problem) == ("projects[0].capacity_kw: must be ≥ 0, got -5"
+                            "（装机容量（千瓦）不能小于 0，填写的是 -5）")
     other = Problem("format", "required field is missing", "缺少必填项：文件格式版本")
     error = ProfileError([problem, other])
     assert error.problems == [problem, other]
@@ -525,7 +540,8 @@ def test_load_bad_json_gives_line_and_column(tmp_path):
         load_profile(path)
     assert only_problem(excinfo) == (
         "(file)", "not valid JSON at line 3, column 27: Expecting property name enclosed in double quotes")
-    assert excinfo.value.problems[0].message_zh == "文件不是有效的 JSON：第 3 行第 27 列，字段名必须用英文双引号括起来"
+    assert excinfo.value.problems[0].message_zh == (
+        "文件不是有效的 JSON：第 3 行第 27 列，字段名必须用英文双引号括起来")
 
 
 def test_load_empty_file(tmp_path):
@@ -553,7 +569,7 @@ def test_load_duplicate_top_level_key(tmp_path):
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_load_refuses_nan_and_infinity(tmp_path, literal):
     text = ('{"format": "greenmeasures.profile/1", '
-            '"company": {"years": {"2024": {"revenue": %s}}}}' % literal)
+            '"company": {"years": {"2024": {"revenue": ' + literal + '}}}}')
     with pytest.raises(ProfileError) as excinfo:
         load_profile(write(tmp_path, text))
     assert only_problem(excinfo) == ("company.years.2024.revenue",
@@ -614,7 +630,7 @@ def test_save_round_trip_is_exact(tmp_path):
     save_profile(example(), path)
     raw = path.read_bytes()
     assert raw == expected_bytes(EXAMPLE)
-    assert "深圳市示例科技有限公司".encode("utf-8") in raw
+    assert "深圳市示例科技有限公司".encode() in raw
     assert load_profile(path) == EXAMPLE
     save_profile(load_profile(path), path)
     assert path.read_bytes() == raw

@@ -16,8 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import profile_store as PS
-from core.profile_store import (SCHEMA_VERSION, Draft, MemoryProfileStore, ProfileStore, RecentEntry,
-                                StoreError, draft_id_for, new_draft_id, set_aside)
+from core.profile_store import (
+    SCHEMA_VERSION,
+    Draft,
+    MemoryProfileStore,
+    ProfileStore,
+    RecentEntry,
+    StoreError,
+    draft_id_for,
+    new_draft_id,
+    set_aside,
+)
 from core.settings import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,7 +285,7 @@ def test_equal_times_keep_the_order_of_opening(tmp_path):
 
 
 def test_time_can_be_passed_in(store, tmp_path):
-    late = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    late = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     store.add_recent(tmp_path / "old", at=late)
     store.add_recent(tmp_path / "new")                 # the clock says 2025: older
     assert [Path(e.path).name for e in store.recent()] == ["old", "new"]

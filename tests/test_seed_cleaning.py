@@ -10,7 +10,8 @@ import string
 import unicodedata
 
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from core.measures.seeds import UNREADABLE, clean_converter_noise, found_verbatim, normalise
 from core.resources import seeds_dir

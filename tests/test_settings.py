@@ -10,8 +10,16 @@ from pathlib import Path
 import pytest
 
 from core import settings as S
-from core.settings import (OPTIONS, Option, Settings, SettingsError, atomic_write_bytes, config_dir,
-                           data_dir, is_portable)
+from core.settings import (
+    OPTIONS,
+    Option,
+    Settings,
+    SettingsError,
+    atomic_write_bytes,
+    config_dir,
+    data_dir,
+    is_portable,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

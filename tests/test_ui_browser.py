@@ -1,12 +1,12 @@
 """The measure browser window, driven through its widgets (offscreen)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import shiboken6
 
 from core.measures.search import search_key
-import datetime as dt
-
 from ui.measure_browser import MeasureBrowser
 from ui.measures_model import ID_ROLE
 

@@ -77,8 +77,8 @@ def test_unticking_rebuilds_with_fewer_measures(qtbot, panel, tmp_path):
     keep = panel.selection()[0]
     for i in range(panel.choices.count()):
         item = panel.choices.item(i)
-        if item.data(Qt.UserRole + 1) != keep:
-            item.setCheckState(Qt.Unchecked)
+        if item.data(Qt.ItemDataRole.UserRole + 1) != keep:
+            item.setCheckState(Qt.CheckState.Unchecked)
     ready(qtbot, panel)
     assert panel.selection() == [keep]
     text = text_of(panel.rendered.pdf, tmp_path)
@@ -116,8 +116,8 @@ def test_export_to_a_missing_folder_says_why(qtbot, panel, tmp_path, warnings):
 
 
 def test_print_dialog_choosing_a_pdf_file_writes_our_pdf(qtbot, panel, tmp_path):
-    printer = QPrinter(QPrinter.HighResolution)
-    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     panel.print_to(printer)
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=10000)
@@ -127,16 +127,16 @@ def test_print_dialog_choosing_a_pdf_file_writes_our_pdf(qtbot, panel, tmp_path)
 @needs_poppler
 def test_the_qt_print_path_paints_every_page(panel, tmp_path):
     """Windows prints through QPrinter: each page rasterised and painted (here into Qt's PDF)."""
-    printer = QPrinter(QPrinter.HighResolution)
-    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "raster.pdf"))
     progress = []
     painted = printing.paint_pdf(printer, panel.rendered.pdf, progress=lambda d, t: progress.append((d, t)))
     assert painted == panel.rendered.pages
     assert pdf_pages(tmp_path / "raster.pdf") == panel.rendered.pages
     assert progress[-1] == (painted, painted)
-    printer2 = QPrinter(QPrinter.HighResolution)
-    printer2.setOutputFormat(QPrinter.PdfFormat)
+    printer2 = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer2.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer2.setOutputFileName(str(tmp_path / "two.pdf"))
     assert printing.paint_pdf(printer2, panel.rendered.pdf, page_ranges="2-3") == 2
     assert pdf_pages(tmp_path / "two.pdf") == 2
@@ -214,8 +214,8 @@ def test_print_dialog_choosing_a_printer_sends_the_chosen_pages(qtbot, panel, cu
     from PySide6.QtPrintSupport import QPrinterInfo
     info = QPrinterInfo.printerInfo("gm-test")
     assert not info.isNull()
-    printer = QPrinter(info, QPrinter.HighResolution)
-    printer.setPrintRange(QPrinter.PageRange)
+    printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
     printer.setFromTo(2, 3)
     out = cups_server.fresh_output("gm-test")
     panel.print_to(printer)

@@ -217,7 +217,8 @@ def test_activity_postpones_the_countdown(qtbot, make_kiosk):
     kiosk.start_button.click()
     for _i in range(6):
         qtbot.wait(100)
-        QApplication.sendEvent(kiosk.form, QKeyEvent(QEvent.KeyPress, Qt.Key_A, Qt.NoModifier, "a"))
+        QApplication.sendEvent(kiosk.form, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A,
+                                                     Qt.KeyboardModifier.NoModifier, "a"))
     assert not kiosk.countdown.isVisible()
 
 
@@ -262,7 +263,9 @@ def test_a_wrong_pin_never_leaves(qtbot, make_kiosk):
 
 def test_escape_shortcuts_and_close_do_nothing(qtbot, make_kiosk):
     kiosk = make_kiosk()
-    for key, mods in ((Qt.Key_F4, Qt.AltModifier), (Qt.Key_Q, Qt.ControlModifier), (Qt.Key_W, Qt.ControlModifier)):
+    for key, mods in ((Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+                      (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+                      (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)):
         qtbot.keyClick(kiosk, key, mods)
         assert kiosk.isVisible()
     assert kiosk.close() is False and kiosk.isVisible()
@@ -325,9 +328,9 @@ def test_touch_targets_and_keypad_hints(qtbot, make_kiosk):
         if button.isVisible():
             assert button.height() >= 44, button.text()
     capacity = kiosk.form.field_widget("project.capacity_kw")
-    assert capacity.inputMethodHints() & Qt.ImhFormattedNumbersOnly
+    assert capacity.inputMethodHints() & Qt.InputMethodHint.ImhFormattedNumbersOnly
     date = kiosk.form.field_widget("project.grid_connected_on")
-    assert date.inputMethodHints() & Qt.ImhFormattedNumbersOnly
+    assert date.inputMethodHints() & Qt.InputMethodHint.ImhFormattedNumbersOnly
     assert QScroller.hasScroller(kiosk.form.project_scroll.viewport())
 
 

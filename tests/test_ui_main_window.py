@@ -92,7 +92,8 @@ def test_invalid_file_is_refused_and_nothing_changes(window, tmp_path, monkeypat
     broken["projects"][0]["capacity_kw"] = -5
     bad.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
     shown = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or QMessageBox.Ok)
+    monkeypatch.setattr(QMessageBox, "exec",
+                        lambda box: shown.append(box.text()) or QMessageBox.StandardButton.Ok)
     assert not window.open_profile(str(bad))
     assert shown and "projects[0].capacity_kw" in shown[0]
     assert window.form.profile() == before
@@ -103,7 +104,7 @@ def test_closing_with_unsaved_changes_asks(window, monkeypatch):
     window.form.changed.emit()
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a) or QMessageBox.Cancel)
+                        lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Cancel)
     assert not window.close()
     assert asked and window.isVisible()
 
@@ -144,8 +145,8 @@ def test_qt_dialogs_are_translated(qapp):
     from ui.app import install_qt_translations
     try:
         install_qt_translations(qapp, "zh-Hans")
-        box = QDialogButtonBox(QDialogButtonBox.Cancel)
-        assert box.button(QDialogButtonBox.Cancel).text() == "取消"
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
     finally:
         for t in list(__import__("ui.app", fromlist=["_translators"])._translators):
             qapp.removeTranslator(t)
@@ -183,8 +184,8 @@ def test_a_new_user_fills_a_company_and_a_pv_project_and_sees_results(window, qt
     qtbot.waitUntil(lambda: getattr(result(window, "lh-glc-2024/7.1", "p1"), "status", None) == "ineligible")
     pv = result(window, "lh-glc-2024/7.1", "p1")
     assert any("再增加 50 千瓦" in g for g in pv.gaps)
-    assert "再增加 50 千瓦" in window.results.model.data(window.results.model.index_for("lh-glc-2024/7.1", "p1")
-                                                   .siblingAtColumn(3))
+    model = window.results.model
+    assert "再增加 50 千瓦" in model.data(model.index_for("lh-glc-2024/7.1", "p1").siblingAtColumn(3))
 
     # 800 kW but last year's generation unknown: needs it, and says which field.
     form.field_widget("project.capacity_kw").setText("800")
@@ -205,7 +206,7 @@ def test_ctrl_p_opens_the_checklist_for_the_profile_as_it_is(window, qtbot):
     from ui.tasks import wait_idle
     window._load(json.loads(json.dumps(PROFILE)), None)
     assert window.print_action.isEnabled()
-    assert window.print_action.shortcut() == QKeySequence(QKeySequence.Print)
+    assert window.print_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
     window.print_action.trigger()
     dialog = window.checklist_dialog
     assert dialog is not None and dialog.isVisible()
@@ -214,7 +215,7 @@ def test_ctrl_p_opens_the_checklist_for_the_profile_as_it_is(window, qtbot):
     planned = {(i.measure_id, i.project_id) for i in window.evaluation.plan.selected}
     assert set(panel.selection()) == planned and planned
     # every result one could apply for is offered, the typed project's PV subsidy among them
-    offered = {panel.choices.item(i).data(Qt.UserRole + 1) for i in range(panel.choices.count())}
+    offered = {panel.choices.item(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(panel.choices.count())}
     assert planned <= offered and ("lh-glc-2024/7.1", "p1") in offered
     assert panel.profile["projects"][0]["name"] == "罗湖光伏一号"
     dialog.close()

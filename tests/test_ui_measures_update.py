@@ -171,7 +171,8 @@ def test_export_writes_the_what_changed_pdf(qtbot, monkeypatch, window, next_pac
     assert "對本單位的影響" in text and "罗湖新能源有限公司" in text           # the name as typed
 
 
-def test_a_tampered_pack_is_refused_in_red_and_nothing_changes(qtbot, monkeypatch, window, next_pack, tmp_path):
+def test_a_tampered_pack_is_refused_in_red_and_nothing_changes(qtbot, monkeypatch, window, next_pack,
+                                                               tmp_path):
     open_company(window)
     version, evaluation = window.db.version, to_json(window.evaluation)
     data = bytearray(next_pack.read_bytes())
@@ -220,7 +221,7 @@ def test_rollback_restores_the_previous_evaluation_exactly(qtbot, monkeypatch, w
 
     def answer(parent, title, text, *args):
         asked.append(text)
-        return QMessageBox.Yes
+        return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer)
     window._update_data_menu()
@@ -313,7 +314,8 @@ def test_pack_roots_skip_the_system_root(qapp):
     assert Path("/") not in roots and all(isinstance(r, Path) for r in roots)
 
 
-def test_the_kiosk_imports_a_pack_from_a_usb_stick(qtbot, monkeypatch, make_kiosk, next_pack, tmp_path):
+def test_the_kiosk_imports_a_pack_from_a_usb_stick(
+        qtbot, monkeypatch, make_kiosk, next_pack, tmp_path):  # noqa: F811  the fixture imported above
     stick = tmp_path / "stick"
     (stick / "绿策通").mkdir(parents=True)
     shutil.copy(next_pack, stick / "绿策通" / next_pack.name)
@@ -339,7 +341,8 @@ def test_the_kiosk_imports_a_pack_from_a_usb_stick(qtbot, monkeypatch, make_kios
     assert kiosk.current_screen() == "admin" and NEXT in kiosk.admin_data.text()
 
 
-def test_the_kiosk_refuses_a_tampered_pack_in_the_window(qtbot, monkeypatch, make_kiosk, next_pack, tmp_path):
+def test_the_kiosk_refuses_a_tampered_pack_in_the_window(
+        qtbot, monkeypatch, make_kiosk, next_pack, tmp_path):  # noqa: F811  the fixture imported above
     stick = tmp_path / "stick"
     stick.mkdir()
     data = bytearray(next_pack.read_bytes())

@@ -18,8 +18,17 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
 from core.i18n import convert_policy_text, set_language
 from core.measures.vocabulary import PROJECT_TYPES
 from core.profile import PROFILE_FORMAT, uscc_check_digit, validate_profile
-from ui.widgets import (DateEdit, EnumCombo, ItemTableEdit, KeyListEdit, MoneyEdit, NumberEdit,
-                        PercentEdit, TextEdit, TriStateCombo)
+from ui.widgets import (
+    DateEdit,
+    EnumCombo,
+    ItemTableEdit,
+    KeyListEdit,
+    MoneyEdit,
+    NumberEdit,
+    PercentEdit,
+    TextEdit,
+    TriStateCombo,
+)
 
 AS_OF = dt.date(2025, 6, 30)          # 上一年度 = 2024; the form shows 2024, 2023, 2022
 

@@ -12,9 +12,20 @@ import core.i18n as i18n
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Engine
 from core.engine.stacking import gives_support
 from core.i18n import convert_policy_text, format_money
-from ui.results_model import (COL_AMOUNT, COL_NOTES, COL_PROJECT, COL_TITLE, GROUP_ROLE,
-                              MEASURE_ID_ROLE, PROJECT_ID_ROLE, RESULT_ROLE, STATEMENT, STATUS_ROLE,
-                              ResultsModel, missing_label)
+from ui.results_model import (
+    COL_AMOUNT,
+    COL_NOTES,
+    COL_PROJECT,
+    COL_TITLE,
+    GROUP_ROLE,
+    MEASURE_ID_ROLE,
+    PROJECT_ID_ROLE,
+    RESULT_ROLE,
+    STATEMENT,
+    STATUS_ROLE,
+    ResultsModel,
+    missing_label,
+)
 from ui.results_view import ResultsView
 
 AS_OF = dt.date(2025, 6, 30)
@@ -83,7 +94,7 @@ def click_text(qtbot, browser, text):
     cursor.setPosition(found.selectionStart() + 1)
     browser.setTextCursor(cursor)
     browser.ensureCursorVisible()
-    qtbot.mouseClick(browser.viewport(), Qt.LeftButton, pos=browser.cursorRect(cursor).center())
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=browser.cursorRect(cursor).center())
 
 
 # -- groups, amounts, units -----------------------------------------------------------------------
@@ -204,7 +215,7 @@ def test_enter_on_a_needs_info_row_jumps_to_its_first_missing_field(view, engine
     view.select(PV, "p1")
     assert view.focusProxy() is view.tree         # the tree comes first for the keyboard
     with qtbot.waitSignal(view.missingFieldRequested, timeout=1000) as blocker:
-        qtbot.keyClick(view.tree, Qt.Key_Return)
+        qtbot.keyClick(view.tree, Qt.Key.Key_Return)
     assert blocker.args == ["project.capacity_kw", "p1"]
 
 
@@ -212,11 +223,11 @@ def test_enter_on_a_group_toggles_it_and_on_another_result_asks_for_the_measure(
     view.set_evaluation(engine.evaluate(profile(pv_project()), AS_OF))
     group = view.model.group_index(STATEMENT)
     view.tree.setCurrentIndex(group)
-    qtbot.keyClick(view.tree, Qt.Key_Return)
+    qtbot.keyClick(view.tree, Qt.Key.Key_Return)
     assert view.tree.isExpanded(group)
     view.select(PV, "p1")
     with qtbot.waitSignal(view.measureRequested, timeout=1000) as blocker:
-        qtbot.keyClick(view.tree, Qt.Key_Return)
+        qtbot.keyClick(view.tree, Qt.Key.Key_Return)
     assert blocker.args == [PV]
     with qtbot.waitSignal(view.measureRequested, timeout=1000) as blocker:
         click_text(qtbot, view.detail, "查看政策原文")
@@ -273,7 +284,8 @@ def test_missing_labels_keep_year_and_list_position():
     assert missing_label("project.generation_kwh.2024") == "2024 年 实际发电量（千瓦时）"
     assert missing_label("company.years.2023.revenue") == "2023 年 营收（元）"
     assert missing_label("project.capacity_kw") == "装机容量（千瓦）"
-    assert missing_label("company.standards[1].published_on") == "主导或参与制定、修订的标准 第 2 项的标准发布日期"
+    assert (missing_label("company.standards[1].published_on")
+            == "主导或参与制定、修订的标准 第 2 项的标准发布日期")
     assert missing_label("company.no_such_fact") == "company.no_such_fact"
 
 
@@ -293,7 +305,8 @@ def test_plan_shows_total_and_what_was_given_up_and_why(view, engine):
     assert "未选入的措施" in text
     assert "✗" in text and "分布式光伏项目扶持［项目 罗湖光伏一号］" in text
     # GivenUp.reason, with the rival's id written as its title
-    assert "与 “鼓励可再生能源发展（薄膜光伏示范项目发电补贴）” 不能同时享受（“该项补贴不与市级补贴叠加享受”）" in text
+    assert ("与 “鼓励可再生能源发展（薄膜光伏示范项目发电补贴）” 不能同时享受"
+            "（“该项补贴不与市级补贴叠加享受”）") in text
     assert "所选措施的已知最高额合计 120 万元 高于本项" in text
     assert given_up.reason.split("；")[-1] in text
     assert "一切以政策原文和官方申报指南为准" in text
@@ -380,7 +393,7 @@ def test_traditional_converts_policy_text_but_never_the_project_name(view, engin
         plan = view.plan.toPlainText()
         assert "罗湖光伏一号" in plan and "羅湖光伏一號" not in plan
         assert view.tabs.tabText(1) == "推薦組合"
-        assert view.model.headerData(COL_AMOUNT, Qt.Horizontal) == "金額"
+        assert view.model.headerData(COL_AMOUNT, Qt.Orientation.Horizontal) == "金額"
     finally:
         i18n.set_language("zh-Hans")
     assert row_text(find_row(view.model, PV, "p1"), COL_TITLE) == title
@@ -390,11 +403,11 @@ def test_traditional_converts_policy_text_but_never_the_project_name(view, engin
 # -- layout --------------------------------------------------------------------------------------
 
 def test_narrow_panel_stacks_the_detail_under_the_tree(view, qtbot):
-    assert view.splitter.orientation() == Qt.Horizontal
+    assert view.splitter.orientation() == Qt.Orientation.Horizontal
     view.resize(500, 700)
-    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Vertical, timeout=1000)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical, timeout=1000)
     view.resize(1400, 700)
-    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Horizontal, timeout=1000)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Horizontal, timeout=1000)
 
 
 def test_screenshot_renders(view, engine, tmp_path):

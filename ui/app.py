@@ -14,7 +14,15 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.i18n import LOCALES, _, current_language, font_path, on_language_changed, qt_translation_names, set_language
+from core.i18n import (
+    LOCALES,
+    _,
+    current_language,
+    font_path,
+    on_language_changed,
+    qt_translation_names,
+    set_language,
+)
 from core.measures.installed import open_in_use
 from core.measures.store import DatabaseError
 from core.resources import resource_dir
@@ -38,7 +46,7 @@ def install_qt_translations(app: QApplication, code: str) -> None:
     for translator in _translators:
         app.removeTranslator(translator)
     _translators.clear()
-    folder = QLibraryInfo.path(QLibraryInfo.TranslationsPath)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in qt_translation_names(code):
         translator = QTranslator(app)
         if translator.load(name, folder):

@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QScrollArea, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.checklist.model import CHECKLIST_STATUSES, build_checklist
 from core.checklist.pdf import RenderedChecklist, render_checklist
@@ -24,7 +35,7 @@ from ui.language import follow_language
 from ui.pdf_actions import PdfActions, suggested_pdf_name
 
 PREVIEW_DPI = 110
-KEY_ROLE = Qt.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class PagePreview(QScrollArea):
@@ -33,7 +44,7 @@ class PagePreview(QScrollArea):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWidgetResizable(True)
-        self.setAlignment(Qt.AlignHCenter)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.images: list = []
         self.labels: list[QLabel] = []
         holder = QWidget()
@@ -49,7 +60,7 @@ class PagePreview(QScrollArea):
         self.images = images
         for _image in images:
             label = QLabel()
-            label.setAlignment(Qt.AlignHCenter)
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.column.addWidget(label)
             self.labels.append(label)
         self._scale()
@@ -68,8 +79,9 @@ class PagePreview(QScrollArea):
     def _scale(self) -> None:
         width = max(200, self.viewport().width() - 40)
         ratio = self.devicePixelRatioF()
-        for label, image in zip(self.labels, self.images):
-            pixmap = QPixmap.fromImage(image).scaledToWidth(int(width * ratio), Qt.SmoothTransformation)
+        for label, image in zip(self.labels, self.images, strict=True):
+            pixmap = QPixmap.fromImage(image).scaledToWidth(int(width * ratio),
+                                                            Qt.TransformationMode.SmoothTransformation)
             pixmap.setDevicePixelRatio(ratio)
             label.setPixmap(pixmap)
 
@@ -90,9 +102,9 @@ class ChecklistPanel(PdfActions, QWidget):
 
         self.choices_label = QLabel()
         self.choices = QListWidget()
-        self.choices.setSelectionMode(QAbstractItemView.NoSelection)
+        self.choices.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.choices.setWordWrap(True)
-        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.choices.itemChanged.connect(lambda _item: self.refresh())
         self.plan_button = QPushButton()
         self.plan_button.clicked.connect(self.select_plan)
@@ -157,14 +169,15 @@ class ChecklistPanel(PdfActions, QWidget):
             amount = format_amount_range(r.amount_min, r.amount_max, lang, unit="auto")
             item = QListWidgetItem(f"{title}{who}\n{amount}")
             item.setData(KEY_ROLE, (r.measure_id, r.project_id))
-            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if (r.measure_id, r.project_id) in checked else Qt.Unchecked)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = (r.measure_id, r.project_id) in checked
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             self.choices.addItem(item)
         self.choices.blockSignals(False)
 
     def selection(self) -> list[tuple[str, str | None]]:
         return [self.choices.item(i).data(KEY_ROLE) for i in range(self.choices.count())
-                if self.choices.item(i).checkState() == Qt.Checked]
+                if self.choices.item(i).checkState() == Qt.CheckState.Checked]
 
     def select_plan(self) -> None:
         if self.evaluation is not None:

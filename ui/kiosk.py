@@ -31,9 +31,26 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFormLayout, QFrame,
-                               QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPushButton, QScroller, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScroller,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.engine.evaluate import Engine
 from core.i18n import _, current_language, set_language
@@ -55,9 +72,12 @@ from ui.widgets import DateEdit
 EVALUATE_DELAY_MS = 150
 COUNTDOWN_SECONDS = 15
 STEPS = ("company", "projects", "results", "print")
-ESCAPE_KEYS = {(Qt.Key_F4, Qt.AltModifier), (Qt.Key_Q, Qt.ControlModifier), (Qt.Key_W, Qt.ControlModifier)}
-ACTIVITY = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.MouseMove, QEvent.Wheel,
-            QEvent.KeyPress, QEvent.TouchBegin, QEvent.TouchUpdate, QEvent.TouchEnd, QEvent.InputMethod}
+ESCAPE_KEYS = {(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+               (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+               (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)}
+ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseMove,
+            QEvent.Type.Wheel, QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
+            QEvent.Type.TouchEnd, QEvent.Type.InputMethod}
 DISTRICTS = ("futian", "luohu", "yantian", "nanshan", "baoan", "longgang", "longhua", "pingshan",
              "guangming", "dapeng", "shenshan")
 
@@ -98,15 +118,15 @@ QLabel#problem { color: #b42318; font-size: 22px; }
 def touch_scroll(view) -> None:
     """Swipe to scroll a QAbstractScrollArea (a finger drags the content, with momentum)."""
     if isinstance(view, QAbstractItemView):
-        view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-    QScroller.grabGesture(view.viewport(), QScroller.LeftMouseButtonGesture)
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    QScroller.grabGesture(view.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
 
 
 def _button(text: str = "", name: str = "") -> QPushButton:
     button = QPushButton(text)
     if name:
         button.setObjectName(name)
-    button.setFocusPolicy(Qt.StrongFocus)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return button
 
 
@@ -124,21 +144,24 @@ def _button_row(left: list[QPushButton], right: QPushButton) -> QHBoxLayout:
 class _Guard(QObject):
     """Application-wide: swallows the escape shortcuts, reports activity, sets keypad hints."""
 
-    def __init__(self, window: "KioskWindow"):
+    def __init__(self, window: KioskWindow):
         super().__init__(window)
         self.window = window
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
-        if kind in (QEvent.KeyPress, QEvent.ShortcutOverride):
-            mods = event.modifiers() & (Qt.AltModifier | Qt.ControlModifier | Qt.ShiftModifier)
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            mods = event.modifiers() & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
+                                        | Qt.KeyboardModifier.ShiftModifier)
             if (event.key(), mods) in ESCAPE_KEYS:
                 event.accept()
                 return True
         if kind in ACTIVITY:
             self.window.activity()
-        elif kind == QEvent.Polish and isinstance(obj, DateEdit):
-            obj.setInputMethodHints(Qt.ImhFormattedNumbersOnly | Qt.ImhPreferNumbers | Qt.ImhNoPredictiveText)
+        elif kind == QEvent.Type.Polish and isinstance(obj, DateEdit):
+            obj.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly
+                                    | Qt.InputMethodHint.ImhPreferNumbers
+                                    | Qt.InputMethodHint.ImhNoPredictiveText)
         return False
 
 
@@ -148,7 +171,7 @@ class Overlay(QWidget):
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.setObjectName("overlay")
-        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.card = QFrame()
         self.card.setObjectName("card")
         self.card.setMinimumWidth(640)
@@ -204,8 +227,8 @@ class PinPad(Overlay):
         self.display = QLineEdit()
         self.display.setObjectName("pin")
         self.display.setReadOnly(True)
-        self.display.setEchoMode(QLineEdit.Password)
-        self.display.setAlignment(Qt.AlignCenter)
+        self.display.setEchoMode(QLineEdit.EchoMode.Password)
+        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -252,17 +275,18 @@ class PinPad(Overlay):
         if mode == "verify":
             self.open(_("管理员登录"), _("请输入管理密码。"))
         else:
-            self.open(_("设置管理密码"), _("首次使用：请设置 4 至 12 位数字的管理密码。退出自助终端模式和修改设置都需要它。"))
+            self.open(_("设置管理密码"), _("首次使用：请设置 4 至 12 位数字的管理密码。"
+                                           "退出自助终端模式和修改设置都需要它。"))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         text = event.text()
         if text.isdigit() and text.isascii():
             self.display.insert(text)
-        elif event.key() == Qt.Key_Backspace:
+        elif event.key() == Qt.Key.Key_Backspace:
             self.display.backspace()
-        elif event.key() in (Qt.Key_Return, Qt.Key_Enter):
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submit()
-        elif event.key() == Qt.Key_Escape and self.cancel_button.isVisible():
+        elif event.key() == Qt.Key.Key_Escape and self.cancel_button.isVisible():
             self.hide()
 
     def _enable(self, on: bool) -> None:
@@ -347,8 +371,8 @@ class KioskWindow(QWidget):
         self._idle_ms = idle_ms
         self.countdown_seconds = countdown_seconds
         self.remaining = 0
-        self.setWindowFlags(self.windowFlags() | Qt.FramelessWindowHint)
-        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.setWindowFlags(self.windowFlags() | Qt.WindowType.FramelessWindowHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         font = QFont(self.font())
         font.setPixelSize(20)
         self.setFont(font)
@@ -359,7 +383,7 @@ class KioskWindow(QWidget):
         self.brand.setObjectName("brand")
         self.steps_label = QLabel()
         self.steps_label.setObjectName("steps")
-        self.steps_label.setTextFormat(Qt.RichText)
+        self.steps_label.setTextFormat(Qt.TextFormat.RichText)
         self.hans_button = _button("简", "lang")
         self.hant_button = _button("繁", "lang")
         for button, script in ((self.hans_button, "hans"), (self.hant_button, "hant")):
@@ -477,10 +501,10 @@ class KioskWindow(QWidget):
         column.setSpacing(32)
         column.addStretch(2)
         for label in (self.start_title, self.start_district, self.start_text):
-            label.setAlignment(Qt.AlignCenter)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(label)
         column.addSpacing(24)
-        column.addWidget(self.start_button, 0, Qt.AlignHCenter)
+        column.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
         column.setContentsMargins(80, 0, 80, 0)
         self.stack.addWidget(page)
@@ -504,15 +528,16 @@ class KioskWindow(QWidget):
         self.printer_combo = QComboBox()
         self.idle_spin = QSpinBox()
         self.idle_spin.setRange(10, 86400)
-        self.idle_spin.setInputMethodHints(Qt.ImhDigitsOnly)
+        self.idle_spin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         self.district_combo = QComboBox()
         self.kiosk_check = QCheckBox()
         self.new_pin = QLineEdit()
         self.new_pin_again = QLineEdit()
         for edit in (self.new_pin, self.new_pin_again):
-            edit.setEchoMode(QLineEdit.Password)
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setMaxLength(12)
-            edit.setInputMethodHints(Qt.ImhDigitsOnly | Qt.ImhSensitiveData | Qt.ImhNoPredictiveText)
+            edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
+                                     | Qt.InputMethodHint.ImhNoPredictiveText)
         self.admin_status = QLabel()
         self.admin_status.setObjectName("problem")
         self.admin_status.setWordWrap(True)
@@ -520,8 +545,9 @@ class KioskWindow(QWidget):
         grid = QFormLayout()
         grid.setVerticalSpacing(20)
         grid.setHorizontalSpacing(24)
-        for label, field in zip(self.form_labels, (self.printer_combo, self.idle_spin, self.district_combo,
-                                                   self.kiosk_check, self.new_pin, self.new_pin_again)):
+        fields = (self.printer_combo, self.idle_spin, self.district_combo, self.kiosk_check, self.new_pin,
+                  self.new_pin_again)
+        for label, field in zip(self.form_labels, fields, strict=True):
             grid.addRow(label, field)
         self.save_button = _button(name="primary")
         self.save_button.clicked.connect(self.save_admin)
@@ -563,7 +589,7 @@ class KioskWindow(QWidget):
         touch_scroll(self.packs_list)
         self.pack_info = QLabel()
         self.pack_info.setWordWrap(True)
-        self.pack_info.setTextFormat(Qt.PlainText)
+        self.pack_info.setTextFormat(Qt.TextFormat.PlainText)
         self.rescan_button = _button()
         self.rescan_button.clicked.connect(self.scan_packs)
         self.import_pack_button = _button(name="primary")
@@ -598,9 +624,9 @@ class KioskWindow(QWidget):
         column.setSpacing(32)
         column.addStretch(2)
         for label in (self.setup_title, self.setup_text):
-            label.setAlignment(Qt.AlignCenter)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(label)
-        column.addWidget(self.setup_button, 0, Qt.AlignHCenter)
+        column.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
         self.stack.addWidget(page)
         self.screens["setup"] = page
@@ -700,8 +726,9 @@ class KioskWindow(QWidget):
         self.checklist.print_direct(self.printer_name())
 
     def _printed(self, where: str) -> None:
-        self.message.open(_("已开始打印"), _("请到打印机“{printer}”取走您的申请材料清单。办完后请按“完成（清除）”，"
-                                         "本机不会保留您填写的任何内容。").format(printer=where))
+        text = _("请到打印机“{printer}”取走您的申请材料清单。办完后请按“完成（清除）”，"
+                 "本机不会保留您填写的任何内容。")
+        self.message.open(_("已开始打印"), text.format(printer=where))
 
     def _print_problem(self, title: str, text: str) -> None:
         self.message.open(title, text + "\n" + _("请联系服务大厅工作人员。"))
@@ -806,7 +833,7 @@ class KioskWindow(QWidget):
         self.admin_title.setText(_("自助终端设置"))
         for label, text in zip(self.form_labels, (_("打印机"), _("无操作多少秒后清空"), _("首先显示的辖区"),
                                                   _("启动时进入自助终端模式"), _("新管理密码（不改请留空）"),
-                                                  _("再输入一次新密码"))):
+                                                  _("再输入一次新密码")), strict=True):
             label.setText(text)
         self.save_button.setText(_("保存设置"))
         self.lock_button.setText(_("返回自助终端"))
@@ -844,7 +871,8 @@ class KioskWindow(QWidget):
         self.bottom.setVisible(screen in STEPS)
         self.finish_button.setVisible(screen not in ("setup", "admin", "data"))
         self.next_button.setVisible(screen in STEPS[:-1])
-        nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"), "results": _("下一步：打印清单 ›")}
+        nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"),
+               "results": _("下一步：打印清单 ›")}
         self.next_button.setText(nxt.get(screen, ""))
         hints = {"company": _("填写您知道的公司情况，不知道的可以留空。上下滑动可查看更多。"),
                  "projects": _("按“新增项目”添加光伏、储能、节能改造等项目，再填写项目情况。"),
@@ -873,8 +901,8 @@ class KioskWindow(QWidget):
         self.show_screen("admin")
 
     def _fill_admin(self) -> None:
-        from ui import printing
         from core.printing import PrintError
+        from ui import printing
         self.printer_combo.clear()
         self.printer_combo.addItem(_("（系统默认打印机）"), "")
         try:
@@ -895,7 +923,8 @@ class KioskWindow(QWidget):
         self.district_combo.addItem(_("（不指定）"), "")
         for code, name in enum_labels("company.district", DISTRICTS).items():
             self.district_combo.addItem(name, code)
-        self.district_combo.setCurrentIndex(max(0, self.district_combo.findData(self.settings.get("kiosk_district"))))
+        district = self.district_combo.findData(self.settings.get("kiosk_district"))
+        self.district_combo.setCurrentIndex(max(0, district))
         self.kiosk_check.setChecked(bool(self.settings.get("kiosk")))
         self._clear_admin_inputs()
 
@@ -995,13 +1024,13 @@ class KioskWindow(QWidget):
     def _scanned(self, found, error) -> None:
         self._pack_busy(None)
         if error is not None or not found:
-            self.pack_info.setText(_("没有找到措施包（.gmpack 文件）。请把措施包放在 U 盘的根目录或第一层文件夹中，"
-                                     "插入后按“重新查找”。"))
+            self.pack_info.setText(_("没有找到措施包（.gmpack 文件）。"
+                                     "请把措施包放在 U 盘的根目录或第一层文件夹中，插入后按“重新查找”。"))
             return
         self.packs_list.blockSignals(True)
         for path in found:
             item = QListWidgetItem(f"{path.name}\n{path.parent}")
-            item.setData(Qt.UserRole, str(path))
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.packs_list.addItem(item)
         self.packs_list.blockSignals(False)
         self.pack_info.setText(_("找到 {n} 个措施包：点选一个进行验证。").format(n=len(found)))
@@ -1009,7 +1038,7 @@ class KioskWindow(QWidget):
     def verify_pack(self, item) -> None:
         if item is None or self.pack_task is not None:
             return
-        path = Path(item.data(Qt.UserRole))
+        path = Path(item.data(Qt.ItemDataRole.UserRole))
         self.verified = None
         self.pack_info.setStyleSheet("")
         self.pack_info.setText(_("正在验证 {name}（签名、完整性、数据校验）…").format(name=path.name))
@@ -1030,7 +1059,8 @@ class KioskWindow(QWidget):
             self._pack_problem(text + "\n" + result.refusal)
         else:
             self.pack_info.setStyleSheet("color: #1e7b34;")
-            self.pack_info.setText(text + "\n" + _("按“导入”改用这份数据；原数据保留，可在桌面版“恢复上一版本”。"))
+            hint = _("按“导入”改用这份数据；原数据保留，可在桌面版“恢复上一版本”。")
+            self.pack_info.setText(text + "\n" + hint)
 
     def _pack_problem(self, text: str) -> None:
         self.pack_info.setStyleSheet("color: #b42318;")

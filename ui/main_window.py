@@ -7,6 +7,7 @@ few milliseconds and runs on the UI thread.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import uuid
@@ -14,8 +15,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QDate, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.engine.evaluate import Engine
 from core.i18n import LOCALES, _, current_language, set_language
@@ -114,12 +126,12 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.new_action = self._action(self.new_profile, QKeySequence.New)
-        self.open_action = self._action(self.open_profile, QKeySequence.Open)
-        self.save_action = self._action(self.save, QKeySequence.Save)
-        self.save_as_action = self._action(self.save_as, QKeySequence.SaveAs)
-        self.print_action = self._action(self.show_checklist, QKeySequence.Print)
-        self.quit_action = self._action(self.close, QKeySequence.Quit)
+        self.new_action = self._action(self.new_profile, QKeySequence.StandardKey.New)
+        self.open_action = self._action(self.open_profile, QKeySequence.StandardKey.Open)
+        self.save_action = self._action(self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(self.save_as, QKeySequence.StandardKey.SaveAs)
+        self.print_action = self._action(self.show_checklist, QKeySequence.StandardKey.Print)
+        self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.import_action = self._action(self.import_pack, QKeySequence("Ctrl+Shift+I"))
         self.rollback_action = self._action(self.rollback_measures)
         self.data_info_action = self._action(self.show_measures_info)
@@ -174,10 +186,8 @@ class MainWindow(QMainWindow):
     # -- language ------------------------------------------------------------------------------
     def change_language(self, code: str) -> None:
         set_language(code)
-        try:
+        with contextlib.suppress(ValueError):
             self.settings.set("language", code)
-        except ValueError:
-            pass
 
     def retranslate(self) -> None:
         self.new_action.setText(_("新建档案"))
@@ -251,7 +261,7 @@ class MainWindow(QMainWindow):
             old.close()
 
     def _measures_dialog(self):
-        from ui.measures_update import MeasuresUpdateDialog   # the PDF and printing: loaded on first use
+        from ui.measures_update import MeasuresUpdateDialog  # the PDF and printing: loaded on first use
         if self.measures_dialog is None:
             self.measures_dialog = MeasuresUpdateDialog(self)
         return self.measures_dialog
@@ -299,7 +309,7 @@ class MainWindow(QMainWindow):
 
     def show_checklist(self) -> None:
         """The checklist window for the profile as it is now (the plan ticked)."""
-        from ui.checklist_dialog import ChecklistDialog     # reportlab, PDFium: loaded on first use
+        from ui.checklist_dialog import ChecklistDialog  # reportlab, PDFium: loaded on first use
         self.evaluate()          # a few ms; the checklist must match the form exactly
         if self.checklist_dialog is None:
             self.checklist_dialog = ChecklistDialog(self)
@@ -339,10 +349,12 @@ class MainWindow(QMainWindow):
             return True
         answer = QMessageBox.question(
             self, _("绿策通"), _("当前档案有未保存的修改。是否保存？"),
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
-        if answer == QMessageBox.Save:
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
             return self.save()
-        if answer == QMessageBox.Discard:
+        if answer == QMessageBox.StandardButton.Discard:
             self._store_call(self.store.discard_draft, self.draft_id)
             self.dirty = False
             return True
@@ -460,8 +472,8 @@ class MainWindow(QMainWindow):
         more = len(exc.problems) - 20
         if more > 0:
             lines += f"<li>{html.escape(_('另有 {n} 个问题').format(n=more))}</li>"
-        box = QMessageBox(QMessageBox.Warning, _("绿策通"), "", QMessageBox.Ok, self)
-        box.setTextFormat(Qt.RichText)
+        box = QMessageBox(QMessageBox.Icon.Warning, _("绿策通"), "", QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(f"<p>{html.escape(title)}</p><ul>{lines}</ul>")
         box.exec()
 
@@ -473,8 +485,6 @@ class MainWindow(QMainWindow):
         if not self.dirty:
             self._store_call(self.store.discard_draft, self.draft_id)
         self.settings.set("window_geometry", bytes(self.saveGeometry()))
-        try:
+        with contextlib.suppress(SettingsError):    # the window still closes; settings are a convenience
             self.settings.save()
-        except SettingsError:
-            pass            # the window still closes; settings are a convenience
         event.accept()

@@ -6,8 +6,17 @@ import datetime as dt
 import html
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QLineEdit, QListView, QSplitter,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.engine.report import STATUS_TITLES
 from core.engine.text import VALUE_LABELS
@@ -15,8 +24,16 @@ from core.i18n import N_, _, convert_policy_text, format_amount_range, format_da
 from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB, in_force_state
 from core.measures.vocabulary import PROJECT_TYPES, SUPPORT_KINDS
 from ui.language import follow_language
-from ui.measures_model import (DOCUMENT_ROLE, ID_ROLE, KIND_ROLE, LEVEL_ROLE, REGION_ROLE, STATE_ROLE,
-                               MeasuresFilter, MeasuresModel)
+from ui.measures_model import (
+    DOCUMENT_ROLE,
+    ID_ROLE,
+    KIND_ROLE,
+    LEVEL_ROLE,
+    REGION_ROLE,
+    STATE_ROLE,
+    MeasuresFilter,
+    MeasuresModel,
+)
 from ui.widgets import later
 
 MIN_QUERY = 2   # Chinese terms of two characters (光伏) are meaningful; one is too broad
@@ -113,7 +130,7 @@ class MeasureBrowser(QWidget):
         for combo, (role, _choices) in self._choices.items():
             combo.currentIndexChanged.connect(lambda _i, c=combo, r=role: self._filter(c, r))
         self.list.selectionModel().currentChanged.connect(self._show_current)
-        QShortcut(QKeySequence.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API

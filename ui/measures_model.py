@@ -8,12 +8,12 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyMode
 from core.i18n import convert_policy_text
 from core.measures.store import MeasureSummary
 
-ID_ROLE = Qt.UserRole + 1
-STATE_ROLE = Qt.UserRole + 2
-DOCUMENT_ROLE = Qt.UserRole + 3
-LEVEL_ROLE = Qt.UserRole + 4
-REGION_ROLE = Qt.UserRole + 5
-KIND_ROLE = Qt.UserRole + 6
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 3
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 4
+REGION_ROLE = Qt.ItemDataRole.UserRole + 5
+KIND_ROLE = Qt.ItemDataRole.UserRole + 6
 
 
 class MeasuresModel(QAbstractListModel):
@@ -35,19 +35,20 @@ class MeasuresModel(QAbstractListModel):
     def retranslate(self) -> None:
         """Titles are policy text: shown in the UI's script."""
         if self._rows:
-            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [Qt.DisplayRole])
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1),
+                                  [Qt.ItemDataRole.DisplayRole])
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         m = self._rows[index.row()]
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             text = f"{self._short_titles.get(m.document, m.document)} {m.clause}  {m.title}"
             return convert_policy_text(text)
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             return m.id
         return {ID_ROLE: m.id, STATE_ROLE: m.state(self._on), DOCUMENT_ROLE: m.document,
                 LEVEL_ROLE: m.level, REGION_ROLE: m.region, KIND_ROLE: m.kind}.get(role)

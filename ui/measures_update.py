@@ -58,7 +58,7 @@ from ui.tasks import TaskHandle, run_task
 ERROR_STYLE = "color: #b42318;"
 GOOD_STYLE = "color: #1e7b34;"
 MUTED = "#5f6368"
-KIND_ROLE = Qt.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _e(text) -> str:
@@ -175,7 +175,7 @@ def pack_roots() -> list[Path]:
         if kind in PSEUDO_FILESYSTEMS:
             continue
         roots.append(Path(volume.rootPath()))
-    downloads = QStandardPaths.writableLocation(QStandardPaths.DownloadLocation)
+    downloads = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
     if downloads:
         roots.append(Path(downloads))
     return list(dict.fromkeys(roots))
@@ -257,7 +257,8 @@ def manifest_html(checked: Checked) -> str:
                    for t in (_("文件"), _("有效期"), _("措施"), _("与正在使用的数据相比")))
     title = _("措施包 {release}").format(release=m.release.describe(_))
     facts = [
-        _("{documents} 份文件，{measures} 条措施，{criteria} 条条件，{evidence} 项材料，{stacking} 条叠加规则").format(
+        _("{documents} 份文件，{measures} 条措施，{criteria} 条条件，"
+          "{evidence} 项材料，{stacking} 条叠加规则").format(
             documents=len(m.documents), measures=counts["measures"], criteria=counts["criteria"],
             evidence=counts["evidence"], stacking=counts["stacking"]),
         _("数据库版本 {version}，签名密钥 {key}（已验证）").format(version=m.database_version, key=m.key_id),
@@ -292,10 +293,10 @@ class ChangesView(PdfActions, QWidget):
 
         self.heading = QLabel()
         self.heading.setWordWrap(True)
-        self.heading.setTextFormat(Qt.RichText)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setRootIsDecorated(False)
@@ -303,13 +304,14 @@ class ChangesView(PdfActions, QWidget):
         self.tree.setUniformRowHeights(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setStyleSheet("QTreeView::item { padding: 1px 12px 1px 0; }")   # air between the columns
-        self.tree.setSelectionMode(QTreeWidget.NoSelection)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.Interactive)      # names as typed may be long: wrapped
-        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # column 1 holds names as typed, which may be long: wrapped
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language)
 
@@ -357,7 +359,8 @@ class ChangesView(PdfActions, QWidget):
                            "结果即按新数据评估。"))
         else:
             lines.append(_("推荐组合的金额上限合计：{old} → {new}").format(
-                old=format_money(report.old_total, unit="auto"), new=format_money(report.new_total, unit="auto")))
+                old=format_money(report.old_total, unit="auto"),
+                new=format_money(report.new_total, unit="auto")))
             if not report.changes:
                 lines.append(_("对本单位的结论和金额都没有变化。"))
             elif report.unchanged:
@@ -385,7 +388,7 @@ class ChangesView(PdfActions, QWidget):
                 old = "—" if kind == APPEARED else state_text(c.old_status, c.old_amount)
                 new = "—" if kind == DISAPPEARED else state_text(c.new_status, c.new_amount)
                 item = QTreeWidgetItem([f"{title}\n{c.measure_id}", who, old, new])
-                item.setData(0, Qt.UserRole, c.measure_id)
+                item.setData(0, Qt.ItemDataRole.UserRole, c.measure_id)
                 item.setToolTip(0, title)
                 group.addChild(item)
             group.setExpanded(True)
@@ -397,7 +400,7 @@ class ChangesView(PdfActions, QWidget):
         out = []
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
-            out += [group.child(j).data(0, Qt.UserRole) for j in range(group.childCount())]
+            out += [group.child(j).data(0, Qt.ItemDataRole.UserRole) for j in range(group.childCount())]
         return out
 
     def clear(self) -> None:
@@ -412,7 +415,8 @@ class ChangesView(PdfActions, QWidget):
     def _render_work(self):
         if self.report is None or not self.has_company:
             return None
-        report, lang, name, before, after = self.report, self.lang(), self.company_name, self.before, self.after
+        report, lang, name = self.report, self.lang(), self.company_name
+        before, after = self.before, self.after
 
         def work(_progress):
             from core.checklist.changes_pdf import render_changes
@@ -474,14 +478,14 @@ class MeasuresUpdateDialog(QDialog):
         self.progress.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.manifest = QTextBrowser()
         self.manifest.setOpenLinks(False)
         self.in_use_label = QLabel()
         self.in_use_label.setWordWrap(True)
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
-        self.verdict.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         pack_page = QWidget()
         row = QHBoxLayout()
         row.addWidget(self.file_label)
@@ -555,8 +559,9 @@ class MeasuresUpdateDialog(QDialog):
         self.choose_file(show_empty=False)
 
     def choose_file(self, show_empty: bool = True) -> None:
-        start = self.file_edit.text() or QStandardPaths.writableLocation(QStandardPaths.DownloadLocation) \
-            or QDir.homePath()
+        start = (self.file_edit.text()
+                 or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+                 or QDir.homePath())
         parent = self if self.isVisible() else self.main
         path, _filter = QFileDialog.getOpenFileName(
             parent, _("选择措施包"), str(Path(start).parent if self.file_edit.text() else start),
@@ -599,7 +604,8 @@ class MeasuresUpdateDialog(QDialog):
         self._update_buttons()
 
     def _refuse(self, error: BaseException) -> None:
-        text = str(error) if isinstance(error, PackError) else _("无法读取措施包：{error}").format(error=error)
+        text = (str(error) if isinstance(error, PackError)
+                else _("无法读取措施包：{error}").format(error=error))
         self.manifest.clear()
         self.in_use_label.clear()
         self.verdict.clear()
@@ -639,8 +645,9 @@ class MeasuresUpdateDialog(QDialog):
             self.main, _("恢复上一版本"),
             _("恢复为 {target}？\n当前数据（{current}）可再次恢复。").format(
                 target=target.describe(_), current=state.in_use.describe(_)),
-            QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-        if answer != QMessageBox.Yes:
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
             return
         profile, as_of = self.main.form.profile(), self.main.as_of
 

@@ -23,9 +23,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QTimer
+from PySide6.QtCore import QDir, Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLabel, QMessageBox, QProgressBar, QPushButton
 
 from core.atomic import atomic_write_bytes
@@ -66,7 +65,7 @@ class PdfActions:
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.language = script_combo()
         self.language.currentIndexChanged.connect(lambda _i: self.refresh())
         self.export_button = QPushButton()
@@ -173,22 +172,22 @@ class PdfActions:
     def print_with_dialog(self) -> None:
         if not self.allow_files or self.rendered is None:
             return
-        printer = QPrinter(QPrinter.HighResolution)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.document_title())
         dialog = QPrintDialog(printer, self)
         dialog.setMinMax(1, self.rendered.pages)
-        dialog.setOption(QPrintDialog.PrintSelection, False)
-        dialog.setOption(QPrintDialog.PrintCurrentPage, False)
-        if dialog.exec() == QDialog.Accepted:
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> None:
         """What the print dialog chose: a PDF file (written as it is, not re-drawn) or a printer."""
-        if printer.outputFormat() == QPrinter.PdfFormat and printer.outputFileName():
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
             self.export_to(Path(printer.outputFileName()))
             return
         ranges = None
-        if printer.printRange() == QPrinter.PageRange and printer.fromPage() > 0:
+        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
             ranges = f"{printer.fromPage()}-{max(printer.fromPage(), printer.toPage())}"
         self.print_direct(printer.printerName() or None, copies=max(1, printer.copyCount()),
                           page_ranges=ranges)
@@ -207,7 +206,8 @@ class PdfActions:
             if error is None:
                 self.last_job = result
                 where = name or _("默认打印机")
-                self.status.setText(_("已发送到打印机“{printer}”（{job}）。").format(printer=where, job=result))
+                self.status.setText(
+                    _("已发送到打印机“{printer}”（{job}）。").format(printer=where, job=result))
                 self.printed.emit(where)
             elif isinstance(error, PrintError):
                 self._warn(_("无法打印"), error.message_zh)

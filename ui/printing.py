@@ -11,7 +11,7 @@ Nothing is written to disk here: the PDF travels as bytes.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF
@@ -38,10 +38,10 @@ def printer_names() -> tuple[list[str], str | None]:
     return list(QPrinterInfo.availablePrinterNames()), default or None
 
 
-def page_image(page: "pdfium.PdfPage", dpi: float) -> QImage:
+def page_image(page: pdfium.PdfPage, dpi: float) -> QImage:
     """One PDF page as an RGB QImage (a copy: it outlives PDFium's buffer)."""
     bitmap = page.render(scale=dpi / 72, rev_byteorder=True, optimize_mode="print")
-    image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format_RGB888)
+    image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
     return image.copy()
 
 
@@ -75,7 +75,7 @@ def paint_pdf(printer: QPrinter, pdf: bytes, page_ranges: str | None = None,
               progress: Progress | None = None) -> int:
     """Paint the PDF's pages on `printer`, each filling the paper as the PDF lays it out; pages painted."""
     printer.setFullPage(True)
-    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait,
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                       printer.pageLayout().margins()))
     document = pdfium.PdfDocument(pdf)
     painter = QPainter()
@@ -111,9 +111,9 @@ def qt_printer(name: str | None) -> QPrinter:
         info = QPrinterInfo.printerInfo(name)
         if info.isNull() or info.printerName() != name:
             raise PrintError("unknown_printer", name)
-    if info.state() == QPrinter.Error:
+    if info.state() == QPrinter.PrinterState.Error:
         raise PrintError("offline", info.printerName())
-    printer = QPrinter(info, QPrinter.HighResolution)
+    printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     if printer.printerName() != info.printerName():
         raise PrintError("unknown_printer", name)
     return printer

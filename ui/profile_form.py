@@ -36,27 +36,64 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayout, QGroupBox,
-                               QHBoxLayout,
-                               QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
-                               QScrollArea, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.engine.text import VALUE_LABELS
-from core.formspec import (COMPANY_IDENTITY, PROJECT_IDENTITY, UNIT, FieldSpec, company_fields,
-                           field_for_missing, project_fields)
+from core.formspec import (
+    COMPANY_IDENTITY,
+    PROJECT_IDENTITY,
+    UNIT,
+    FieldSpec,
+    company_fields,
+    field_for_missing,
+    project_fields,
+)
 from core.i18n import N_, _, convert_policy_text
 from core.measures.facts import fact_registry
 from core.measures.vocabulary import PROJECT_TYPES
 from core.profile import PROFILE_FORMAT, Problem, validate_profile
 from ui.language import follow_language
-from ui.widgets import (MSG_UNIT_WAN, MSG_UNIT_YUAN, Column, DateEdit, EnumCombo, ItemTableEdit,
-                        KeyListEdit, MoneyEdit, NumberEdit, PercentEdit, TextEdit, TriStateCombo,
-                        later, problem_for, set_problem_mark)
+from ui.widgets import (
+    MSG_UNIT_WAN,
+    MSG_UNIT_YUAN,
+    Column,
+    DateEdit,
+    EnumCombo,
+    ItemTableEdit,
+    KeyListEdit,
+    MoneyEdit,
+    NumberEdit,
+    PercentEdit,
+    TextEdit,
+    TriStateCombo,
+    later,
+    problem_for,
+    set_problem_mark,
+)
 
 MONEY_UNITS = ("wan", "yuan")
 YEARS_SHOWN = 3                                   # 上一年度 and the two before it
@@ -1014,7 +1051,7 @@ class ProfileForm(QWidget):
         self._rebuild_company()
         self._rebuild_project()
         self._apply_marks()
-        for s, v in zip((self.company_scroll, self.project_scroll), scrolls):
+        for s, v in zip((self.company_scroll, self.project_scroll), scrolls, strict=True):
             QTimer.singleShot(0, s, lambda s=s, v=v: s.verticalScrollBar().setValue(v))
         if focus is not None:
             editors = self._company_editors if focus[0] == "company" else self._project_editors
@@ -1036,7 +1073,7 @@ class ProfileForm(QWidget):
         return None
 
     def _set_tab_order(self, widgets: list[QWidget]) -> None:
-        for first, second in zip(widgets, widgets[1:]):
+        for first, second in itertools.pairwise(widgets):
             QWidget.setTabOrder(first, second)
 
     @staticmethod

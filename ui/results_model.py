@@ -28,15 +28,19 @@ from core.formspec import field_for_missing
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
 from core.measures.facts import lookup
 
-RESULT_ROLE = Qt.UserRole + 1        # the MeasureResult (None on group rows)
-STATUS_ROLE = Qt.UserRole + 2        # eligible / needs_info / ineligible / not_in_force
-MEASURE_ID_ROLE = Qt.UserRole + 3
-PROJECT_ID_ROLE = Qt.UserRole + 4    # None for company-level results
-GROUP_ROLE = Qt.UserRole + 5         # the group key, on group rows and on result rows
-KEY_ROLE = Qt.UserRole + 6           # (measure_id, project_id) on result rows, ("group", key) on groups
+RESULT_ROLE = Qt.ItemDataRole.UserRole + 1        # the MeasureResult (None on group rows)
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2        # eligible / needs_info / ineligible / not_in_force
+MEASURE_ID_ROLE = Qt.ItemDataRole.UserRole + 3
+PROJECT_ID_ROLE = Qt.ItemDataRole.UserRole + 4    # None for company-level results
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 5         # the group key, on group rows and on result rows
+# (measure_id, project_id) on result rows, ("group", key) on groups
+KEY_ROLE = Qt.ItemDataRole.UserRole + 6
+# what a change of language or money unit changes
+TEXT_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole]
 
-_ANSWERED = frozenset(int(r) for r in (Qt.DisplayRole, Qt.ToolTipRole, Qt.FontRole, RESULT_ROLE, STATUS_ROLE,
-                                       MEASURE_ID_ROLE, PROJECT_ID_ROLE, GROUP_ROLE, KEY_ROLE))
+_ANSWERED = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, RESULT_ROLE,
+    STATUS_ROLE, MEASURE_ID_ROLE, PROJECT_ID_ROLE, GROUP_ROLE, KEY_ROLE))
 
 STATEMENT = "statement"              # the group of policy statements with no money
 GROUP_KEYS = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE, STATEMENT)
@@ -192,16 +196,16 @@ class ResultsModel(QAbstractItemModel):
             return
         self._unit = unit
         self._texts.clear()
-        self._children_changed(COL_AMOUNT, COL_AMOUNT, [Qt.DisplayRole, Qt.ToolTipRole])
+        self._children_changed(COL_AMOUNT, COL_AMOUNT, TEXT_ROLES)
 
     def retranslate(self) -> None:
         """The language changed: every text may read differently; nothing else did."""
         self._texts.clear()
-        self.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMN_TITLES) - 1)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMN_TITLES) - 1)
         if self._groups:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._groups) - 1, 0),
-                                  [Qt.DisplayRole, Qt.ToolTipRole])
-        self._children_changed(0, len(COLUMN_TITLES) - 1, [Qt.DisplayRole, Qt.ToolTipRole])
+                                  TEXT_ROLES)
+        self._children_changed(0, len(COLUMN_TITLES) - 1, TEXT_ROLES)
 
     def _children_changed(self, first: int, last: int, roles: list) -> None:
         for g, group in enumerate(self._groups):
@@ -293,17 +297,18 @@ class ResultsModel(QAbstractItemModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return len(COLUMN_TITLES)
 
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(COLUMN_TITLES):
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMN_TITLES)):
             return _(COLUMN_TITLES[section])
         return None
 
     def flags(self, index: QModelIndex):
         if not index.isValid():
-            return Qt.NoItemFlags
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if role not in _ANSWERED:      # the view asks for many roles while laying out; be quick
             return None
         group, row = self._locate(index)
@@ -311,16 +316,16 @@ class ResultsModel(QAbstractItemModel):
             return None
         if row is None:
             return self._group_data(group, index.column(), role)
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             texts = self._cached(index.internalId() - 1, row)
-            return texts[0 if role == Qt.DisplayRole else 1][index.column()]
+            return texts[0 if role == Qt.ItemDataRole.DisplayRole else 1][index.column()]
         return self._result_data(group, group.rows[row], role)
 
     def _group_data(self, group: _Group, column: int, role: int):
-        if role == Qt.DisplayRole and column == COL_TITLE:
+        if role == Qt.ItemDataRole.DisplayRole and column == COL_TITLE:
             # TRANSLATORS: a group header of the results tree: 可申请（3 项）
             return _("{title}（{n} 项）").format(title=_(GROUP_TITLES[group.key]), n=len(group.rows))
-        if role == Qt.FontRole and column == COL_TITLE:
+        if role == Qt.ItemDataRole.FontRole and column == COL_TITLE:
             font = QFont()
             font.setBold(True)
             return font
@@ -361,7 +366,8 @@ class ResultsModel(QAbstractItemModel):
         if r.status == NEEDS_INFO and r.missing:
             notes.append(_("需补充 {n} 项信息").format(n=len(r.missing)))
         if r.status == INELIGIBLE and r.gaps:
-            notes.append(_("差距：{gap}").format(gap=policy_text(r.gaps[0] if not full else "；".join(r.gaps))))
+            gap = r.gaps[0] if not full else "；".join(r.gaps)
+            notes.append(_("差距：{gap}").format(gap=policy_text(gap)))
         if r.conflicts_with:
             notes.append(_("不能同时享受 {n} 项").format(n=len(r.conflicts_with)))
         state = self.plan_state(r) if group.key == ELIGIBLE else None

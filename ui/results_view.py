@@ -20,17 +20,41 @@ from decimal import Decimal
 
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTabWidget,
-                               QTextBrowser, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
-from core.engine.stacking import gives_support
 from core.engine.report import STATUS_TITLES
+from core.engine.stacking import gives_support
 from core.i18n import _, format_amount_range, format_date, format_money, on_language_changed
-from ui.results_model import (COL_AMOUNT, COL_PROJECT, COL_TITLE, COLLAPSED_BY_DEFAULT,
-                              GROUP_KEYS, GROUP_TITLES, KEY_ROLE, RESULT_ROLE, STATEMENT,
-                              ResultsModel, amount_text, missing_label, policy_text, project_label,
-                              result_citation, result_title, validity_text)
+from ui.results_model import (
+    COL_AMOUNT,
+    COL_PROJECT,
+    COL_TITLE,
+    COLLAPSED_BY_DEFAULT,
+    GROUP_KEYS,
+    GROUP_TITLES,
+    KEY_ROLE,
+    RESULT_ROLE,
+    STATEMENT,
+    ResultsModel,
+    amount_text,
+    missing_label,
+    policy_text,
+    project_label,
+    result_citation,
+    result_title,
+    validity_text,
+)
 from ui.widgets import later
 
 # Marks are text first and colour second, so they read in grey-scale print and for colour-blind
@@ -39,6 +63,8 @@ MARKS = {True: ("✓", "#1e7b34"), False: ("✗", "#b42318"), None: ("?", "#8a5a
 STATUS_MARKS = {ELIGIBLE: MARKS[True], NEEDS_INFO: MARKS[None], INELIGIBLE: MARKS[False],
                 NOT_IN_FORCE: ("–", "#5f6368")}
 MUTED = "#5f6368"
+# select a result as the user would: the whole row, and nothing else
+SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
 # Below this many CJK characters of width the panel stacks the tree above the detail.
 STACK_BELOW_CHARS = 64
 
@@ -89,22 +115,22 @@ class ResultsView(QWidget):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.RichText)
-        self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAllColumnsShowFocus(True)
-        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.tree.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.tree.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setExpandsOnDoubleClick(False)    # activation toggles groups (keyboard too)
         header = self.tree.header()
         # The title gets room for about 16 characters (a full title is in the tooltip and the
         # detail); notes take what is left. Widths follow the font, so 150% scaling still fits.
         header.setStretchLastSection(True)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_TITLE, self.fontMetrics().horizontalAdvance("中") * 16)
         # Project and amount are fitted to their contents once per update (_fit_columns), not
         # with ResizeToContents, which measures every row again at each expand and collapse.
@@ -118,7 +144,7 @@ class ResultsView(QWidget):
         self.tabs.addTab(self.detail, "")
         self.tabs.addTab(self.plan, "")
 
-        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.tabs)
@@ -181,11 +207,10 @@ class ResultsView(QWidget):
             self._fit_columns()
             index = self._index_for_key(key)
             if index.isValid():
-                self.tree.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+                self.tree.selectionModel().setCurrentIndex(index, SELECT_ROW)
             self.tree.verticalScrollBar().setValue(scroll)
             if index.isValid():
-                self.tree.scrollTo(index, QAbstractItemView.EnsureVisible)
+                self.tree.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
         finally:
             self._restoring = False
         self._current_key = key if self._index_for_key(key).isValid() else None
@@ -204,8 +229,7 @@ class ResultsView(QWidget):
         if not index.isValid():
             return False
         self.tree.expand(index.parent())
-        self.tree.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self.tree.selectionModel().setCurrentIndex(index, SELECT_ROW)
         self.tree.scrollTo(index)
         return True
 
@@ -351,12 +375,14 @@ class ResultsView(QWidget):
             return f"<p>{_e(_('填写企业和项目信息后，这里会列出可申请的措施、需补充的信息和推荐组合。'))}</p>"
         return (f"<p>{_e(_('在左侧选择一项，查看它的条件、金额和需补充的信息。'))}</p>"
                 f"<p>{self._legend()}</p>"
-                f"<p style='color:{MUTED}'>{_e(_('按 Enter 键：需补充信息的一项会跳到表单中缺少的第一项。'))}</p>")
+                f"<p style='color:{MUTED}'>"
+                f"{_e(_('按 Enter 键：需补充信息的一项会跳到表单中缺少的第一项。'))}</p>")
 
     def _group_html(self, key: str) -> str:
         explain = {
             ELIGIBLE: _("按已填写的信息，这些措施的条件都已符合。金额是按政策文本估算的最高额，以核定为准。"),
-            NEEDS_INFO: _("还缺少一些信息，暂时无法判断。选择一项查看需补充的内容，点击即可跳到表单中对应的栏目。"),
+            NEEDS_INFO: _("还缺少一些信息，暂时无法判断。"
+                          "选择一项查看需补充的内容，点击即可跳到表单中对应的栏目。"),
             INELIGIBLE: _("按已填写的信息，这些措施的条件未满足。选择一项可查看差距。"),
             NOT_IN_FORCE: _("这些措施在评估日不在有效期内（已失效或尚未施行），不能申请。"),
             STATEMENT: _("这些条文是政策导向，没有直接的资金支持，列出供参考。"),
@@ -531,7 +557,7 @@ class ResultsView(QWidget):
         # Side by side when there is room for both; stacked when narrow (beside the form, or at
         # 150% scaling), measured in characters so it follows the font, not pixels.
         narrow = event.size().width() < self.fontMetrics().horizontalAdvance("中") * STACK_BELOW_CHARS
-        orientation = Qt.Vertical if narrow else Qt.Horizontal
+        orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
         super().resizeEvent(event)

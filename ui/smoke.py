@@ -68,7 +68,8 @@ def _open_and_close_window():
             return QMessageBox.StandardButton.Ok
         return record
 
-    patched = {name: getattr(QMessageBox, name) for name in ("critical", "warning", "information", "question")}
+    patched = {name: getattr(QMessageBox, name)
+               for name in ("critical", "warning", "information", "question")}
     old_hook = sys.excepthook
     sys.excepthook = lambda kind, value, tb: errors.append(f"{kind.__name__}: {value}")
     for name in patched:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 _pool: QThreadPool | None = None
-_running: set["TaskHandle"] = set()     # keeps relays alive until they have delivered
+_running: set[TaskHandle] = set()     # keeps relays alive until they have delivered
 
 
 def pool() -> QThreadPool:

@@ -25,9 +25,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QComboBox, QHBoxLayout,
-                               QHeaderView, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-                               QSizePolicy, QTableWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.i18n import N_, _, convert_policy_text
 
@@ -611,7 +623,7 @@ class ItemTableEdit(QWidget):
         if not self._rows:
             return None
         out = []
-        for widgets, extra in zip(self._rows, self._extras):
+        for widgets, extra in zip(self._rows, self._extras, strict=True):
             item = dict(extra)
             for column in self.columns:
                 v = widgets[column.name].value()

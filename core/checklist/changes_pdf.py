@@ -72,7 +72,8 @@ def render_changes(report: ChangeReport, lang: str = "zh-Hans", *, company_name:
         gettext("整个数据库新增 {added} 条、移除 {removed} 条措施。").format(
             added=report.measures_added, removed=report.measures_removed),
         gettext("推荐组合的金额上限合计：{old} → {new}").format(
-            old=format_money(report.old_total, lang, unit="auto"), new=format_money(report.new_total, lang, unit="auto")),
+            old=format_money(report.old_total, lang, unit="auto"),
+            new=format_money(report.new_total, lang, unit="auto")),
     ]
     if not report.changes:
         summary.append(gettext("对本单位的结论和金额都没有变化。"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -104,9 +105,10 @@ class Checklist:
     @property
     def total_max(self) -> Decimal | None:
         """Sum of the known maxima; None when any entry's maximum is not stated."""
-        if any(e.amount_max is None for e in self.entries):
+        known = [e.amount_max for e in self.entries if e.amount_max is not None]
+        if len(known) < len(self.entries):
             return None
-        return sum((e.amount_max for e in self.entries), Decimal(0))
+        return sum(known, Decimal(0))
 
     @property
     def known_total_max(self) -> Decimal:
@@ -154,7 +156,8 @@ def split_name(name: str, handling_words: tuple[str, ...]) -> tuple[str, list[st
     match = _BRACKETED.match(name.strip())
     if not match:
         return name.strip(), [], []
-    details, notes = [], []
+    details: list[str] = []
+    notes: list[str] = []
     for part in re.split(r"[，,、]", match["inner"]):
         part = part.strip()
         if part:
@@ -183,7 +186,7 @@ def _departments(measure: dict) -> tuple[str, list[str]]:
 
 
 def _evidence_names(items) -> list[tuple[str, str | None]]:
-    out = []
+    out: list[tuple[str, str | None]] = []
     for item in items or []:
         if isinstance(item, str):
             out.append((item, None))
@@ -203,6 +206,25 @@ def entry_evidence(result: MeasureResult) -> list[tuple[str, str | None, bool]]:
 
 
 # -- building ------------------------------------------------------------------------------------
+
+def _need(needed: list[Document], number: int, doc: Document, conditional: bool = False,
+          details: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
+    """Entry `number` needs `doc` (once in `needed`); it stays conditional only while every
+    mention of it for this entry is conditional."""
+    if doc not in needed:
+        needed.append(doc)
+        doc.needed_by.append(number)
+        if conditional:
+            doc.conditional.add(number)
+    elif not conditional:
+        doc.conditional.discard(number)
+    for d in details:
+        if (number, d) not in doc.details:
+            doc.details.append((number, d))
+    for n in notes:
+        if n not in doc.notes:
+            doc.notes.append(n)
+
 
 def build_checklist(evaluation: Evaluation, profile: dict,
                     selection: list[Key] | None = None,
@@ -245,28 +267,12 @@ def build_checklist(evaluation: Evaluation, profile: dict,
     entries: list[Entry] = []
     for number, result in enumerate(results, start=1):
         needed: list[Document] = []
-
-        def need(doc: Document, conditional: bool = False, details=(), notes=()) -> None:
-            if doc not in needed:
-                needed.append(doc)
-                doc.needed_by.append(number)
-                if conditional:
-                    doc.conditional.add(number)
-            elif not conditional:
-                doc.conditional.discard(number)
-            for d in details:
-                if (number, d) not in doc.details:
-                    doc.details.append((number, d))
-            for n in notes:
-                if n not in doc.notes:
-                    doc.notes.append(n)
-
         for common in cfg.common:
             if common.when == "always" or (common.when == "stacking" and under_stacking_rule(result)):
-                need(document_for(common.name)[0])
+                _need(needed, number, document_for(common.name)[0])
         for name, note, conditional in entry_evidence(result):
             doc, details, notes = document_for(name)
-            need(doc, conditional, details, notes + ([note] if note else []))
+            _need(needed, number, doc, conditional, details, notes + ([note] if note else []))
 
         kind, names = _departments(result.measure)
         conflicts = []

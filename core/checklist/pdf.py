@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -27,15 +28,29 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
-    CondPageBreak, Flowable, KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle,
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
 )
 
 from core.atomic import atomic_write_bytes
 from core.checklist.model import Checklist, Document, Entry
 from core.engine.report import STATUS_TITLES
 from core.i18n import (
-    FONT_SUBFONT_INDEX, LOCALES, convert_policy_text, font_path, format_amount_range, format_date,
-    format_money, normalize_language, translations,
+    FONT_SUBFONT_INDEX,
+    LOCALES,
+    convert_policy_text,
+    font_path,
+    format_amount_range,
+    format_date,
+    format_money,
+    normalize_language,
+    translations,
 )
 
 FONT = "GreenMeasuresCJK"
@@ -96,8 +111,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontSize=11, leading=15.5, spaceBefore=4 * mm,
                              spaceAfter=1 * mm),
         "note": ParagraphStyle("note", parent=base, fontSize=9, leading=13, textColor=INK,
-                               backColor=SHADE, borderPadding=(2.5 * mm, 3 * mm, 2.5 * mm, 3 * mm),
-                               spaceBefore=2 * mm, spaceAfter=4 * mm),
+                               backColor=SHADE, spaceBefore=2 * mm, spaceAfter=4 * mm,
+                               # (top, right, bottom, left): reportlab takes it, its stubs say float
+                               borderPadding=(2.5 * mm, 3 * mm, 2.5 * mm, 3 * mm)),  # type: ignore[arg-type]
     }
 
 
@@ -108,8 +124,9 @@ class PdfText:
         self.lang = lang
         self.gettext = translations(lang).gettext
 
-    def policy(self, text: str | None, script: str = "zh-Hans") -> str:
-        """Policy or data text (titles, clauses, departments, document names): converted."""
+    def policy(self, text: str | None, script: str | None = "zh-Hans") -> str:
+        """Policy or data text (titles, clauses, departments, document names): converted from
+        `script`, the document's; None judges the script from the text."""
         return escape(convert_policy_text(text or "", self.lang, source_script=script))
 
     @staticmethod
@@ -224,8 +241,8 @@ def _choice(entry: Entry, tx: PdfText) -> str:
     for c in entry.conflicts:
         other = tx.policy(c.citation, c.script)
         if c.chosen:
-            parts.append("<font color='#B42318'>" + escape(gettext("与 {other} 不能同时享受，清单中两项都已选：只能择一申报"))
-                         .format(other=other) + "</font>")
+            text = gettext("与 {other} 不能同时享受，清单中两项都已选：只能择一申报")
+            parts.append("<font color='#B42318'>" + escape(text).format(other=other) + "</font>")
         else:
             parts.append(escape(gettext("与 {other} 不能同时享受，已选本项")).format(other=other))
     return "<br/>".join(parts) or escape(gettext("无冲突"))
@@ -250,7 +267,7 @@ def head_row(labels: list[str], st) -> list:
 
 def data_table(rows: list, widths: list[float], *, zebra: bool = True) -> LongTable:
     table = LongTable(rows, colWidths=widths, repeatRows=1, splitByRow=1)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
@@ -272,7 +289,8 @@ def _summary(checklist: Checklist, tx: PdfText, st) -> list:
     for e in checklist.entries:
         r = e.result
         measure = (tx.policy(e.measure["title"], e.script)
-                   + f"<br/><font size='7.5' color='#52606D'>{escape(r.measure_id)} · {_subject(e, tx)}</font>")
+                   + "<br/><font size='7.5' color='#52606D'>"
+                   + f"{escape(r.measure_id)} · {_subject(e, tx)}</font>")
         rows.append([
             Paragraph(str(e.number), st["cell"]),
             Paragraph(measure, st["cell"]),
@@ -381,7 +399,7 @@ def _numbered_canvas(footer_left: str, page_label: str, pages_out: list[int]):
 
         def showPage(self):   # noqa: N802 (reportlab's name)
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()   # type: ignore[attr-defined]  # private Canvas method, not in its stubs
 
         def save(self):
             total = len(self._pages)
@@ -402,7 +420,7 @@ def _numbered_canvas(footer_left: str, page_label: str, pages_out: list[int]):
             self.line(MARGIN_LEFT, y + 3.5 * mm, PAGE[0] - MARGIN_RIGHT, y + 3.5 * mm)
             self.drawString(MARGIN_LEFT, y, footer_left)
             self.drawRightString(PAGE[0] - MARGIN_RIGHT, y,
-                                 page_label.format(page=self._pageNumber, pages=total))
+                                 page_label.format(page=self.getPageNumber(), pages=total))
             self.restoreState()
 
     return NumberedCanvas

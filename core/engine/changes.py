@@ -66,7 +66,8 @@ def _amount(r: MeasureResult | None) -> AmountRange | None:
     return None if r is None else (r.amount_min, r.amount_max)
 
 
-def compare_evaluations(old: Evaluation, new: Evaluation, old_ids: set[str], new_ids: set[str]) -> ChangeReport:
+def compare_evaluations(old: Evaluation, new: Evaluation,
+                        old_ids: set[str], new_ids: set[str]) -> ChangeReport:
     """`old_ids`/`new_ids`: every measure id in each database (to tell a measure that is new in
     the data from one that newly applies to this profile)."""
     before = {_key(r): r for r in old.results}
@@ -87,12 +88,12 @@ def compare_evaluations(old: Evaluation, new: Evaluation, old_ids: set[str], new
         else:
             unchanged += 1
             continue
-        shown = n or o
+        shown = after[key] if key in after else before[key]       # the newer side where there is one
         changes.append(Change(
             kind, measure_id, key[1], shown.project_name, shown.measure["title"], shown.citation,
             o.status if o else None, n.status if n else None, _amount(o), _amount(n)))
     order = {k: i for i, k in enumerate(KINDS)}
-    status_order = {s: i for i, s in enumerate(STATUSES)}
+    status_order: dict[str | None, int] = {s: i for i, s in enumerate(STATUSES)}
     changes.sort(key=lambda c: (order[c.kind], status_order.get(c.new_status or c.old_status, 9)))
     return ChangeReport(new.as_of, old.database_version, new.database_version, changes, unchanged,
                         old.plan.total_max, new.plan.total_max,

@@ -255,7 +255,8 @@ def _group(kind: str, nodes: list[dict], ctx: Context, out: list[Outcome]) -> Tr
     if state is False:
         failed = [r for r in results if r.state is False]
         if kind == "all_of":
-            gaps = None if any(r.gaps is None for r in failed) else [g for r in failed for g in r.gaps]
+            known = [r.gaps for r in failed if r.gaps is not None]
+            gaps = [g for r_gaps in known for g in r_gaps] if len(known) == len(failed) else None
         else:
             fixable = [g for r in failed if r.gaps is not None for g in r.gaps]
             gaps = fixable or None
@@ -302,7 +303,7 @@ def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
         return _unknown(leaf, [path])
     op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
     met = compare(op, actual, target)
-    if isinstance(target, bool) or isinstance(target, str) or isinstance(actual, (bool, str)):
+    if isinstance(target, (bool, str)) or isinstance(actual, (bool, str)):
         text = f"{label}：{value_label(actual)}"
         if not met:
             text += f"，须为{value_label(target)}" if op == "eq" else f"，不得为{value_label(target)}"
@@ -446,7 +447,8 @@ def _growth(leaf: dict, ctx: Context) -> Outcome:
     if not met and prev > 0:
         target = prev * (1 + threshold)
         verb = "超过" if strict else "达到"
-        gap = f"{label}：{ly} 年须{verb} {money(target)}（比现数再增加{'超过' if strict else ''} {money(target - cur)}）"
+        more = "超过" if strict else ""
+        gap = f"{label}：{ly} 年须{verb} {money(target)}（比现数再增加{more} {money(target - cur)}）"
     return Outcome(leaf["id"], label, met, text, gap=gap)
 
 

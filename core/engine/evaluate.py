@@ -161,7 +161,8 @@ class Engine:
             result.reasons.append(f"{cite}：自 {valid_from} 起施行，评估日 {as_of} 尚未生效")
             return result
 
-        result.reasons.append(f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）")
+        result.reasons.append(
+            f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）")
         ctx = Context(as_of, company, project, valid_from, valid_to)
         applicability = applicability_for(document, result.subject)
         outcomes: list[Outcome] = []
@@ -174,8 +175,9 @@ class Engine:
         if state is False:
             result.status, result.amount = INELIGIBLE, NOTHING
             failed = [t for t in (app, crit) if t.state is False]
-            if all(t.gaps is not None for t in failed):
-                result.gaps = [g for t in failed for g in t.gaps]
+            known = [t.gaps for t in failed if t.gaps is not None]
+            if len(known) == len(failed):
+                result.gaps = [g for gaps in known for g in gaps]
         elif state is None or amount.missing:
             result.status, result.amount = NEEDS_INFO, amount
             missing = (app.missing + crit.missing) if state is None else []

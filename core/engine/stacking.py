@@ -89,7 +89,7 @@ def find_conflicts(results: list, documents: dict,
             cls = results[i].measure["stacking"].get("class")
             if cls:
                 by_class[cls].append(i)
-        pairs = set()
+        pairs: set[tuple[int, int]] = set()
         for group in by_class.values():
             pairs.update(combinations(group, 2))
         for i in excluders:
@@ -178,7 +178,8 @@ def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
         options[k] = sets
 
     def split(s) -> tuple[Decimal, dict[str, Decimal]]:
-        free, grouped = Decimal(0), defaultdict(Decimal)
+        free = Decimal(0)
+        grouped: defaultdict[str, Decimal] = defaultdict(Decimal)
         for i in s:
             if i in cap_group:
                 grouped[cap_group[i]] += value[i]
@@ -256,17 +257,19 @@ def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, De
     def total(free, grouped) -> Decimal:
         return free + sum(min(caps[n], v) for n, v in grouped.items())
 
-    best = {"value": Decimal(-1), "pick": None}
+    best_value = Decimal(-1)
+    best_pick: list[int] | None = None
 
     def go(pos: int, free: Decimal, grouped: dict, pick: list[int]) -> None:
+        nonlocal best_value, best_pick
         if pos == len(coupled):
             v = total(free, grouped)
-            if v > best["value"]:
-                best["value"], best["pick"] = v, list(pick)
+            if v > best_value:
+                best_value, best_pick = v, list(pick)
             return
         bound = free + best_free_rest[pos] + sum(
             min(caps[n], grouped.get(n, Decimal(0)) + best_group_rest[pos][n]) for n in caps)
-        if bound <= best["value"]:
+        if bound <= best_value:
             return
         k = coupled[pos]
         for idx, (f, grp) in enumerate(parts[k]):
@@ -278,4 +281,7 @@ def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, De
             pick.pop()
 
     go(0, Decimal(0), {}, [])
-    return {k: options[k][idx] for k, idx in zip(coupled, best["pick"])}
+    # Every component has at least one option and amounts are never negative, so the first
+    # complete pick (worth ≥ 0) always beats the starting -1.
+    assert best_pick is not None
+    return {k: options[k][idx] for k, idx in zip(coupled, best_pick, strict=True)}

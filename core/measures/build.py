@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -32,7 +33,7 @@ def _walk_criteria(nodes: list[dict], path: str = "") -> Iterator[tuple[str, dic
 
 
 def _measure_row(m: dict) -> dict:
-    from core.measures.search import search_key    # OpenCC: only when a database is built
+    from core.measures.search import search_key  # OpenCC: only when a database is built
 
     return {
         "id": m["id"], "document": m["document"], "clause": m["clause"], "title": m["title"],
@@ -51,18 +52,18 @@ def _measure_row(m: dict) -> dict:
 
 
 def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
-    db["meta"].insert_all([
+    db.table("meta").insert_all([
         {"key": "database_version", "value": catalog.version},
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "release_version", "value": catalog.release.version},
         {"key": "release_date", "value": catalog.release.date.isoformat()},
     ], pk="key")
-    db["documents"].insert_all(
+    db.table("documents").insert_all(
         ({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
           for k, v in doc.items()} for doc in catalog.documents.values()),
         pk="key")
-    db["measures"].insert_all((_measure_row(m) for m in catalog.measures), pk="id",
-                              foreign_keys=[("document", "documents", "key")])
+    db.table("measures").insert_all((_measure_row(m) for m in catalog.measures), pk="id",
+                                    foreign_keys=[("document", "documents", "key")])
     criteria, caps, stacking, evidence, benefits = [], [], [], [], []
     for m in catalog.measures:
         for position, leaf in _walk_criteria(m["criteria"]):
@@ -92,21 +93,23 @@ def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
             stacking.append({"measure_id": None, "document": doc["key"], "seq": i, "origin": "document",
                              "scope": rule["scope"], "level": rule["level"],
                              "measures": json.dumps(rule["measures"]), "span": rule["span"]})
-    db["criteria"].insert_all(criteria, foreign_keys=[("measure_id", "measures", "id")])
-    db["benefits"].insert_all(benefits, pk="measure_id", foreign_keys=[("measure_id", "measures", "id")])
-    db["caps"].insert_all(caps, foreign_keys=[("measure_id", "measures", "id")])
-    db["stacking"].insert_all(stacking)
-    db["evidence"].insert_all(evidence, foreign_keys=[("measure_id", "measures", "id")])
+    to_measure = [("measure_id", "measures", "id")]
+    db.table("criteria").insert_all(criteria, foreign_keys=to_measure)
+    db.table("benefits").insert_all(benefits, pk="measure_id", foreign_keys=to_measure)
+    db.table("caps").insert_all(caps, foreign_keys=to_measure)
+    db.table("stacking").insert_all(stacking)
+    db.table("evidence").insert_all(evidence, foreign_keys=to_measure)
     fields: dict[str, dict] = {}
     for doc in catalog.documents.values():
         for kf in doc["key_fields"]:
             entry = fields.setdefault(kf["key"], {"key": kf["key"], "label": kf["label"], "documents": []})
             entry["documents"].append(doc["key"])
-    db["key_fields"].insert_all(
-        ({**f, "documents": json.dumps(f["documents"])} for f in sorted(fields.values(), key=lambda f: f["key"])),
+    db.table("key_fields").insert_all(
+        ({**f, "documents": json.dumps(f["documents"])}
+         for f in sorted(fields.values(), key=lambda f: f["key"])),
         pk="key")
     for table in ("criteria", "caps", "evidence"):
-        db[table].create_index(["measure_id"])
+        db.table(table).create_index(["measure_id"])
     # Trigram FTS over the search key (Traditional folded to Simplified): 3+ character queries.
     db.execute("CREATE VIRTUAL TABLE measures_fts USING fts5(id UNINDEXED, search_text, tokenize='trigram')")
     db.execute("INSERT INTO measures_fts (id, search_text) SELECT id, search_text FROM measures")
@@ -114,7 +117,7 @@ def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
 
 def build_database(catalog: Catalog, target: Path) -> Path:
     """Write the database atomically: a temporary file in the target folder, then a rename."""
-    import sqlite_utils    # here, not at the top: the store reads SCHEMA_VERSION at every start
+    import sqlite_utils  # here, not at the top: the store reads SCHEMA_VERSION at every start
 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

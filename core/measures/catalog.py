@@ -54,7 +54,8 @@ def read_release(directory: Path | None = None) -> Release:
             raise ValueError("must be a JSON object with version and date")
         return Release.parse(raw.get("version"), raw.get("date"))
     except FileNotFoundError:
-        raise DataError([f"{path.name}: missing (the release version and date of the measures data)"]) from None
+        raise DataError(
+            [f"{path.name}: missing (the release version and date of the measures data)"]) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataError([f"{path.name}: {exc}"]) from None
 
@@ -107,11 +108,13 @@ def load_catalog(directory: Path | None = None, seeds_root: Path | None = None) 
         key = doc.get("key")
         if key:
             if key in documents:
-                problems.append(f"{path.name}:1: document.key: {key!r} also in {documents[key]['source_file']}")
+                problems.append(
+                    f"{path.name}:1: document.key: {key!r} also in {documents[key]['source_file']}")
             documents[key] = doc
         for m in doc_measures:
             if m["id"] in where_id:
-                problems.append(f"{path.name}:{m['source_line']}: id: {m['id']!r} also in {where_id[m['id']]}")
+                problems.append(
+                    f"{path.name}:{m['source_line']}: id: {m['id']!r} also in {where_id[m['id']]}")
             where_id[m["id"]] = path.name
             measures.append(m)
     for m in measures:

@@ -26,6 +26,8 @@ from core.measures.catalog import Release
 from core.measures.store import DATABASE_FILE, DatabaseError, MeasuresDB
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from core.measures.pack import VerifiedPack
 
 STATE_FILE = "state.json"
@@ -130,8 +132,9 @@ class Installed:
     def hidden_pack_note(self, gettext=lambda s: s) -> str | None:
         """Why an imported pack is not the data in use (newer data came with the program)."""
         if self.active and self.in_use.kind == BUNDLED:
-            return gettext(N_("已导入的措施包（版本 {pack}）不比程序内置数据（版本 {bundled}）新，现使用内置数据。")).format(
-                pack=self.active.release.version, bundled=self.bundled.release.version)
+            note = N_("已导入的措施包（版本 {pack}）不比程序内置数据（版本 {bundled}）新，现使用内置数据。")
+            return gettext(note).format(pack=self.active.release.version,
+                                        bundled=self.bundled.release.version)
         return None
 
 
@@ -172,7 +175,7 @@ def check_newer(pack: VerifiedPack, current: Source) -> None:
                         f"请使用“恢复上一版本”。")
 
 
-def import_pack(data: bytes, keys: dict[str, object] | None = None) -> Switch:
+def import_pack(data: bytes, keys: dict[str, Ed25519PublicKey] | None = None) -> Switch:
     """Verify, then make the pack the data in use; the source in use before becomes the rollback
     target. PackError (nothing changed) when any check fails or the pack is not newer."""
     from core.measures.pack import PackError, verify_pack_bytes
@@ -190,7 +193,8 @@ def import_pack(data: bytes, keys: dict[str, object] | None = None) -> Switch:
         shutil.rmtree(staging, ignore_errors=True)
         raise PackError(f"措施包无法写入数据文件夹 {root}：{exc.strerror or exc}") from None
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    new = Source(PACK, root / name / DATABASE_FILE, pack.manifest.release, pack.manifest.database_version, name, now)
+    new = Source(PACK, root / name / DATABASE_FILE, pack.manifest.release, pack.manifest.database_version,
+                 name, now)
     try:
         _write_state(new, state.in_use)
     except OSError as exc:

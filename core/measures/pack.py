@@ -31,10 +31,14 @@ import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.measures.build import SCHEMA_VERSION
 from core.measures.catalog import RELEASE_FILE, Release
 from core.measures.store import DATABASE_FILE
+
+if TYPE_CHECKING:      # cryptography is imported where first used
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 FORMAT = "greenmeasures.pack/1"
 SUFFIX = ".gmpack"
@@ -65,7 +69,7 @@ def key_id(public_key) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def load_public_key(path: Path):
+def load_public_key(path: Path) -> Ed25519PublicKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -78,12 +82,12 @@ def load_public_key(path: Path):
     return key
 
 
-def trusted_keys(folder: Path | None = None) -> dict[str, object]:
+def trusted_keys(folder: Path | None = None) -> dict[str, Ed25519PublicKey]:
     """The publisher keys this program accepts: resources/keys/*.pem, by key id."""
     from core.resources import resource_dir
 
     folder = folder or resource_dir("keys")
-    keys = {}
+    keys: dict[str, Ed25519PublicKey] = {}
     for path in sorted(folder.glob("*.pem")):
         key = load_public_key(path)
         keys[key_id(key)] = key
@@ -148,7 +152,7 @@ def _documents(db_path: Path) -> list[dict]:
             "SELECT d.key, d.title, d.published_on, d.valid_from, d.valid_to, "
             "(SELECT count(*) FROM measures m WHERE m.document = d.key) FROM documents d ORDER BY d.key")
         names = ("key", "title", "published_on", "valid_from", "valid_to", "measures")
-        return [dict(zip(names, row)) for row in rows]
+        return [dict(zip(names, row, strict=True)) for row in rows]
     finally:
         conn.close()
 
@@ -186,7 +190,8 @@ def build_pack(private_key, sources: Path | None = None, seeds: Path | None = No
         "key_id": key_id(private_key.public_key()),
         "documents": documents,
         "counts": counts,
-        "files": {name: {"sha256": _sha256(data), "size": len(data)} for name, data in sorted(members.items())},
+        "files": {name: {"sha256": _sha256(data), "size": len(data)}
+                  for name, data in sorted(members.items())},
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
@@ -270,7 +275,7 @@ def _read_archive(data: bytes) -> dict[str, bytes]:
     return members
 
 
-def _check_signature(data: bytes, keys: dict[str, object]) -> tuple[str, bytes]:
+def _check_signature(data: bytes, keys: dict[str, Ed25519PublicKey]) -> tuple[str, bytes]:
     """The key id and the archive, once the signature over the whole file has been verified."""
     from cryptography.exceptions import InvalidSignature
 
@@ -304,13 +309,14 @@ def _parse_manifest(manifest_bytes: bytes) -> Manifest:
     if raw.get("format") != FORMAT:
         raise PackError(f"措施包格式 {raw.get('format')!r} 不是本程序支持的 {FORMAT}：请升级绿策通。")
     if raw.get("schema_version") != SCHEMA_VERSION:
-        raise PackError(f"措施包的数据库结构版本为 {raw.get('schema_version')!r}，本程序使用 {SCHEMA_VERSION}："
-                        f"请使用与本程序相符的措施包，或升级绿策通。")
+        raise PackError(f"措施包的数据库结构版本为 {raw.get('schema_version')!r}，"
+                        f"本程序使用 {SCHEMA_VERSION}：请使用与本程序相符的措施包，或升级绿策通。")
     try:
         release = Release.parse(raw.get("version"), raw.get("date"))
     except ValueError as exc:
         raise bad(str(exc)) from None
-    if not isinstance(raw.get("database_version"), str) or not re.fullmatch(r"[0-9a-f]{16}", raw["database_version"]):
+    if (not isinstance(raw.get("database_version"), str)
+            or not re.fullmatch(r"[0-9a-f]{16}", raw["database_version"])):
         raise bad("database_version 应为 16 位十六进制")
     files = raw.get("files")
     if not isinstance(files, dict) or DATABASE not in files:
@@ -377,12 +383,13 @@ def _check_contents(manifest: Manifest, folder: Path) -> None:
     except DataError as exc:
         first = exc.problems[0] if exc.problems else ""
         more = f"等 {len(exc.problems)} 处" if len(exc.problems) > 1 else ""
-        raise PackError(f"措施包中的措施数据未通过本程序的校验（{first}{more}）：可能需要更新版本的绿策通。") from None
+        raise PackError(f"措施包中的措施数据未通过本程序的校验（{first}{more}）："
+                        "可能需要更新版本的绿策通。") from None
     if catalog.version != manifest.database_version or catalog.release != manifest.release:
         raise PackError(_TAMPERED.format(detail="数据源与数据库的版本不符"))
 
 
-def verify_pack_bytes(data: bytes, keys: dict[str, object] | None = None) -> VerifiedPack:
+def verify_pack_bytes(data: bytes, keys: dict[str, Ed25519PublicKey] | None = None) -> VerifiedPack:
     """Every check in the module docstring; PackError at the first that fails."""
     import tempfile
 
@@ -416,7 +423,7 @@ def read_pack_file(path: Path) -> bytes:
         raise PackError(f"措施包文件 {path} 无法读取：{exc.strerror or exc}") from None
 
 
-def verify_pack(path: Path, keys: dict[str, object] | None = None) -> VerifiedPack:
+def verify_pack(path: Path, keys: dict[str, Ed25519PublicKey] | None = None) -> VerifiedPack:
     return verify_pack_bytes(read_pack_file(path), keys)
 
 

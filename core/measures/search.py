@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
-    import opencc      # on first use: not needed to open the window
+    import opencc  # on first use: not needed to open the window
 
     return opencc.OpenCC("t2s")
 

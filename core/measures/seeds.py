@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from core.resources import seeds_dir
@@ -42,9 +42,9 @@ def _mangled_span_end(text: str, start: int) -> int:
     """
     i = start + 1
     while i < len(text):
-        if _DEBRIS.match(text[i]):
-            i += 1
-        elif re.match(rf"[{_CJK}]", text[i]) and i + 1 < len(text) and _DEBRIS.match(text[i + 1]):
+        # debris, or a CJK character with debris after it
+        if _DEBRIS.match(text[i]) or (re.match(rf"[{_CJK}]", text[i]) and i + 1 < len(text)
+                                      and _DEBRIS.match(text[i + 1])):
             i += 1
         else:
             break
@@ -77,14 +77,14 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_text(seed_file: str, clean: bool = False, root: Path | None = None) -> str:
     path = (root or seeds_dir()) / seed_file
     text = path.read_text(encoding="utf-8")
     return clean_converter_noise(text).text if clean else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def normalised_seed(seed_file: str, clean: bool = False, root: Path | None = None) -> str:
     return normalise(seed_text(seed_file, clean, root))
 

@@ -52,8 +52,8 @@ def warning_lines(st: Staleness, gettext=lambda s: s) -> list[str]:
     """What to tell the user, in the application's language; empty when the data is current."""
     lines = []
     if st.newest_expired_on is not None:
-        lines.append(gettext("数据库中最新的措施“{title}”已于 {date} 失效：数据库里可能没有现行的措施。").format(
-            title=st.newest_title, date=st.newest_expired_on.isoformat()))
+        text = gettext("数据库中最新的措施“{title}”已于 {date} 失效：数据库里可能没有现行的措施。")
+        lines.append(text.format(title=st.newest_title, date=st.newest_expired_on.isoformat()))
     if st.too_old:
         lines.append(gettext("措施数据截至 {date}，已有 {days} 天未更新。").format(
             date=st.release_date.isoformat(), days=st.age_days))

@@ -10,6 +10,7 @@ built or a search is made, so that opening the window does not wait for them.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -17,10 +18,14 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.measures.build import SCHEMA_VERSION
 from core.measures.catalog import Release, content_version
 from core.resources import resource_dir
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 IN_FORCE, EXPIRED, NOT_YET = "in_force", "expired", "not_yet"
 DATABASE_FILE = "measures.db"       # the file name inside the resources, a pack and its folder
@@ -94,10 +99,10 @@ class MeasuresDB:
             conn.close()
             raise DatabaseError(f"措施数据库 {path.name} 的结构版本 {version} 过旧，请重新生成。")
         self.conn = conn
-        self._utils = None
+        self._utils: sqlite_utils.Database | None = None
 
     @property
-    def db(self):
+    def db(self) -> sqlite_utils.Database:
         """The same connection through sqlite-utils (tables, counts; for tools and tests)."""
         if self._utils is None:
             import sqlite_utils
@@ -111,7 +116,7 @@ class MeasuresDB:
         """Rows as dicts, keyed by column name."""
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     # -- metadata ---------------------------------------------------------------------------
     @property
@@ -158,7 +163,7 @@ class MeasuresDB:
 
     def search(self, text: str) -> list[MeasureSummary]:
         """Measures whose id, clause, title or text contain the query (script-insensitive)."""
-        from core.measures.search import search_key     # OpenCC: on the first search
+        from core.measures.search import search_key  # OpenCC: on the first search
 
         key = search_key(text)
         if not key:
@@ -211,10 +216,8 @@ def _prune_old_builds(keep: Path) -> None:
     """Databases built from earlier sources are dead weight once a new one exists."""
     for old in keep.parent.glob("measures-*.db"):
         if old != keep:
-            try:
+            with contextlib.suppress(OSError):  # still open in another instance (Windows): removed next time
                 old.unlink()
-            except OSError:
-                pass  # still open in another instance (Windows): removed next time
 
 
 def _version_of(path: Path) -> str | None:

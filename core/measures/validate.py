@@ -12,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from core.measures import facts, vocabulary as V
+from core.measures import facts
+from core.measures import vocabulary as V
 from core.measures.seeds import found_verbatim, normalise
 from core.measures.yamlsource import LineDict, LineList, YamlError, load_yaml
 from core.resources import seeds_dir
@@ -231,7 +232,7 @@ def stated_in(value: Any, span: str | None) -> bool:
                for form in number_forms(value))
 
 
-def _check_stated(c: "_Checker", value: Any, span: str | None, line: int, where: str) -> None:
+def _check_stated(c: _Checker, value: Any, span: str | None, line: int, where: str) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return
     try:
@@ -324,7 +325,7 @@ def _conditions(c: _Checker, items: Any, spec: facts.FactSpec, line: int, where:
     return out
 
 
-def _leaf(c: _Checker, node: LineDict, where: str, ids: set, allow_for: bool) -> dict | None:
+def _leaf(c: _Checker, node: dict, where: str, ids: set, allow_for: bool) -> dict | None:
     if not c.mapping(node, where, LEAF_KEYS, c.line(node)):
         return None
     cid = c.string(node, "id", where)
@@ -509,8 +510,9 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
                 parsed = {}
                 for key, value in rates.items():
                     if spec is not None and spec.kind == "enum" and key not in spec.enum:
-                        c.error(rates.line_of(key), f"{rb_where}.rates.{key}", f"{key!r} is not a value of {path}")
-                    parsed[key] = c.rate(value, rates.line_of(key), f"{rb_where}.rates.{key}")
+                        c.error(c.line(rates, key), f"{rb_where}.rates.{key}",
+                                f"{key!r} is not a value of {path}")
+                    parsed[key] = c.rate(value, c.line(rates, key), f"{rb_where}.rates.{key}")
                 b["rate_by"] = {"fact": path, "rates": parsed}
     b["items"] = c.string(node, "items", where)
     b["where"], b["unless"] = [], []
@@ -525,7 +527,8 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
             b["where"] = _conditions(c, node["where"], item_spec, c.line(node, "where"), f"{where}.where")
         if "unless" in node:
             for j, group in enumerate(node["unless"] or []):
-                b["unless"].append(_conditions(c, group, item_spec, c.line(node, "unless"), f"{where}.unless[{j}]"))
+                b["unless"].append(_conditions(c, group, item_spec, c.line(node, "unless"),
+                                               f"{where}.unless[{j}]"))
     b["amount_per_item"] = c.money(node, "amount_per_item", where)
     b["amount_by"] = None
     if "amount_by" in node:
@@ -534,7 +537,8 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
         if c.mapping(ab, ab_where, {"field": True, "amounts": True}, c.line(node, "amount_by")):
             name = c.string(ab, "field", ab_where)
             if item_spec is not None and name and name not in item_spec.item_fields:
-                c.error(c.line(ab, "field"), f"{ab_where}.field", f"{b['items']} items have no field {name!r}")
+                c.error(c.line(ab, "field"), f"{ab_where}.field",
+                        f"{b['items']} items have no field {name!r}")
             amounts = ab.get("amounts")
             if not isinstance(amounts, dict) or not amounts:
                 c.error(c.line(ab, "amounts"), f"{ab_where}.amounts", "must map item values to amounts")
@@ -545,7 +549,8 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
     if "max_items" in node:
         value = node["max_items"]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            c.error(c.line(node, "max_items"), f"{where}.max_items", f"must be a whole number ≥ 1, got {value!r}")
+            c.error(c.line(node, "max_items"), f"{where}.max_items",
+                    f"must be a whole number ≥ 1, got {value!r}")
         else:
             b["max_items"] = value
     b["amount"] = c.money(node, "amount", where)
@@ -554,6 +559,7 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
     b["note"] = c.string(node, "note", where)
     b["span"] = c.span(node, "span", where, required=formula not in (None, "none"))
     b["caps"] = []
+    raw_caps = []       # the YAML node of each entry of b["caps"]: a cap that is no mapping is in neither
     caps = node.get("caps", [])
     if not isinstance(caps, list):
         c.error(c.line(node, "caps"), f"{where}.caps", "must be a list")
@@ -561,7 +567,8 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
     for i, cap in enumerate(caps):
         here = f"{where}.caps[{i}]"
         cline = caps.item_lines[i] if isinstance(caps, LineList) else line
-        if not c.mapping(cap, here, {"scope": True, "amount": False, "open_ratio_of": False, "span": True}, cline):
+        allowed = {"scope": True, "amount": False, "open_ratio_of": False, "span": True}
+        if not c.mapping(cap, here, allowed, cline):
             continue
         scope = c.string(cap, "scope", here, V.CAP_SCOPES)
         amount = c.money(cap, "amount", here)
@@ -575,8 +582,9 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
                         f"the profile format defines no number fact {ratio_of!r}")
         b["caps"].append({"scope": scope, "amount": amount, "open_ratio_of": ratio_of,
                           "span": c.span(cap, "span", here)})
+        raw_caps.append(cap)
 
-    for cap, raw_cap in zip(b["caps"], caps):
+    for cap, raw_cap in zip(b["caps"], raw_caps, strict=True):
         if cap["amount"] is not None:
             _check_stated(c, cap["amount"], cap["span"], c.line(raw_cap, "amount"), f"{where}.caps.amount")
     for key in ("rate", "amount", "amount_per_item", "max_items"):
@@ -657,7 +665,8 @@ def _document(c: _Checker, node: Any, line: int) -> dict | None:
     for key in ("published_on", "valid_from", "valid_to"):
         d[key] = c.date(node, key, where)
     if d["valid_from"] and d["valid_to"] and d["valid_from"] > d["valid_to"]:
-        c.error(c.line(node, "valid_to"), f"{where}.valid_to", f"{d['valid_to']} is before valid_from {d['valid_from']}")
+        c.error(c.line(node, "valid_to"), f"{where}.valid_to",
+                f"{d['valid_to']} is before valid_from {d['valid_from']}")
     d["validity_span"] = c.span(node, "validity_span", where)
     d["applicability"] = (_criteria(c, node["applicability"], c.line(node, "applicability"),
                                     f"{where}.applicability", set(), allow_for=True)
@@ -669,10 +678,11 @@ def _document(c: _Checker, node: Any, line: int) -> dict | None:
         here = f"{where}.key_fields[{i}]"
         kline = node["key_fields"].item_lines[i] if isinstance(node["key_fields"], LineList) else line
         if c.mapping(kf, here, {"key": True, "label": True, "span": True}, kline):
-            key = c.string(kf, "key", here)
-            if key and not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*", key):
-                c.error(c.line(kf, "key"), f"{here}.key", f"not a field key like 'clean_energy.pv': {key!r}")
-            d["key_fields"].append({"key": key, "label": c.string(kf, "label", here),
+            field_key = c.string(kf, "key", here)
+            if field_key and not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*", field_key):
+                c.error(c.line(kf, "key"), f"{here}.key",
+                        f"not a field key like 'clean_energy.pv': {field_key!r}")
+            d["key_fields"].append({"key": field_key, "label": c.string(kf, "label", here),
                                     "span": c.span(kf, "span", here)})
     return d
 
@@ -682,11 +692,10 @@ def _measure(c: _Checker, node: Any, line: int, where: str, doc: dict) -> dict |
         return None
     m: dict[str, Any] = {"document": doc.get("key"), "level": doc.get("level"), "region": doc.get("region")}
     m["id"] = c.string(node, "id", where)
-    if m["id"] and doc.get("key"):
-        if not re.fullmatch(rf"{re.escape(doc['key'])}/{CLAUSE}", m["id"]):
-            c.error(c.line(node, "id"), f"{where}.id",
-                    f"{m['id']!r} is off the id scheme '{doc['key']}/<clause>' "
-                    "(Arabic clause numbers, '.' for sub-items, a letter per support: 12, 7.1, 14b)")
+    if m["id"] and doc.get("key") and not re.fullmatch(rf"{re.escape(doc['key'])}/{CLAUSE}", m["id"]):
+        c.error(c.line(node, "id"), f"{where}.id",
+                f"{m['id']!r} is off the id scheme '{doc['key']}/<clause>' "
+                "(Arabic clause numbers, '.' for sub-items, a letter per support: 12, 7.1, 14b)")
     for key in ("clause", "title", "reviewing_department", "note"):
         m[key] = c.string(node, key, where)
     m["text"] = c.span(node, "text", where)
@@ -707,7 +716,8 @@ def _measure(c: _Checker, node: Any, line: int, where: str, doc: dict) -> dict |
                 c.error(c.line(node, "subject"), f"{where}.subject", "project_types must not be empty")
             m["subject"] = {"company": False, "project_types": types}
     elif "subject" in node:
-        c.error(c.line(node, "subject"), f"{where}.subject", f"must be 'company' or {{project_types: [...]}}, got {subject!r}")
+        c.error(c.line(node, "subject"), f"{where}.subject",
+                f"must be 'company' or {{project_types: [...]}}, got {subject!r}")
     m["responsible_departments"] = c.string_list(node, "responsible_departments", where)
     m["valid_from"] = c.date(node, "valid_from", where) or doc.get("valid_from")
     m["valid_to"] = c.date(node, "valid_to", where) or doc.get("valid_to")
@@ -734,7 +744,8 @@ def _measure(c: _Checker, node: Any, line: int, where: str, doc: dict) -> dict |
         if c.mapping(st, here, {"class": False, "excludes": False}, c.line(node, "stacking")):
             cls = c.string(st, "class", here)
             if cls and not re.fullmatch(r"[a-z][a-z0-9_]*", cls):
-                c.error(c.line(st, "class"), f"{here}.class", f"not a class name like 'pv_generation': {cls!r}")
+                c.error(c.line(st, "class"), f"{here}.class",
+                        f"not a class name like 'pv_generation': {cls!r}")
             m["stacking"]["class"] = cls
             if "excludes" in st:
                 m["stacking"]["excludes"] = _stacking_rules(c, st["excludes"], c.line(st, "excludes"),
