@@ -24,7 +24,8 @@ PROFILE = {
         "years": {"2024": {"revenue": 60000000, "in_statistics": True, "above_designated_size": True}},
         "supports_received": [],
         # one GBA certificate of 2024: a district (第三条) and two municipal supports read it
-        "carbon_footprint_certificates": [{"obtained_on": "2024-08-01", "scheme": "gba", "product": "光伏组件"}],
+        "carbon_footprint_certificates": [
+            {"obtained_on": "2024-08-01", "scheme": "gba", "product": "光伏组件"}],
     },
     "projects": [{
         "id": "p1", "name": "厂房屋顶分布式光伏", "type": "distributed_pv", "district": "luohu",

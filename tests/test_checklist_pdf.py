@@ -87,7 +87,8 @@ def test_text_is_extractable_in_the_right_script(rendered):
     assert title in text and section in text and variant in flat
     assert citation in flat
     assert amount in flat
-    assert f"{page_label} {result.pages} " in text or f"{page_label} {result.pages}" in flat
+    # pdftotext keeps or drops the thin gaps around the page numbers depending on their width
+    assert f"{page_label} {result.pages}".replace(" ", "") in flat.replace(" ", "")
     # what the user typed is printed as typed, in every script
     assert COMPANY in flat and PROJECT in flat and "91440303MA5EXAMP1T" in flat
     # the reading order: title, summary, per measure, merged list
@@ -136,7 +137,7 @@ def test_every_page_has_its_footer(rendered):
     pages = text.split("\f")
     word = "页" if lang == "zh-Hans" else "頁"
     for number, page in enumerate(pages[:result.pages], start=1):
-        assert f"第 {number} {word} / 共 {result.pages} {word}" in page
+        assert f"第{number}{word}/共{result.pages}{word}" in page.replace(" ", "")
 
 
 def test_an_empty_checklist_is_one_explanatory_page(engine, tmp_path):

@@ -123,7 +123,8 @@ def test_a_condition_default_stands_for_an_absent_field():
     leaf = _leaf(fact="company.standards", op="count_ge", value=1,
                  where=[{"field": "kind", "op": "eq", "value": "standard", "default": "standard"}])
     day = dt.date(2025, 6, 30)
-    assert evaluate_leaf(leaf, Context(day, {"standards": [{"level": "group", "role": "lead"}]})).state is True
+    standard = [{"level": "group", "role": "lead"}]
+    assert evaluate_leaf(leaf, Context(day, {"standards": standard})).state is True
     spec = [{"level": "national", "role": "lead", "kind": "metrology_spec"}]
     assert evaluate_leaf(leaf, Context(day, {"standards": spec})).state is False
 

@@ -34,7 +34,7 @@ def test_tables_hold_the_catalog(built, catalog):
     assert pv["benefit"]["rate_by"]["rates"] == {"conventional": "0.25", "thin_film": "0.4"}
     assert [c["criterion_id"] for c in conn.query(
         "SELECT criterion_id FROM criteria WHERE measure_id = 'lh-glc-2024/7.1' ORDER BY position")] \
-        == ["grid_connected", "capacity", "property"]
+        == ["grid_connected", "capacity", "property", "not_received_before"]
     rules = list(conn.query("SELECT level, span FROM stacking WHERE measure_id = 'lh-glc-2024/7.1'"))
     assert rules == [{"level": "municipal", "span": "该项补贴不与市级补贴叠加享受"}]
 

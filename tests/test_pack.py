@@ -17,8 +17,8 @@ from core.engine.changes import AMOUNT, APPEARED, DISAPPEARED, VERDICT, compare_
 from core.engine.evaluate import Engine
 from core.engine.report import to_json
 from core.measures import installed as inst
-from core.measures.build import SCHEMA_VERSION
 from core.measures import pack as packmod
+from core.measures.build import SCHEMA_VERSION
 from core.measures.pack import PackError, build_pack, sign, verify_pack_bytes
 from core.measures.staleness import HOW_TO_UPDATE, staleness, warning_lines
 from core.measures.store import MeasuresDB

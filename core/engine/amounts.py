@@ -202,7 +202,8 @@ def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | 
         conds = list(benefit.get("where") or [])
         if benefit.get("amount_by"):
             conds.append({"field": benefit["amount_by"]["field"]})
-        missing = list(dict.fromkeys(unknown_fields(path, items, sorted(i for i in ranked if i in maybe), conds)))
+        unsure = sorted(i for i in ranked if i in maybe)
+        missing = list(dict.fromkeys(unknown_fields(path, items, unsure, conds)))
     per = [amount_of(i) for i in ranked]
     if per and len(set(per)) == 1:
         steps = f"{len(per)} 项 × {money(per[0])}"

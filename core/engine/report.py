@@ -111,7 +111,8 @@ def to_text(ev: Evaluation, company_name: str | None = None) -> str:
         lines.append(f"  {_heading(r)}：{r.reasons[0].split('：', 1)[1]}")
     lines.append("")
     if ev.statements:
-        lines.append(f"【{STATEMENTS_TITLE}】以下条文为目标、任务或原则，没有可申请的事项：{len(ev.statements)} 条")
+        lines.append(f"【{STATEMENTS_TITLE}】以下条文为目标、任务或原则，没有可申请的事项："
+                     f"{len(ev.statements)} 条")
         lines.extend(f"  {st.citation}　{st.title}" for st in ev.statements)
         lines.append("")
 

@@ -415,12 +415,10 @@ def _leaf(c: _Checker, node: dict, where: str, ids: set, allow_for: bool) -> dic
             if (not isinstance(value, list) or not value
                     or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)):
                 c.error(vline, here, "must be a list of year numbers ≥ 1 ([1] for 首年)")
-        elif op == "count_ge":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                c.error(vline, here, f"must be a whole number ≥ 1, got {value!r}")
-        elif op == "count_le":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                c.error(vline, here, f"must be a whole number ≥ 0, got {value!r}")
+        elif op in ("count_ge", "count_le"):
+            least = 1 if op == "count_ge" else 0
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                c.error(vline, here, f"must be a whole number ≥ {least}, got {value!r}")
     if counting:
         if spec.kind != "list":
             c.error(fline, f"{where}.fact", f"{op} needs a list of objects, {path} is {spec.kind}")

@@ -51,7 +51,8 @@ ROLES = ("support", "statement")
 
 COMPARE_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
 CRITERION_OPS = COMPARE_OPS + ("in", "not_in", "any_in", "years_since_ge", "date_between",
-                               "growth_ge", "growth_gt", "count_ge", "count_le", "year_index_in", "first_time")
+                               "growth_ge", "growth_gt", "count_ge", "count_le", "year_index_in",
+                               "first_time")
 CONDITION_OPS = COMPARE_OPS + ("in", "not_in", "in_year", "on_or_after", "on_or_before")
 DATE_REFERENCES = ("valid_from", "valid_to", "as_of")
 SUBJECT_REFERENCE = "$subject"      # in a list-item condition: the id of the project evaluated
