@@ -17,7 +17,7 @@ from tests.dialogs import refuse_modal_dialogs
 
 PROFILE = {
     "format": "greenmeasures.profile/1",
-    "company": {"name": "深圳市罗湖示例科技有限公司", "district": "luohu"},
+    "company": {"name": "深圳市罗湖示例科技有限公司", "district": "luohu", "supports_received": []},
     "projects": [{"id": "p1", "name": "罗湖光伏一号", "type": "distributed_pv", "district": "luohu",
                   "property": "social", "capacity_kw": 800, "pv_technology": "conventional",
                   "grid_connected_on": "2024-03-01", "generation_kwh": {"2024": 900000}}],
@@ -187,12 +187,18 @@ def test_a_new_user_fills_a_company_and_a_pv_project_and_sees_results(window, qt
     model = window.results.model
     assert "再增加 50 千瓦" in model.data(model.index_for("lh-glc-2024/7.1", "p1").siblingAtColumn(3))
 
-    # 800 kW but last year's generation unknown: needs it, and says which field.
+    # 800 kW but last year's generation unknown, and whether the project was paid before (每个项目
+    # 支持期限为 1 年): needs both, and says which fields.
     form.field_widget("project.capacity_kw").setText("800")
     qtbot.waitUntil(lambda: result(window, "lh-glc-2024/7.1", "p1").status == "needs_info")
-    assert result(window, "lh-glc-2024/7.1", "p1").missing == ["project.generation_kwh.2024"]
+    assert set(result(window, "lh-glc-2024/7.1", "p1").missing) == {
+        "project.generation_kwh.2024", "company.supports_received"}
 
     form.field_widget("project.generation_kwh.2024").setText("900000")
+    qtbot.waitUntil(lambda: result(window, "lh-glc-2024/7.1", "p1").missing == ["company.supports_received"])
+    assert result(window, "lh-glc-2024/7.1", "p1").status == "needs_info"     # never assumed
+    # 已获得的支持: the user answers "none" (没有), which is not the same as leaving it empty.
+    form.field_widget("company.supports_received").none_box.setChecked(True)
     qtbot.waitUntil(lambda: result(window, "lh-glc-2024/7.1", "p1").status == "eligible")
     assert result(window, "lh-glc-2024/7.1", "p1").amount_max == 225000
     assert any(i.measure_id == "lh-glc-2024/7.1" and i.amount_max == 225000

@@ -32,7 +32,7 @@ AS_OF = dt.date(2025, 6, 30)
 PV = "lh-glc-2024/7.1"          # 罗湖区十条措施 第七条（一）分布式光伏项目扶持
 CITY_THIN_FILM = "sz-glc-2022/12"
 COMPANY = {"name": "深圳市测试科技有限公司", "district": "luohu", "entity_type": "enterprise",
-           "independent_legal_person": True}
+           "independent_legal_person": True, "supports_received": []}
 
 
 def pv_project(**changes) -> dict:
@@ -132,7 +132,7 @@ def test_group_headers_count_their_rows_and_the_summary_agrees(view, engine):
         header = model.group_index(key).data()
         assert header.endswith(f"（{len(rows)} 项）"), header
         assert all(r.data(GROUP_ROLE) == key for r in rows)
-    assert total == len(ev.results)
+    assert total == len(ev.results) + len(ev.statements)
     summary = view.summary.text()
     assert f"可申请 {model.count(ELIGIBLE)} 项" in summary
     assert f"需补充信息 {model.count(NEEDS_INFO)} 项" in summary
@@ -143,21 +143,24 @@ def test_policy_statements_are_apart_and_collapsed(view, engine):
     view.set_evaluation(engine.evaluate(profile(pv_project()), AS_OF))
     model = view.model
     statements = children(model, STATEMENT)
-    assert statements, "the catalog has policy statements that apply"
-    assert model.group_index(STATEMENT).data().startswith("政策导向（无直接资金支持）")
+    assert statements, "the catalog has statements (targets, tasks, principles)"
+    assert model.group_index(STATEMENT).data().startswith("政策信息（")
     for index in statements:
         r = index.data(RESULT_ROLE)
-        assert r.status == ELIGIBLE and not gives_support(r.measure)
-        assert row_text(index, COL_AMOUNT) == ""
-    for index in children(model, ELIGIBLE):
-        assert gives_support(index.data(RESULT_ROLE).measure)
+        assert r.status == STATEMENT and r.measure["role"] == "statement"
+        assert row_text(index, COL_AMOUNT) == "" and row_text(index, COL_PROJECT) == ""
+    for key in (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE):
+        assert all(i.data(RESULT_ROLE).measure["role"] == "support" for i in children(model, key))
     assert not view.tree.isExpanded(model.group_index(STATEMENT))
     assert view.tree.isExpanded(model.group_index(ELIGIBLE))
     assert view.tree.isExpanded(model.group_index(NEEDS_INFO))
+    view.select(statements[0].data(MEASURE_ID_ROLE), None)
+    assert "没有可申请的事项" in view.detail.toPlainText()
 
 
 def test_not_in_force_results_have_their_own_group_with_the_end_date(view, engine):
-    ev = engine.evaluate(profile(pv_project()), AS_OF)
+    later = dt.date(2026, 6, 30)            # 罗湖 (to 2025-12-31) and the 2022 city package have ended
+    ev = engine.evaluate(profile(pv_project()), later)
     view.set_evaluation(ev)
     model = view.model
     expired = children(model, NOT_IN_FORCE)
@@ -167,14 +170,15 @@ def test_not_in_force_results_have_their_own_group_with_the_end_date(view, engin
         assert index.data(STATUS_ROLE) == NOT_IN_FORCE
         r = index.data(RESULT_ROLE)
         end = r.measure.get("valid_to") or r.document["valid_to"]
-        assert end < AS_OF.isoformat()
+        assert end < later.isoformat()
         y, m, d = (int(x) for x in end.split("-"))
         assert row_text(index, COL_NOTES) == f"有效期至 {y}年{m}月{d}日，已失效"
     for key in (ELIGIBLE, NEEDS_INFO, INELIGIBLE, STATEMENT):
         assert all(i.data(STATUS_ROLE) != NOT_IN_FORCE for i in children(model, key))
 
-    view.select(expired[0].data(MEASURE_ID_ROLE), None)
-    assert "有效期至 2013年12月31日，已失效" in view.detail.toPlainText()
+    first = expired[0].data(RESULT_ROLE)
+    view.select(first.measure_id, first.project_id)
+    assert "有效期至 2025年12月31日，已失效" in view.detail.toPlainText()
 
 
 def test_not_yet_in_force_says_when_it_begins(engine):
@@ -270,7 +274,9 @@ def test_gap_hints_for_an_ineligible_result(view, engine):
 
 
 def test_discretionary_is_said_plainly(view, engine):
-    ev = engine.evaluate(profile(), AS_OF)
+    company = profile()
+    company["company"]["business_lines"] = ["carbon_service"]     # （十一）评选优质碳管理服务商
+    ev = engine.evaluate(company, AS_OF)
     discretionary = [r for r in ev.results if r.discretionary and r.status == ELIGIBLE]
     assert discretionary
     r = discretionary[0]
@@ -293,7 +299,7 @@ def test_missing_labels_keep_year_and_list_position():
 
 def test_plan_shows_total_and_what_was_given_up_and_why(view, engine):
     thin = pv_project(capacity_kw=2500, pv_technology="thin_film", grid_connected_on="2024-01-01",
-                      generation_kwh={"2024": 3000000})
+                      generation_kwh={"2024": 3000000}, declarations={"thin_film_pv_demo": True})
     ev = engine.evaluate(profile(thin), AS_OF)
     assert ev.result(PV, "p1").conflicts_with == [CITY_THIN_FILM]
     [given_up] = [g for g in ev.plan.given_up if g.measure_id == PV]
@@ -305,7 +311,7 @@ def test_plan_shows_total_and_what_was_given_up_and_why(view, engine):
     assert "未选入的措施" in text
     assert "✗" in text and "分布式光伏项目扶持［项目 罗湖光伏一号］" in text
     # GivenUp.reason, with the rival's id written as its title
-    assert ("与 “鼓励可再生能源发展（薄膜光伏示范项目发电补贴）” 不能同时享受"
+    assert ("与 深圳市绿色低碳产业若干措施 （十二）（鼓励可再生能源发展（薄膜光伏示范项目发电补贴）） 不能同时享受"
             "（“该项补贴不与市级补贴叠加享受”）") in text
     assert "所选措施的已知最高额合计 120 万元 高于本项" in text
     assert given_up.reason.split("；")[-1] in text

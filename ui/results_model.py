@@ -4,11 +4,11 @@ and every decision live in core.engine; this only shows them).
 Groups, in the order of the text report (core/engine/report.py), each header with its count; within
 可申请 and 需补充信息 the largest known amounts come first (the report keeps the engine's order):
 
-    可申请 · 需补充信息 · 不符合 · 已失效或未生效 · 政策导向（无直接资金支持）
+    可申请 · 需补充信息 · 不符合 · 已失效或未生效 · 政策信息
 
-Policy statements (benefit formula ``none``) that apply go to the last group, as the report lists
-them apart; a statement that needs information or does not apply stays in its status group, as in
-the report. Columns: measure title, project (name as typed, or id), amount range, notes (评审制,
+Statements (targets, tasks, principles: nothing to apply for) are never results; the engine lists
+them apart and the last group shows them as 政策信息, collapsed, with no status or amount.
+Columns:
 conflicts, plan, validity dates).
 
 Policy text (titles, engine sentences) is converted to the UI script with convert_policy_text; the
@@ -18,12 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
-from core.engine.stacking import gives_support
+from core.engine.evaluate import (
+    ELIGIBLE,
+    INELIGIBLE,
+    NEEDS_INFO,
+    NOT_IN_FORCE,
+    Evaluation,
+    MeasureResult,
+    Statement,
+)
+from core.engine.report import STATEMENTS_TITLE
 from core.formspec import field_for_missing
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
 from core.measures.facts import lookup
@@ -42,18 +51,38 @@ _ANSWERED = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, RESULT_ROLE,
     STATUS_ROLE, MEASURE_ID_ROLE, PROJECT_ID_ROLE, GROUP_ROLE, KEY_ROLE))
 
-STATEMENT = "statement"              # the group of policy statements with no money
+STATEMENT = "statement"              # the group of statements (政策信息): nothing to apply for
 GROUP_KEYS = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE, STATEMENT)
 GROUP_TITLES = {
     ELIGIBLE: N_("可申请"),
     NEEDS_INFO: N_("需补充信息"),
     INELIGIBLE: N_("不符合"),
     NOT_IN_FORCE: N_("已失效或未生效"),
-    STATEMENT: N_("政策导向（无直接资金支持）"),
+    STATEMENT: STATEMENTS_TITLE,
 }
 COLLAPSED_BY_DEFAULT = frozenset({STATEMENT})
 
 COL_TITLE, COL_PROJECT, COL_AMOUNT, COL_NOTES = range(4)
+
+
+class StatementRow:
+    """A statement in the 政策信息 group, read like a result by the view: no status of its own to
+    apply for, no amount, no conditions."""
+    status = STATEMENT
+    project_id: str | None = None
+    project_name: str | None = None
+    discretionary = False
+    amount_min = Decimal(0)
+    amount_max: Decimal | None = None
+    reasons: list[str] = []
+    missing: list[str] = []
+    gaps: list[str] = []
+    outcomes: list = []
+    conflicts_with: list[str] = []
+
+    def __init__(self, statement: Statement):
+        self.measure, self.document = statement.measure, statement.document
+        self.measure_id, self.citation = statement.measure_id, statement.citation
 COLUMN_TITLES = (N_("措施"), N_("项目"), N_("金额"), N_("备注"))
 
 
@@ -80,6 +109,8 @@ def result_citation(r: MeasureResult) -> str:
 
 def project_label(r: MeasureResult) -> str:
     """The project as the user typed its name (never converted), else its id; the company."""
+    if r.status == STATEMENT:
+        return ""
     if r.project_id is None:
         return _("企业")
     return r.project_name or r.project_id
@@ -123,15 +154,13 @@ def validity_text(r: MeasureResult, as_of: dt.date) -> str:
     return _("不在有效期内")
 
 
-def group_of(r: MeasureResult) -> str:
-    if r.status == ELIGIBLE and not gives_support(r.measure):
-        return STATEMENT
+def group_of(r: MeasureResult | StatementRow) -> str:
     return r.status
 
 
 def amount_text(r: MeasureResult, unit: str) -> str:
     """The estimated range for results that can still be paid; empty for the others."""
-    if r.status not in (ELIGIBLE, NEEDS_INFO) or not gives_support(r.measure):
+    if r.status not in (ELIGIBLE, NEEDS_INFO):
         return ""
     return format_amount_range(r.amount_min, r.amount_max, unit=unit)
 
@@ -183,6 +212,8 @@ class ResultsModel(QAbstractItemModel):
         by_key = {g.key: g for g in self._groups}
         for r in ev.results if ev is not None else []:
             by_key[group_of(r)].rows.append(r)
+        for st in ev.statements if ev is not None else []:
+            by_key[STATEMENT].rows.append(StatementRow(st))
         for key in (ELIGIBLE, NEEDS_INFO) if ev is not None else ():
             # The largest known amounts first; unstated ones after, in the engine's order.
             by_key[key].rows.sort(key=_by_known_amount)
@@ -359,6 +390,8 @@ class ResultsModel(QAbstractItemModel):
 
     def _notes(self, group: _Group, r: MeasureResult, full: bool = False) -> list[str]:
         notes: list[str] = []
+        if r.status == STATEMENT:
+            return [_("目标、任务或原则，没有可申请的事项")]
         if r.status == NOT_IN_FORCE:
             return [validity_text(r, self._ev.as_of)]
         if r.discretionary:

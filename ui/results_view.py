@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
-from core.engine.report import STATUS_TITLES
+from core.engine.report import STATEMENTS_TITLE, STATUS_TITLES
 from core.engine.stacking import gives_support
 from core.i18n import _, format_amount_range, format_date, format_money, on_language_changed
 from ui.results_model import (
@@ -341,7 +341,7 @@ class ResultsView(QWidget):
             return
         c = self._counts()
         text = _("可申请 {eligible} 项，需补充信息 {needs_info} 项，不符合 {ineligible} 项，"
-                 "已失效或未生效 {not_in_force} 项，政策导向 {statement} 项；"
+                 "已失效或未生效 {not_in_force} 项，政策信息 {statement} 条；"
                  "推荐组合已知最高额合计 {total}").format(
             eligible=c[ELIGIBLE], needs_info=c[NEEDS_INFO], ineligible=c[INELIGIBLE],
             not_in_force=c[NOT_IN_FORCE], statement=c[STATEMENT], total=self._money(ev.plan.total_max))
@@ -385,7 +385,7 @@ class ResultsView(QWidget):
                           "选择一项查看需补充的内容，点击即可跳到表单中对应的栏目。"),
             INELIGIBLE: _("按已填写的信息，这些措施的条件未满足。选择一项可查看差距。"),
             NOT_IN_FORCE: _("这些措施在评估日不在有效期内（已失效或尚未施行），不能申请。"),
-            STATEMENT: _("这些条文是政策导向，没有直接的资金支持，列出供参考。"),
+            STATEMENT: _("这些条文是目标、任务或原则，没有可申请的事项，列出供参考。"),
         }[key]
         title = _("{title}（{n} 项）").format(title=_(GROUP_TITLES[key]), n=self.model.count(key))
         return f"<h3>{_e(title)}</h3><p>{_e(explain)}</p><p>{self._legend()}</p>"
@@ -405,9 +405,13 @@ class ResultsView(QWidget):
             who = _("项目：{id}").format(id=r.project_id)
         out.append(f"<p>{_e(who)}</p>")
 
+        if r.status == STATEMENT:
+            what = _("本条是目标、任务或原则，没有可申请的事项，列出供参考。")
+            out.append(f"<p><b>{_e(_(STATEMENTS_TITLE))}</b>：{_e(what)}</p>")
+            out.append(self._source_html(r))
+            return "\n".join(out)
         mark, colour = STATUS_MARKS[r.status]
-        status = _("可申请（政策导向，无直接资金支持）") if (
-            r.status == ELIGIBLE and not gives_support(r.measure)) else _(STATUS_TITLES[r.status])
+        status = _(STATUS_TITLES[r.status])
         out.append(f"<p><b>{_e(_('状态：'))}</b><span style='color:{colour}'><b>{mark}</b> "
                    f"{_e(status)}</span></p>")
 
@@ -419,6 +423,8 @@ class ResultsView(QWidget):
         amount = amount_text(r, self.money_unit)
         if amount:
             out.append(f"<p><b>{_e(_('金额：'))}</b>{_e(amount)}</p>")
+            if r.amount.calculation:
+                out.append(f"<p><b>{_e(_('计算：'))}</b>{_e(policy_text(r.amount.calculation))}</p>")
         if r.discretionary:
             span = (r.measure.get("discretionary") or {}).get("span")
             quote = _e(_("（原文：“{span}”）").format(span=policy_text(span, r.document))) if span else ""

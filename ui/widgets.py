@@ -28,6 +28,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -56,6 +57,9 @@ MSG_NOT_A_NUMBER = N_("应填写数字，如 800 或 12.5；填写的是“{text
 MSG_NOT_A_DATE = N_("应按 YYYY-MM-DD 填写日期，如 2024-03-01；填写的是“{text}”")
 MSG_NO_SUCH_DAY = N_("日历上没有这一天：“{text}”")
 MSG_ADD_ROW = N_("添加一行")
+# The answer "none" for a list ([]), distinct from not answered (absent): issue 14.
+MSG_NONE_OF_THESE = N_("以上都没有")
+MSG_NO_ROWS = N_("没有（无此类记录）")
 MSG_REMOVE_ROW = N_("删除所选行")
 # TRANSLATORS: a problem in one cell of a table; {row} is the row number from 1
 MSG_CELL_PROBLEM = N_("第 {row} 行“{column}”：{problem}")
@@ -355,7 +359,8 @@ class KeyListEdit(QListWidget):
     """Several values of a closed list, as check boxes in a list (space toggles).
 
     The order of the stored list is kept: values already in the file stay where they were and
-    newly ticked ones are added at the end, so an untouched list reads back exactly.
+    newly ticked ones are added at the end, so an untouched list reads back exactly. The last row,
+    以上都没有, is the answer "none" (``[]``); nothing ticked at all is "not answered" (absent).
     """
     changed = Signal()
 
@@ -371,6 +376,12 @@ class KeyListEdit(QListWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for v in values:
             self._add(v)
+        self._none = QListWidgetItem()
+        self._none.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                            | Qt.ItemFlag.ItemIsSelectable)
+        self._none.setCheckState(Qt.CheckState.Unchecked)
+        self._none.setData(Qt.ItemDataRole.UserRole, -1)
+        self.addItem(self._none)
         self.itemChanged.connect(self._item_changed)
         self.retranslate()
 
@@ -381,7 +392,11 @@ class KeyListEdit(QListWidget):
         item.setCheckState(Qt.CheckState.Unchecked)
         item.setData(Qt.ItemDataRole.UserRole, len(self._keys))
         self._keys.append(key)
-        self.addItem(item)
+        none = getattr(self, "_none", None)
+        if none is not None:                 # values found in a file go above 以上都没有
+            self.insertItem(self.row(none), item)
+        else:
+            self.addItem(item)
         return item
 
     def _label(self, key) -> str:
@@ -394,6 +409,7 @@ class KeyListEdit(QListWidget):
         try:
             for row, key in enumerate(self._keys):
                 self.item(row).setText(self._label(key))
+            self._none.setText(_(MSG_NONE_OF_THESE))
         finally:
             self._loading = False
         self._fit_height()
@@ -411,8 +427,25 @@ class KeyListEdit(QListWidget):
     def _item_changed(self, item: QListWidgetItem) -> None:
         if self._loading:
             return
-        key = self._keys[item.data(Qt.ItemDataRole.UserRole)]
         checked = item.checkState() == Qt.CheckState.Checked
+        if item is self._none:
+            if checked:                       # "none" clears every value
+                self._loading = True
+                try:
+                    for row in range(len(self._keys)):
+                        self.item(row).setCheckState(Qt.CheckState.Unchecked)
+                finally:
+                    self._loading = False
+                self._order = []
+            self.changed.emit()
+            return
+        if checked and self._none.checkState() == Qt.CheckState.Checked:
+            self._loading = True
+            try:
+                self._none.setCheckState(Qt.CheckState.Unchecked)
+            finally:
+                self._loading = False
+        key = self._keys[item.data(Qt.ItemDataRole.UserRole)]
         if checked and key not in self._order:
             self._order.append(key)
         elif not checked and key in self._order:
@@ -420,7 +453,9 @@ class KeyListEdit(QListWidget):
         self.changed.emit()
 
     def value(self) -> list | None:
-        return list(self._order) or None
+        if self._order:
+            return list(self._order)
+        return [] if self._none.checkState() == Qt.CheckState.Checked else None
 
     def set_value(self, value) -> None:
         values = list(value) if isinstance(value, list) else []
@@ -433,6 +468,7 @@ class KeyListEdit(QListWidget):
             for row, key in enumerate(self._keys):
                 self.item(row).setCheckState(Qt.CheckState.Checked if key in values
                                              else Qt.CheckState.Unchecked)
+            self._none.setCheckState(Qt.CheckState.Checked if value == [] else Qt.CheckState.Unchecked)
         finally:
             self._loading = False
         self._fit_height()
@@ -443,6 +479,10 @@ class KeyListEdit(QListWidget):
 
     def item_for(self, key) -> QListWidgetItem | None:
         return self.item(self._keys.index(key)) if key in self._keys else None
+
+    def none_item(self) -> QListWidgetItem:
+        """The 以上都没有 row: ticked, the list is answered "none" ([])."""
+        return self._none
 
 
 # -- lists of objects ----------------------------------------------------------------------------
@@ -489,12 +529,16 @@ class ItemTableEdit(QWidget):
 
         self.add_button = QPushButton(self)
         self.remove_button = QPushButton(self)
+        # The answer "none" ([]), distinct from not answered (no rows, box unticked).
+        self.none_box = QCheckBox(self)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_selected_row)
+        self.none_box.toggled.connect(self._none_toggled)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.none_box)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -520,6 +564,7 @@ class ItemTableEdit(QWidget):
         self.table.setHorizontalHeaderLabels([self._header(c) for c in self.columns])
         self.add_button.setText(_(MSG_ADD_ROW))
         self.remove_button.setText(_(MSG_REMOVE_ROW))
+        self.none_box.setText(_(MSG_NO_ROWS))
         for row in self._rows:
             for w in row.values():
                 w.retranslate()
@@ -563,7 +608,27 @@ class ItemTableEdit(QWidget):
         self._extras.append({k: v for k, v in item.items()
                              if k not in {c.name for c in self.columns}})
 
+    def _none_toggled(self, checked: bool) -> None:
+        if self._loading:
+            return
+        if checked and self._rows:           # "none" and rows cannot both be the answer
+            self._loading = True
+            try:
+                self.table.setRowCount(0)
+                self._rows, self._extras = [], []
+            finally:
+                self._loading = False
+            self._fit_height()
+            self._update_buttons()
+        self.changed.emit()
+
     def add_row(self) -> None:
+        if self.none_box.isChecked():
+            self._loading = True
+            try:
+                self.none_box.setChecked(False)
+            finally:
+                self._loading = False
         self._append_row(None)
         self._fit_height()
         self._update_buttons()
@@ -621,7 +686,7 @@ class ItemTableEdit(QWidget):
     # the field-widget API
     def value(self) -> list | None:
         if not self._rows:
-            return None
+            return [] if self.none_box.isChecked() else None
         out = []
         for widgets, extra in zip(self._rows, self._extras, strict=True):
             item = dict(extra)
@@ -639,6 +704,7 @@ class ItemTableEdit(QWidget):
             self._rows, self._extras = [], []
             for item in value if isinstance(value, list) else []:
                 self._append_row(item)
+            self.none_box.setChecked(value == [])
         finally:
             self._loading = False
         self._fit_height()
@@ -672,7 +738,7 @@ class ItemTableEdit(QWidget):
 
     def focus_widgets(self) -> list[QWidget]:
         out = [w for row in self._rows for w in (row[c.name] for c in self.columns)]
-        return out + [self.add_button, self.remove_button]
+        return out + [self.add_button, self.remove_button, self.none_box]
 
 
 # -- work that waits for the window's first paint -------------------------------------------------
