@@ -322,7 +322,7 @@ def test_plan_shows_total_and_what_was_given_up_and_why(view, engine):
     # The given-up result says so in the tree and in its detail.
     assert "未选入推荐组合" in row_text(find_row(view.model, PV, "p1"), COL_NOTES)
     view.select(PV, "p1")
-    assert "未选入推荐组合：与 “鼓励可再生能源发展" in view.detail.toPlainText()
+    assert "未选入推荐组合：与 深圳市绿色低碳产业若干措施 （十二）（鼓励可再生能源发展" in view.detail.toPlainText()
 
 
 def test_plan_notes_are_listed(view, engine):
