@@ -300,8 +300,8 @@ RULES = [
      "must be one of conventional, thin_film, got 1"),
     ("bad business line", ("company", "business_lines"), ["car_sales"], "company.business_lines[0]",
      'must be one of brand_car_sales, used_car_sales, jewelry_resale_platform, gold_buyback, carbon_service, '
-     'energy_service, export_car_shipping, education_institution, research_institution, exhibition_organizer, '
-     'park_operator, recycling_network_operator, got "car_sales"'),
+     'energy_service, export_car_shipping, education_institution, research_institution, '
+     'exhibition_organizer, park_operator, recycling_network_operator, got "car_sales"'),
     ("bad title kind", ("projects", 0, "titles", 0, "kind"), "award", "projects[0].titles[0].kind",
      'must be one of demonstration, pilot, near_zero_carbon_pilot, green_data_center, got "award"'),
     ("bad standard role", ("company", "standards", 0, "role"), "leader", "company.standards[0].role",

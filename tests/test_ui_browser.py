@@ -86,7 +86,8 @@ def test_kind_and_region_filters(window):
 
 def test_verdict_of_the_open_profile_is_shown(window, catalog):
     from core.engine.evaluate import Engine
-    profile = {"format": "greenmeasures.profile/1", "company": {"district": "luohu", "supports_received": []}, "projects": [
+    company = {"district": "luohu", "supports_received": []}
+    profile = {"format": "greenmeasures.profile/1", "company": company, "projects": [
         {"id": "p1", "name": "屋顶光伏", "type": "distributed_pv", "district": "luohu",
          "property": "social", "capacity_kw": 800, "pv_technology": "conventional",
          "grid_connected_on": "2024-03-01", "generation_kwh": {"2024": 900000}}]}

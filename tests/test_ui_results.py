@@ -10,7 +10,6 @@ from PySide6.QtGui import QTextCursor
 
 import core.i18n as i18n
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Engine
-from core.engine.stacking import gives_support
 from core.i18n import convert_policy_text, format_money
 from ui.results_model import (
     COL_AMOUNT,
@@ -311,8 +310,8 @@ def test_plan_shows_total_and_what_was_given_up_and_why(view, engine):
     assert "未选入的措施" in text
     assert "✗" in text and "分布式光伏项目扶持［项目 罗湖光伏一号］" in text
     # GivenUp.reason, with the rival's id written as its title
-    assert ("与 深圳市绿色低碳产业若干措施 （十二）（鼓励可再生能源发展（薄膜光伏示范项目发电补贴）） 不能同时享受"
-            "（“该项补贴不与市级补贴叠加享受”）") in text
+    assert ("与 深圳市绿色低碳产业若干措施 （十二）（鼓励可再生能源发展（薄膜光伏示范项目发电补贴）） "
+            "不能同时享受（“该项补贴不与市级补贴叠加享受”）") in text
     assert "所选措施的已知最高额合计 120 万元 高于本项" in text
     assert given_up.reason.split("；")[-1] in text
     assert "一切以政策原文和官方申报指南为准" in text
@@ -322,7 +321,8 @@ def test_plan_shows_total_and_what_was_given_up_and_why(view, engine):
     # The given-up result says so in the tree and in its detail.
     assert "未选入推荐组合" in row_text(find_row(view.model, PV, "p1"), COL_NOTES)
     view.select(PV, "p1")
-    assert "未选入推荐组合：与 深圳市绿色低碳产业若干措施 （十二）（鼓励可再生能源发展" in view.detail.toPlainText()
+    rival = "深圳市绿色低碳产业若干措施 （十二）（鼓励可再生能源发展"
+    assert f"未选入推荐组合：与 {rival}" in view.detail.toPlainText()
 
 
 def test_plan_notes_are_listed(view, engine):
