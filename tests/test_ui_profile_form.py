@@ -556,3 +556,16 @@ def test_tab_order_runs_top_to_bottom_and_fields_say_who_needs_them(form):
     assert any("罗湖区十条措施" in n and "需要此项" in n for n in notes)
     form.tabs.setCurrentIndex(1)
     assert next_focus(form.project_list) is form.add_project_button
+
+
+def test_supports_received_are_chosen_from_the_supports_and_can_be_none(form, catalog):
+    """已获得的支持 (one-off and 首次 rules): a measure is picked by clause and title, never a statement;
+    没有 answers the list with [], distinct from leaving it unanswered."""
+    table = form.field_widget("company.supports_received")
+    column = next(c for c in table.columns if c.name == "measure_id")
+    supports = {m["id"] for m in catalog.measures if m["role"] == "support"}
+    assert column.kind == "enum" and set(column.values) == supports
+    assert column.value_labels["lh-glc-2024/7.1"] == "罗湖区十条措施 第七条（一） 分布式光伏项目扶持"
+    assert "supports_received" not in form.profile()["company"]
+    table.none_box.setChecked(True)
+    assert form.profile()["company"]["supports_received"] == []

@@ -371,6 +371,11 @@ class _Editor:
                 column_kind = fact.kind
                 if column_kind == "number" and unit == "元":
                     column_kind = "money"
+                if spec.path == "company.supports_received" and name == "measure_id":
+                    # chosen from the supports in the data, named by clause and title
+                    ids, labels = self.form.support_choices()
+                    columns.append(Column(name, label, "enum", ids, labels, None))
+                    continue
                 columns.append(Column(name, label, column_kind, tuple(fact.enum),
                                       enum_labels(f"{spec.path}.{name}", fact.enum),
                                       None if unit == "元" else unit))
@@ -656,6 +661,17 @@ class ProfileForm(QWidget):
         self.set_profile({"format": PROFILE_FORMAT, "company": {}, "projects": []})
         later(self.ensure_built)
 
+
+    def support_choices(self) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The supports a company may have received before: ids and "clause title" labels."""
+        ids, labels = [], {}
+        for m in self._measures:
+            if m.get("role") == "statement":
+                continue
+            short = self._documents.get(m["document"], {}).get("short_title", m["document"])
+            ids.append(m["id"])
+            labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
+        return tuple(ids), labels
     def ensure_built(self) -> None:
         """Build the fields for the profile held (at once, or after the window's first paint when
         the window is started with ui.widgets.first_paint_first; see there)."""
