@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
 from core.engine.text import fact_label, money
-from core.i18n import N_
+from core.i18n import N_, format_amount_range
 
 STATUS_TITLES = {ELIGIBLE: N_("可申请"), NEEDS_INFO: N_("需补充信息"), INELIGIBLE: N_("不符合"),
                  NOT_IN_FORCE: N_("不在有效期")}
@@ -61,13 +61,9 @@ def amount_text(r: MeasureResult) -> str:
 
 
 def range_text(low: Decimal, high: Decimal | None) -> str:
-    if high is None:
-        return "金额未列明" if low == 0 else f"不少于 {money(low)}，上限未列明"
-    if low == high:
-        return money(high)
-    if low == 0:
-        return f"最高 {money(high)}"
-    return f"{money(low)} ～ {money(high)}"
+    """The amount phrase of the report: the one phrase of the window and the PDF (core.i18n), in
+    Simplified with 万元 from 10,000 up."""
+    return format_amount_range(low, high, "zh-Hans", unit="auto")
 
 
 def _heading(r: MeasureResult) -> str:
