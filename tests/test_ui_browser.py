@@ -108,3 +108,16 @@ def test_traditional_ui_converts_policy_text(window):
         assert window.document_filter.itemText(0) == "全部文件"
     finally:
         set_language("zh-Hans")
+
+
+def test_statements_are_marked_as_policy_information(window, catalog):
+    """A clause with nothing to apply for reads 政策信息 in the list and in its detail (issue 14)."""
+    roles = {m["id"]: m["role"] for m in catalog.measures}
+    for r in range(window.proxy.rowCount()):
+        index = window.proxy.index(r, 0)
+        marked = index.data().endswith("（政策信息）")
+        assert marked == (roles[index.data(ID_ROLE)] == "statement"), index.data()
+    window.show_measure("sz-sepi-2024/2")
+    assert "政策信息：本条是目标、任务或原则，没有可申请的事项" in window.detail.toPlainText()
+    window.show_measure("lh-glc-2024/7.1")
+    assert "政策信息" not in window.detail.toPlainText()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine.report import STATUS_TITLES
+from core.engine.report import STATEMENTS_TITLE, STATUS_TITLES
 from core.engine.text import VALUE_LABELS
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
 from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB, in_force_state
@@ -225,6 +225,9 @@ class MeasureBrowser(QWidget):
             f"{esc(format_date(m['valid_from']))}～{esc(format_date(m['valid_to']))}（{esc(state)}）"
             + (f" · <b>{esc(_('评审制'))}</b>" if m["discretionary"] else "") + "</p>",
         ]
+        if m.get("role") == "statement":
+            what = _("本条是目标、任务或原则，没有可申请的事项，列出供参考。")
+            lines.append(f"<p><b>{esc(_(STATEMENTS_TITLE))}</b>：{esc(what)}</p>")
         lines.extend(self._verdict_html(m["id"]))
         b = m.get("benefit") or {}
         caps = [c for c in b.get("caps", []) if c["amount"] is not None]

@@ -5,7 +5,8 @@ import datetime as dt
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt
 
-from core.i18n import convert_policy_text
+from core.engine.report import STATEMENTS_TITLE
+from core.i18n import _, convert_policy_text
 from core.measures.store import MeasureSummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -47,6 +48,8 @@ class MeasuresModel(QAbstractListModel):
         m = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             text = f"{self._short_titles.get(m.document, m.document)} {m.clause}  {m.title}"
+            if m.is_statement:           # nothing to apply for: said in the list itself
+                text += f"（{_(STATEMENTS_TITLE)}）"
             return convert_policy_text(text)
         if role == Qt.ItemDataRole.ToolTipRole:
             return m.id

@@ -32,7 +32,7 @@ from core.engine.evaluate import (
     MeasureResult,
     Statement,
 )
-from core.engine.report import STATEMENTS_TITLE
+from core.engine.report import STATEMENTS_TITLE, ranked
 from core.formspec import field_for_missing
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
 from core.measures.facts import lookup
@@ -165,10 +165,6 @@ def amount_text(r: MeasureResult, unit: str) -> str:
     return format_amount_range(r.amount_min, r.amount_max, unit=unit)
 
 
-def _by_known_amount(r: MeasureResult):
-    return (r.amount_max is None, -(r.amount_max or 0))
-
-
 @dataclass
 class _Group:
     key: str
@@ -216,7 +212,7 @@ class ResultsModel(QAbstractItemModel):
             by_key[STATEMENT].rows.append(StatementRow(st))
         for key in (ELIGIBLE, NEEDS_INFO) if ev is not None else ():
             # The largest known amounts first; unstated ones after, in the engine's order.
-            by_key[key].rows.sort(key=_by_known_amount)
+            by_key[key].rows = ranked(by_key[key].rows)
         plan = ev.plan if ev is not None else None
         self._selected = {(i.measure_id, i.project_id) for i in plan.selected} if plan else set()
         self._given_up = {(g.measure_id, g.project_id): g for g in plan.given_up} if plan else {}
