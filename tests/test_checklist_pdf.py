@@ -87,6 +87,10 @@ def test_text_is_extractable_in_the_right_script(rendered):
     assert title in text and section in text and variant in flat
     assert citation in flat
     assert amount in flat
+    # each measure shows how its amount was reached (issue 14): the PV project's 0.25 元/千瓦时
+    calculation = {"zh-Hans": "计算：900000 千瓦时 × 0.25 元/千瓦时 = 22.5 万元"}.get(
+        lang, "計算：900000 千瓦時 × 0.25 元/千瓦時 = 22.5 萬元")
+    assert calculation.replace(" ", "") in flat.replace(" ", "")
     # pdftotext keeps or drops the thin gaps around the page numbers depending on their width
     assert f"{page_label} {result.pages}".replace(" ", "") in flat.replace(" ", "")
     # what the user typed is printed as typed, in every script

@@ -353,16 +353,22 @@ def _per_measure(checklist: Checklist, tx: PdfText, st) -> list:
             dept = escape(gettext("责任单位")) + "：" + names
         else:
             dept = escape(gettext("审核单位：政策原文未列明，以申报指南为准"))
+        calculation = e.result.amount.calculation
+        how = (escape(gettext("计算：")) + tx.policy(calculation, None) + "<br/>") if calculation else ""
         meta = Paragraph(" · ".join([_subject(e, tx), escape(gettext(STATUS_TITLES[e.result.status])),
-                                     escape(_amount(e, tx.lang))]) + "<br/>" + dept, st["small"])
+                                     escape(_amount(e, tx.lang))]) + "<br/>" + how + dept, st["small"])
         rows = [head_row(["", gettext("材料"), gettext("说明")], st)]
         for doc in e.documents:
             also = [n for n in doc.needed_by if n != e.number]
             rows.append([CheckBox(), _document_cell(doc, e.number, tx, st), _notes_cell(doc, tx, st, also)])
         table = data_table(rows, widths, zebra=False)
         # Keep the heading with the first rows; a long table may then split across pages.
-        out.append(KeepTogether([head, meta, Spacer(0, 1.5 * mm), table]) if len(rows) <= 8
-                   else _keep_head(head, meta, table))
+        if len(rows) <= 8:
+            out.append(KeepTogether([head, meta, Spacer(0, 1.5 * mm), table]))
+        else:
+            # A long table may split across pages, but never leaves its heading alone at the foot
+            # of a page: start on a new page unless the heading and a few rows fit.
+            out.extend([CondPageBreak(55 * mm), _keep_head(head, meta, table)])
     return out
 
 
