@@ -6,17 +6,15 @@ note "第七条（一）需要此项"). No Qt: the desktop form and the kiosk bo
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core.engine.criteria import iter_leaves
-from core.measures.facts import FactSpec, fact_registry, generic_path
+from core.measures.facts import FactSpec, fact_registry, generic_path, label_and_unit, parse_concrete
 
 # Always asked first, whatever the measures read: who the subject is.
 COMPANY_IDENTITY = ("company.name", "company.uscc", "company.district")
 PROJECT_IDENTITY = ("project.name", "project.type", "project.district")
-UNIT = re.compile(r"（([^（）]*)）$")
 
 
 @dataclass
@@ -44,11 +42,7 @@ class FieldSpec:
 
 
 def _spec(path: str, fact: FactSpec, used_by: list[str]) -> FieldSpec:
-    label, unit = fact.description or path, None
-    m = UNIT.search(label)
-    if m and m.group(1) in ("元", "千瓦", "千瓦时", "公斤", "千伏", "平方米"):
-        unit = m.group(1)
-        label = label[: m.start()]
+    label, unit = label_and_unit(fact.description or path)
     return FieldSpec(path, label, unit, fact.kind, fact.enum, fact.item_fields, used_by)
 
 
@@ -108,10 +102,5 @@ def field_for_missing(missing: str) -> tuple[str, int | None, str | None]:
     project.generation_kwh.2024 → ("project.generation_kwh.{year}", None, "2024");
     company.standards[0].published_on → ("company.standards", 0, None).
     """
-    m = re.match(r"^(.*?)\[(\d+)\]\.", missing)
-    if m:
-        return m.group(1), int(m.group(2)), None
-    year = re.search(r"\.(\d{4})(?=\.|$)", missing)
-    if year:
-        return missing[: year.start()] + ".{year}" + missing[year.end():], None, year.group(1)
-    return missing, None, None
+    parts = parse_concrete(missing)
+    return parts.generic, parts.index, parts.year

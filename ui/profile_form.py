@@ -66,14 +66,13 @@ from core.engine.text import VALUE_LABELS
 from core.formspec import (
     COMPANY_IDENTITY,
     PROJECT_IDENTITY,
-    UNIT,
     FieldSpec,
     company_fields,
     field_for_missing,
     project_fields,
 )
 from core.i18n import N_, _, convert_policy_text
-from core.measures.facts import fact_registry
+from core.measures.facts import fact_registry, label_and_unit
 from core.measures.vocabulary import PROJECT_TYPES
 from core.profile import PROFILE_FORMAT, Problem, validate_profile
 from ui.language import follow_language
@@ -98,7 +97,6 @@ from ui.widgets import (
 MONEY_UNITS = ("wan", "yuan")
 YEARS_SHOWN = 3                                   # 上一年度 and the two before it
 PERCENT_FIELDS = {"project.energy_saving_rate"}   # fractions, typed as percentages
-_UNITS = ("元", "千瓦", "千瓦时", "公斤", "千伏", "平方米")   # as core.formspec reads them
 
 # Chinese names of closed-list values where the same key means different things in different
 # lists (national: 国家 for a standard, 国家级 for a title) or where core.engine.text has none.
@@ -208,10 +206,7 @@ def _field_spec(path: str) -> FieldSpec | None:
     fact = fact_registry().get(path)
     if fact is None:
         return None
-    label, unit = fact.description or path, None
-    m = UNIT.search(label)
-    if m and m.group(1) in _UNITS:
-        unit, label = m.group(1), label[: m.start()]
+    label, unit = label_and_unit(fact.description or path)
     return FieldSpec(path, label, unit, fact.kind, fact.enum, fact.item_fields, [])
 
 
@@ -364,10 +359,7 @@ class _Editor:
         if kind == "list":
             columns = []
             for name, fact in spec.item_fields.items():
-                label, unit = fact.description or name, None
-                m = UNIT.search(label)
-                if m and m.group(1) in _UNITS:
-                    unit, label = m.group(1), label[: m.start()]
+                label, unit = label_and_unit(fact.description or name)
                 column_kind = fact.kind
                 if column_kind == "number" and unit == "元":
                     column_kind = "money"

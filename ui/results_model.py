@@ -74,11 +74,12 @@ class StatementRow:
     discretionary = False
     amount_min = Decimal(0)
     amount_max: Decimal | None = None
-    reasons: list[str] = []
-    missing: list[str] = []
-    gaps: list[str] = []
-    outcomes: list = []
-    conflicts_with: list[str] = []
+    # empty and immutable: shared by every statement row, read only
+    reasons: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
+    outcomes: tuple = ()
+    conflicts_with: tuple[str, ...] = ()
 
     def __init__(self, statement: Statement):
         self.measure, self.document = statement.measure, statement.document

@@ -59,20 +59,19 @@ def compute(benefit: dict | None, ctx: Context) -> Amount:
         if cap is None and bounds:
             notes.append("不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds))
         what = benefit.get("open") or "标准未列明"
-        if limit is None:
-            notes.insert(0, f"{what}：金额无法估算" if open_rate else "")
-            calculation = None
+        calculation = None
+        if not open_rate:                                # a fact the formula needs is missing
+            if limit is not None:
+                notes.insert(0, f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额")
+        elif limit is None:
+            notes.insert(0, f"{what}：金额无法估算")
         else:
             words = [f"上限 {money(cap)}"] if cap is not None else []
             words += [f"{name} {money(b)}" for b, name in bounds]
             calculation = (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
                            else f"{what}，最高 {money(limit)}")
-            if not open_rate:
-                calculation = None                       # the base is missing: the cap bounds it
-                notes.insert(0, f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额")
-            else:
-                notes.insert(0, calculation)
-        amount = Amount(Decimal(0), limit, [n for n in notes if n], missing, calculation=calculation)
+            notes.insert(0, calculation)
+        amount = Amount(Decimal(0), limit, notes, missing, calculation=calculation)
     else:
         capped = value
         for bound, name in bounds:
@@ -103,20 +102,16 @@ def _known_bounds(benefit: dict, ctx: Context, notes: list[str]) -> list[tuple[D
     if benefit.get("base") and open_share and benefit["formula"] != "per_item":
         base = ctx.fact(ctx.concrete(benefit["base"]))
         if base is not MISSING:
-            bounds.append((number(base), _name(benefit["base"])))
+            bounds.append((number(base), fact_label(benefit["base"])))
     for c in benefit.get("caps") or []:
         if c.get("open_ratio_of"):
             known = ctx.fact(ctx.concrete(c["open_ratio_of"]))
             if known is MISSING:
                 notes.append(f"另有上限：{c['span']}（比例未列明，未计入）")
             else:
-                bounds.append((number(known), _name(c["open_ratio_of"])))
+                bounds.append((number(known), fact_label(c["open_ratio_of"])))
                 notes.append(f"另有上限：{c['span']}（比例未列明）")
     return bounds
-
-
-def _name(path: str) -> str:
-    return fact_label(path)
 
 
 def _raw(benefit: dict, formula: str, ctx: Context,
@@ -144,7 +139,7 @@ def _raw(benefit: dict, formula: str, ctx: Context,
     if formula == "per_unit":
         steps = f"{plain(base_value)} {unit or ''} × {plain(rate)} 元/{unit or '单位'}".replace("  ", " ")
     elif formula == "matching":
-        steps = f"{_name(benefit['base'])} {money(base_value)} × {plain(rate)}"
+        steps = f"{fact_label(benefit['base'])} {money(base_value)} × {plain(rate)}"
     else:
         steps = f"{percent(rate)} × {money(base_value)}"
     return base_value * rate, [], False, steps

@@ -6,8 +6,10 @@ threshold, so `5000 万元` in the text and in the reason read alike.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
+
+from core.measures.facts import FactSpec, label_and_unit, lookup, parse_concrete
+from core.measures.vocabulary import PROJECT_TYPES
 
 WAN = Decimal(10000)
 
@@ -92,16 +94,14 @@ VALUE_LABELS = {
 }
 
 
-def _project_type_labels() -> dict[str, str]:
-    from core.measures.vocabulary import PROJECT_TYPES
-    return PROJECT_TYPES
+
 
 
 def value_label(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, str):
-        return VALUE_LABELS.get(value) or _project_type_labels().get(value, value)
+        return VALUE_LABELS.get(value) or PROJECT_TYPES.get(value, value)
     return str(value)
 
 
@@ -112,28 +112,17 @@ def value_list(values) -> str:
 # -- facts in words ------------------------------------------------------------------------------
 # Reasons name a fact by the form's label, never by its path (issue 14: "no fact paths").
 
-_CONCRETE_YEAR = re.compile(r"\.(\d{4})(?=\.|$)")
-_ITEM = re.compile(r"^(.*?)\[(\d+)\]\.(\w+)$")
-_UNIT_SUFFIX = re.compile(r"（([^（）]*)）$")
+_TEMPLATE_WORDS = (("{last_year-2}", "再前一年度"), ("{last_year-1}", "前一年度"),
+                   ("{last_year}", "上一年度"))
 
 
-def _spec(path: str):
-    from core.measures.facts import generic_path, lookup
-    generic = _CONCRETE_YEAR.sub(".{year}", generic_path(path))
-    return lookup(generic)
-
-
-def _description(spec, fallback: str) -> tuple[str, str | None]:
-    label = (spec.description if spec is not None else "") or fallback
-    m = _UNIT_SUFFIX.search(label)
-    if m:
-        return label[: m.start()], m.group(1)
-    return label, None
+def _label(spec: FactSpec | None, fallback: str) -> tuple[str, str | None]:
+    return label_and_unit((spec.description if spec is not None else "") or fallback)
 
 
 def fact_unit(path: str) -> str | None:
     """The unit the form shows beside a fact (千瓦时 for generation), or None."""
-    return _description(_spec(path), path)[1]
+    return _label(lookup(parse_concrete(path).generic), path)[1]
 
 
 def fact_label(path: str) -> str:
@@ -142,20 +131,14 @@ def fact_label(path: str) -> str:
     Year templates read as words (上一年度), concrete years as numbers; a list item's field reads
     as `碳足迹标识认证证书第 1 项的取得证书日期`.
     """
-    item = _ITEM.match(path)
-    if item:
-        owner, index, field = item.groups()
-        spec = _spec(owner)
-        owner_label = _description(spec, owner)[0]
-        sub = spec.item_fields.get(field) if spec is not None else None
-        field_label = _description(sub, field)[0]
-        return f"{owner_label}第 {int(index) + 1} 项的{field_label}"
-    label = _description(_spec(path), path.rsplit(".", 1)[-1])[0]
-    year = _CONCRETE_YEAR.search(path)
-    if year:
-        return f"{year.group(1)} 年{label}"
-    for template, words in (("{last_year-2}", "前三年度"), ("{last_year-1}", "前两年度"),
-                            ("{last_year}", "上一年度")):
-        if template in path:
-            return f"{words}{label}"
-    return label
+    parts = parse_concrete(path)
+    spec = lookup(parts.generic)
+    if parts.index is not None and parts.field is not None:
+        owner = _label(spec, parts.generic)[0]
+        field = _label(spec.item_fields.get(parts.field) if spec is not None else None, parts.field)[0]
+        return f"{owner}第 {parts.index + 1} 项的{field}"
+    label = _label(spec, path.rsplit(".", 1)[-1])[0]
+    if parts.year:
+        return f"{parts.year} 年{label}"
+    words = next((w for template, w in _TEMPLATE_WORDS if template in path), "")
+    return f"{words}{label}"

@@ -85,3 +85,38 @@ def generic_path(path: str) -> str:
 
 def lookup(path: str) -> FactSpec | None:
     return fact_registry().get(generic_path(path))
+
+
+# Units a description may end with, in full-width brackets: 装机容量（千瓦）. The form shows them
+# beside the input; reasons and calculations use them after numbers.
+UNIT_SUFFIX = re.compile(r"（([^（）]*)）$")
+FORM_UNITS = ("元", "千瓦", "千瓦时", "公斤", "千伏", "平方米")
+_CONCRETE_YEAR = re.compile(r"\.(\d{4})(?=\.|$)")
+_ITEM = re.compile(r"^(.*?)\[(\d+)\]\.(\w+)$")
+
+
+def label_and_unit(description: str) -> tuple[str, str | None]:
+    """装机容量（千瓦） → ("装机容量", "千瓦"); a bracket that is not a unit stays in the label."""
+    m = UNIT_SUFFIX.search(description)
+    if m and m.group(1) in FORM_UNITS:
+        return description[: m.start()], m.group(1)
+    return description, None
+
+
+@dataclass(frozen=True)
+class ConcretePath:
+    """A concrete fact path taken apart: project.generation_kwh.2024, company.standards[0].kind."""
+    generic: str                  # the registry's path: project.generation_kwh.{year}, company.standards
+    index: int | None = None      # list position, for an item's field
+    field: str | None = None      # the item's field
+    year: str | None = None       # a concrete calendar year
+
+
+def parse_concrete(path: str) -> ConcretePath:
+    item = _ITEM.match(path)
+    if item:
+        return ConcretePath(item.group(1), int(item.group(2)), item.group(3))
+    year = _CONCRETE_YEAR.search(path)
+    if year:
+        return ConcretePath(path[: year.start()] + ".{year}" + path[year.end():], year=year.group(1))
+    return ConcretePath(generic_path(path))
