@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.checklist.model import ChecklistError, build_checklist, split_name, under_stacking_rule
-from core.engine.criteria import Outcome, all_of, any_of, needed_outcomes
+from core.engine.context import Outcome, all_of, any_of
+from core.engine.criteria import needed_outcomes
 from core.engine.evaluate import Engine
 
 AS_OF = dt.date(2025, 6, 30)          # every funding document in force

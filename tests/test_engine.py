@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.engine.criteria import Context, anniversary, evaluate_leaf, whole_years
+from core.engine.context import Context, anniversary, whole_years
 from core.engine.evaluate import ELIGIBLE, NEEDS_INFO, STATUSES, Engine
+from core.engine.operators import evaluate_leaf
 from core.engine.stacking import make_plan
 from core.profile import PROFILE_FORMAT, validate_profile
 

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.engine.amounts import compute
-from core.engine.criteria import Context, evaluate_leaf
+from core.engine.context import Context
 from core.engine.evaluate import ELIGIBLE, NEEDS_INFO, Engine
+from core.engine.operators import evaluate_leaf
 from core.engine.report import to_json, to_text
 from core.profile import PROFILE_FORMAT, validate_profile
 

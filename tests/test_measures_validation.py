@@ -165,3 +165,19 @@ def test_any_changed_digit_in_a_clause_text_is_caught(tmp_path, data):
     path.write_text("".join(lines), encoding="utf-8")
     _, _, problems = validate_file(path)
     assert any(p.startswith(f"lh-glc-2024.yaml:{index + 1}: ") and ".text:" in p for p in problems), problems
+
+
+def test_every_operator_and_formula_is_documented_and_only_those():
+    """docs/measures-format.md's operator table and formula row list exactly the registries."""
+
+    from core.engine.amounts import FORMULAS
+    from core.engine.operators import OPERATORS
+
+    doc = (Path(__file__).parents[1] / "docs" / "measures-format.md").read_text(encoding="utf-8")
+    table = doc[doc.index("| op | fact | meaning |"):]
+    table = table[: table.index("\n\n")]
+    documented = {name for row in table.splitlines()[2:]
+                  for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+    assert documented == set(OPERATORS)
+    formula_row = next(line for line in doc.splitlines() if line.startswith("| `formula` |"))
+    assert set(re.findall(r"`(\w+)`", formula_row.split("|")[2])) == set(FORMULAS)

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.engine.amounts import FORMULAS
 from core.engine.criteria import iter_leaves
 from core.engine.evaluate import Engine
+from core.engine.operators import OPERATORS
 from core.profile import PROFILE_FORMAT, validate_profile
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 FUNDING_DOCUMENTS = ("sz-sepi-2024", "sz-glc-2022", "lh-glc-2024")
-THRESHOLD_OPS = {"ge", "gt", "le", "lt", "years_since_ge", "date_between", "growth_ge",
-                 "growth_gt", "count_ge", "year_index_in"}
 RESULT_KEYS = {"measure", "project", "status", "amount", "missing", "conflicts_with",
                "discretionary", "reasons_include", "gaps_include", "gaps_exclude", "absent"}
 
@@ -147,7 +147,8 @@ def test_every_threshold_seen_met_and_not_met(catalog, observed):
     lacking = []
     for m in _funding_measures(catalog):
         for leaf in iter_leaves(m.get("criteria") or []):
-            if leaf["op"] in THRESHOLD_OPS and not {True, False} <= observed[("leaf", m["id"], leaf["id"])]:
+            seen = observed[("leaf", m["id"], leaf["id"])]
+            if OPERATORS[leaf["op"]].threshold and not {True, False} <= seen:
                 lacking.append(f"{m['id']}:{leaf['id']}")
     assert not lacking, f"thresholds not seen on both sides: {lacking}"
 
@@ -156,8 +157,7 @@ def test_every_computed_cap_seen_under_and_at(catalog, observed):
     lacking = []
     for m in _funding_measures(catalog):
         b = m["benefit"]
-        computed = b["formula"] in ("rate_of_base", "per_unit", "matching", "per_item") and (
-            b.get("rate") is not None or b.get("rate_by") or b["formula"] == "per_item")
+        computed = FORMULAS[b["formula"]].computes(b)
         capped = any(c.get("amount") is not None for c in b.get("caps") or []) or b.get("max_items")
         if computed and capped and observed[("cap", m["id"])] != {"under", "at"}:
             lacking.append(m["id"])

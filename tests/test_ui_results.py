@@ -203,10 +203,10 @@ def test_needs_info_lists_the_missing_fact_and_clicking_it_asks_for_the_field(vi
     assert view.select(PV, "p1")
     text = view.detail.toPlainText()
     assert "需补充以下信息" in text
-    assert "2024 年 实际发电量（千瓦时）" in text
+    assert "2024 年实际发电量（千瓦时）" in text
     assert "project.generation_kwh" not in text      # the user reads words, not paths
     with qtbot.waitSignal(view.missingFieldRequested, timeout=1000) as blocker:
-        click_text(qtbot, view.detail, "2024 年 实际发电量（千瓦时）")
+        click_text(qtbot, view.detail, "2024 年实际发电量（千瓦时）")
     assert blocker.args == ["project.generation_kwh.2024", "p1"]
 
 
@@ -286,11 +286,11 @@ def test_discretionary_is_said_plainly(view, engine):
 
 
 def test_missing_labels_keep_year_and_list_position():
-    assert missing_label("project.generation_kwh.2024") == "2024 年 实际发电量（千瓦时）"
-    assert missing_label("company.years.2023.revenue") == "2023 年 营收（元）"
+    assert missing_label("project.generation_kwh.2024") == "2024 年实际发电量（千瓦时）"
+    assert missing_label("company.years.2023.revenue") == "2023 年营收（元）"
     assert missing_label("project.capacity_kw") == "装机容量（千瓦）"
     assert (missing_label("company.standards[1].published_on")
-            == "主导或参与制定、修订的标准 第 2 项的标准发布日期")
+            == "主导或参与制定、修订的标准第 2 项的标准发布日期")
     assert missing_label("company.no_such_fact") == "company.no_such_fact"
 
 

@@ -56,6 +56,7 @@ from core.engine.evaluate import Engine
 from core.i18n import _, current_language, set_language
 from core.kiosk import WRONG_PIN_DELAY, PinError, hash_pin, pin_problem, verify_pin
 from core.measures.installed import import_pack
+from core.measures.labels import enum_labels
 from core.measures.pack import PackError
 from core.measures.staleness import HOW_TO_UPDATE
 from core.measures.store import DatabaseError, MeasuresDB
@@ -64,7 +65,7 @@ from ui.checklist_dialog import ChecklistPanel
 from ui.language import follow_language
 from ui.measures_status import staleness_lines
 from ui.measures_update import check_pack_file, find_packs, pack_roots, refusing
-from ui.profile_form import ProfileForm, enum_labels
+from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
 from ui.tasks import run_task
 from ui.widgets import DateEdit

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.engine.report import STATEMENTS_TITLE, STATUS_TITLES
-from core.engine.text import VALUE_LABELS
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
+from core.measures.labels import VALUE_LABELS
 from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB, in_force_state
 from core.measures.vocabulary import PROJECT_TYPES, SUPPORT_KINDS
 from ui.language import follow_language

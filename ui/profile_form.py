@@ -62,7 +62,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine.text import VALUE_LABELS
 from core.formspec import (
     COMPANY_IDENTITY,
     PROJECT_IDENTITY,
@@ -73,6 +72,7 @@ from core.formspec import (
 )
 from core.i18n import N_, _, convert_policy_text
 from core.measures.facts import fact_registry, label_and_unit
+from core.measures.labels import enum_labels
 from core.measures.vocabulary import PROJECT_TYPES
 from core.profile import PROFILE_FORMAT, Problem, validate_profile
 from ui.language import follow_language
@@ -97,40 +97,6 @@ from ui.widgets import (
 MONEY_UNITS = ("wan", "yuan")
 YEARS_SHOWN = 3                                   # 上一年度 and the two before it
 PERCENT_FIELDS = {"project.energy_saving_rate"}   # fractions, typed as percentages
-
-# Chinese names of closed-list values where the same key means different things in different
-# lists (national: 国家 for a standard, 国家级 for a title) or where core.engine.text has none.
-# Keyed by the generic field path; the rest fall back to VALUE_LABELS. Data strings: shown
-# through convert_policy_text, like the schema's labels.
-ENUM_LABELS: dict[str, dict[str, str]] = {
-    "project.type": PROJECT_TYPES,
-    "company.carbon_footprint_certificates.scheme": {"gba": "粤港澳大湾区碳足迹标识"},
-    "company.standards.level": {"international": "国际", "national": "国家", "industry": "行业",
-                                "local": "地方", "group": "团体"},
-    "company.standards.role": {"lead": "主导", "participate": "参与"},
-    "company.standards.domain": {"safety_emergency": "安全应急", "carbon_footprint": "碳足迹",
-                                 "carbon_metrology": "碳计量", "green_low_carbon": "绿色低碳"},
-    "company.innovation_carriers.kind": {
-        "national_engineering_research_center": "国家工程研究中心",
-        "national_enterprise_technology_center": "国家企业技术中心",
-        "national_key_laboratory": "国家重点实验室",
-        "national_innovation_center": "国家产业/技术/制造业创新中心",
-        "municipal_engineering_research_center": "市级工程研究中心",
-        "public_technology_service_platform": "公共技术服务平台",
-        "municipal_enterprise_technology_center": "市级企业技术中心",
-        "key_laboratory": "重点实验室（省级、市级）",
-    },
-    "project.titles.level": {"national": "国家级", "provincial": "省级", "municipal": "市级",
-                             "district": "区级"},
-    "project.titles.kind": {"demonstration": "示范", "pilot": "试点",
-                            "near_zero_carbon_pilot": "近零碳排放区试点",
-                            "green_data_center": "绿色数据中心"},
-    "project.building_labels.kind": {"ultra_low_energy": "超低能耗", "near_zero_energy": "近零能耗",
-                                     "zero_energy": "零能耗", "near_zero_carbon": "近零碳",
-                                     "zero_carbon": "零碳"},
-    "project.building_labels.level": {"national": "国家级", "provincial": "省级",
-                                      "municipal": "市级"},
-}
 
 # The application's own texts.
 MSG_COMPANY_TAB = N_("企业信息")
@@ -188,12 +154,6 @@ _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 # -- small helpers --------------------------------------------------------------------------------
-
-def enum_labels(path: str, values) -> dict[str, str]:
-    """Chinese labels of a closed list's values (data strings, Simplified)."""
-    own = ENUM_LABELS.get(path, {})
-    return {v: own.get(v) or VALUE_LABELS.get(v, v) for v in values}
-
 
 def _label_of(spec: FieldSpec) -> str:
     if spec.path in PERCENT_FIELDS:          # "（小数，0.1 即 10%）": we ask for a percentage instead

@@ -33,9 +33,8 @@ from core.engine.evaluate import (
     Statement,
 )
 from core.engine.report import STATEMENTS_TITLE, ranked
-from core.formspec import field_for_missing
+from core.engine.text import fact_label
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
-from core.measures.facts import lookup
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1        # the MeasureResult (None on group rows)
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2        # eligible / needs_info / ineligible / not_in_force
@@ -118,23 +117,9 @@ def project_label(r: MeasureResult) -> str:
 
 
 def missing_label(path: str) -> str:
-    """A concrete missing fact path in words, keeping its year and list position:
-    ``project.generation_kwh.2024`` → ``2024 年 实际发电量（千瓦时）``."""
-    generic, index, year = field_for_missing(path)
-    spec = lookup(generic)
-    if spec is None or not spec.description:
-        return path
-    label = policy_text(spec.description)
-    if index is not None:
-        item_name = path.split("].", 1)[1] if "]." in path else ""
-        item = spec.item_fields.get(item_name)
-        label = _("{list} 第 {n} 项的{field}").format(
-            list=label, n=index + 1,
-            field=policy_text(item.description) if item and item.description else item_name)
-    if year:
-        # TRANSLATORS: {year} is a calendar year (2024), {label} the name of a yearly figure
-        label = _("{year} 年 {label}").format(year=year, label=label)
-    return label
+    """A concrete missing fact path in words, keeping its year, list position and unit:
+    ``project.generation_kwh.2024`` → ``2024 年实际发电量（千瓦时）`` (the engine's own phrase)."""
+    return policy_text(fact_label(path, with_unit=True))
 
 
 def validity_dates(r: MeasureResult) -> tuple[dt.date | None, dt.date | None]:

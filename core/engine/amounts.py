@@ -10,13 +10,17 @@ calculation in words (`900,000 千瓦时 × 0.25 元/千瓦时 = 22.5 万元`).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from core.engine.criteria import MISSING, Context, item_counts, number, unknown_fields
+from core.engine.context import MISSING, Context, item_counts, number, unknown_fields
 from core.engine.text import fact_label, fact_unit, money, percent, plain
 
 FEN = Decimal("0.01")
+# A formula's uncapped value (None when unknown), the facts missing for it, whether its rate is
+# open (一定比例), and the calculation's left-hand side in words.
+Raw = tuple[Decimal | None, list[str], bool, str]
 
 
 @dataclass
@@ -49,8 +53,7 @@ def compute(benefit: dict | None, ctx: Context) -> Amount:
                  if c.get("amount") is not None and c["scope"] == "company_year"]
     notes: list[str] = []
     bounds = _known_bounds(benefit, ctx, notes)         # known figures an open share cannot exceed
-    formula = benefit["formula"]
-    value, missing, open_rate, steps = _raw(benefit, formula, ctx, notes)
+    value, missing, open_rate, steps = FORMULAS[benefit["formula"]].raw(benefit, ctx, notes)
 
     if open_rate or value is None:
         # A known base bounds a stated cap (a share of 300 万元 is never 1000 万元); with no cap
@@ -114,35 +117,42 @@ def _known_bounds(benefit: dict, ctx: Context, notes: list[str]) -> list[tuple[D
     return bounds
 
 
-def _raw(benefit: dict, formula: str, ctx: Context,
-         notes: list[str]) -> tuple[Decimal | None, list[str], bool, str]:
-    """(uncapped value or None when unknown, facts missing for it, whether the rate is open, the
-    calculation's left-hand side in words)."""
-    if formula == "open":
-        return None, [], True, ""
-    if formula == "fixed":
-        return number(benefit["amount"]), [], False, ""
-    if formula == "per_item":
-        return _per_item(benefit, ctx, notes)
-    # rate_of_base, per_unit, matching
-    rate, missing = _rate(benefit, ctx, notes)
-    if rate is None and not missing:
-        return None, [], True, ""                # 一定比例: no rate stated
-    base_path = ctx.concrete(benefit["base"])
-    base = ctx.fact(base_path)
-    if base is MISSING:
-        missing.append(base_path)
-    if missing or rate is None:
-        return None, missing, False, ""
-    base_value = number(base)
+def _open(benefit: dict, ctx: Context, notes: list[str]) -> Raw:
+    return None, [], True, ""
+
+
+def _fixed(benefit: dict, ctx: Context, notes: list[str]) -> Raw:
+    return number(benefit["amount"]), [], False, ""
+
+
+def _rated(words: Callable[[dict, Decimal, Decimal], str]) -> Callable[[dict, Context, list[str]], Raw]:
+    """rate × base, with the calculation written by `words(benefit, base, rate)`."""
+    def raw(benefit: dict, ctx: Context, notes: list[str]) -> Raw:
+        rate, missing = _rate(benefit, ctx, notes)
+        if rate is None and not missing:
+            return None, [], True, ""                # 一定比例: no rate stated
+        base_path = ctx.concrete(benefit["base"])
+        base = ctx.fact(base_path)
+        if base is MISSING:
+            missing.append(base_path)
+        if missing or rate is None:
+            return None, missing, False, ""
+        base_value = number(base)
+        return base_value * rate, [], False, words(benefit, base_value, rate)
+    return raw
+
+
+def _per_unit_words(benefit: dict, base: Decimal, rate: Decimal) -> str:
     unit = fact_unit(benefit["base"])
-    if formula == "per_unit":
-        steps = f"{plain(base_value)} {unit or ''} × {plain(rate)} 元/{unit or '单位'}".replace("  ", " ")
-    elif formula == "matching":
-        steps = f"{fact_label(benefit['base'])} {money(base_value)} × {plain(rate)}"
-    else:
-        steps = f"{percent(rate)} × {money(base_value)}"
-    return base_value * rate, [], False, steps
+    return f"{plain(base)} {unit or ''} × {plain(rate)} 元/{unit or '单位'}".replace("  ", " ")
+
+
+def _matching_words(benefit: dict, base: Decimal, rate: Decimal) -> str:
+    return f"{fact_label(benefit['base'])} {money(base)} × {plain(rate)}"
+
+
+def _share_words(benefit: dict, base: Decimal, rate: Decimal) -> str:
+    return f"{percent(rate)} × {money(base)}"
 
 
 def _rate(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None, list[str]]:
@@ -162,7 +172,7 @@ def _rate(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None
     return rates[key], []
 
 
-def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None, list[str], bool, str]:
+def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> Raw:
     """Sum over the items that count, highest first, at most max_items.
 
     Items that might count (a field is unknown) are included, since the result is a maximum, and
@@ -205,3 +215,48 @@ def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | 
     else:
         steps = " + ".join(money(a) for a in per) if per else "0 项"
     return sum(per, Decimal(0)), missing, False, steps
+
+
+# -- the registry ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Formula:
+    """One benefit formula: what the data must give for it, its further rules, and its value."""
+    raw: Callable[[dict, Context, list[str]], Raw]
+    needs: tuple[str, ...] = ()                          # benefit keys it cannot do without
+    check: Callable[[dict], list[str]] = lambda b: []    # further rules on a normalised benefit
+    # Computes an amount from the profile's figures (so scenarios must see it under and at its cap).
+    computes: Callable[[dict], bool] = lambda b: False
+
+
+def _check_rated(b: dict) -> list[str]:
+    if b.get("rate") is None and b.get("rate_by") is None and b.get("open") is None:
+        return [f"formula {b['formula']} needs 'rate', 'rate_by' or 'open' (for an unstated rate)"]
+    return []
+
+
+def _check_per_item(b: dict) -> list[str]:
+    if b.get("amount_per_item") is None and b.get("amount_by") is None:
+        return ["formula per_item needs 'amount_per_item' or 'amount_by'"]
+    return []
+
+
+def _check_none(b: dict) -> list[str]:
+    if b.get("caps") or b.get("rate") is not None or b.get("amount") is not None:
+        return ["formula none takes no rate, amount or caps"]
+    return []
+
+
+def _rate_known(b: dict) -> bool:
+    return b.get("rate") is not None or bool(b.get("rate_by"))
+
+
+FORMULAS: dict[str, Formula] = {
+    "rate_of_base": Formula(_rated(_share_words), ("base",), _check_rated, _rate_known),
+    "per_unit": Formula(_rated(_per_unit_words), ("base",), _check_rated, _rate_known),
+    "matching": Formula(_rated(_matching_words), ("base",), _check_rated, _rate_known),
+    "per_item": Formula(_per_item, ("items",), _check_per_item, lambda b: True),
+    "fixed": Formula(_fixed, ("amount",)),
+    "open": Formula(_open, ("open",)),
+    "none": Formula(_open, (), _check_none),     # compute() answers "no money" before reading it
+}

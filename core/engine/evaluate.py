@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
-from core.engine.criteria import Context, Outcome, evaluate_tree
+from core.engine.context import Context, Outcome
+from core.engine.criteria import evaluate_tree
 from core.engine.stacking import Plan, find_conflicts, gives_support, make_plan
 from core.engine.text import fact_label
 

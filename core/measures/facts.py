@@ -5,11 +5,13 @@ cannot ask for something the form and the file format cannot hold.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from core.measures import vocabulary as V
 from core.resources import profile_schema_path
 
 # Year placeholders allowed in fact paths, all standing for one calendar year.
@@ -120,3 +122,44 @@ def parse_concrete(path: str) -> ConcretePath:
     if year:
         return ConcretePath(path[: year.start()] + ".{year}" + path[year.end():], year=year.group(1))
     return ConcretePath(generic_path(path))
+
+
+# -- values the data compares facts with ----------------------------------------------------------
+
+def date_problem(value) -> str | None:
+    """Why `value` is not a date written YYYY-MM-DD, or None."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"must be a date YYYY-MM-DD, got {value!r}"
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return f"not a real calendar date: {value}"
+    return None
+
+
+def _allowed(spec: FactSpec) -> str:
+    return ", ".join(map(str, spec.enum))
+
+
+def value_problems(spec: FactSpec, value) -> list[str]:
+    """Why `value` cannot be compared with the fact `spec` (a number with a number, a date or a
+    date reference with a date, a listed value with an enum), or nothing."""
+    if spec.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return [f"must be a number for {spec.path}, got {value!r}"]
+    elif spec.kind == "boolean":
+        if not isinstance(value, bool):
+            return [f"must be true or false for {spec.path}, got {value!r}"]
+    elif spec.kind == "enum":
+        if value not in spec.enum:
+            return [f"{value!r} is not a value of {spec.path} (allowed: {_allowed(spec)})"]
+    elif spec.kind == "date":
+        if not (isinstance(value, str) and (value in V.DATE_REFERENCES or value in V.YEAR_REFERENCES)):
+            problem = date_problem(value)
+            return [problem] if problem else []
+    elif spec.kind in ("string", "key_list"):
+        if not isinstance(value, str):
+            return [f"must be text for {spec.path}, got {value!r}"]
+        if spec.enum and value not in spec.enum:
+            return [f"{value!r} is not a value of {spec.path} (allowed: {_allowed(spec)})"]
+    return []

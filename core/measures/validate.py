@@ -6,12 +6,13 @@ the engine reads back (see core.measures.model).
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from core.engine.amounts import FORMULAS
+from core.engine.operators import OPERATORS, REQUIRED
 from core.measures import facts
 from core.measures import vocabulary as V
 from core.measures.seeds import found_verbatim, normalise
@@ -113,13 +114,9 @@ class _Checker:
         return self.date_value(node[key], self.line(node, key), f"{where}.{key}")
 
     def date_value(self, value: Any, line: int, where: str) -> str | None:
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            self.error(line, where, f"must be a date YYYY-MM-DD, got {value!r}")
-            return None
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(line, where, f"not a real calendar date: {value}")
+        problem = facts.date_problem(value)
+        if problem:
+            self.error(line, where, problem)
             return None
         return value
 
@@ -249,31 +246,10 @@ def _check_stated(c: _Checker, value: Any, span: str | None, line: int, where: s
 # ---------------------------------------------------------------------------------------------
 # criteria
 
-def _year_or_date_ref(value: Any) -> bool:
-    return isinstance(value, str) and (value in V.DATE_REFERENCES or value in V.YEAR_REFERENCES)
-
-
 def _check_value_for(c: _Checker, spec: facts.FactSpec, value: Any, line: int, where: str) -> None:
     """A comparison value must suit the fact it is compared with."""
-    if spec.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            c.error(line, where, f"must be a number for {spec.path}, got {value!r}")
-    elif spec.kind == "boolean":
-        if not isinstance(value, bool):
-            c.error(line, where, f"must be true or false for {spec.path}, got {value!r}")
-    elif spec.kind == "enum":
-        if value not in spec.enum:
-            c.error(line, where, f"{value!r} is not a value of {spec.path} "
-                                 f"(allowed: {', '.join(map(str, spec.enum))})")
-    elif spec.kind == "date":
-        if not _year_or_date_ref(value):
-            c.date_value(value, line, where)
-    elif spec.kind in ("string", "key_list"):
-        if not isinstance(value, str):
-            c.error(line, where, f"must be text for {spec.path}, got {value!r}")
-        elif spec.enum and value not in spec.enum:
-            c.error(line, where, f"{value!r} is not a value of {spec.path} "
-                                 f"(allowed: {', '.join(map(str, spec.enum))})")
+    for problem in facts.value_problems(spec, value):
+        c.error(line, where, problem)
 
 
 def _conditions(c: _Checker, items: Any, spec: facts.FactSpec, line: int, where: str) -> list[dict]:
@@ -338,7 +314,7 @@ def _leaf(c: _Checker, node: dict, where: str, ids: set, allow_for: bool) -> dic
     for_subject = c.string(node, "for", where, ("company", "project"))
     label = c.string(node, "label", where)
     path = c.string(node, "fact", where)
-    op = c.string(node, "op", where, V.CRITERION_OPS)
+    op = c.string(node, "op", where, tuple(OPERATORS))
     unit = c.string(node, "unit", where, V.UNITS)
     span = c.span(node, "span", where)
     vague = c.string(node, "vague", where)
@@ -350,101 +326,50 @@ def _leaf(c: _Checker, node: dict, where: str, ids: set, allow_for: bool) -> dic
     if spec is None:
         c.error(fline, f"{where}.fact", f"the profile format defines no fact {path!r}")
         return None
-    if "{year}" in path and op not in ("growth_ge", "growth_gt", "first_time"):
-        c.error(fline, f"{where}.fact", "{year} is only for growth_ge/growth_gt/first_time; use {last_year}")
-    if op == "first_time":
-        if "{year}" not in path:
-            c.error(fline, f"{where}.fact", "first_time reads a yearly figure: write the path with {year}")
+    operator = OPERATORS[op]
+    lines = {"fact": fline, "op": c.line(node, "op"), "value": c.line(node, "value")}
+    kind_problem = operator.fact_problem(op, spec)
+    if kind_problem:
+        c.error(fline, f"{where}.fact", kind_problem)
+    yearly = [name for name, entry in OPERATORS.items() if entry.yearly]
+    if "{year}" in path and not operator.yearly:
+        c.error(fline, f"{where}.fact", f"{{year}} is only for {'/'.join(yearly)}; use {{last_year}}")
+    elif operator.yearly and "{year}" not in path:
+        c.error(fline, f"{where}.fact", f"{op} reads a yearly figure: write the path with {{year}}")
+    if operator.takes_year:
         if node.get("year", "last_year") not in V.YEAR_REFERENCES:
             c.error(c.line(node, "year"), f"{where}.year", f"must be one of {', '.join(V.YEAR_REFERENCES)}")
     elif "year" in node:
-        c.error(c.line(node, "year"), f"{where}.year", "only first_time takes 'year'")
-    if spec.path.count("{year}") and op in ("growth_ge", "growth_gt") and "{year}" not in path:
-        c.error(fline, f"{where}.fact", f"{op} reads a yearly figure: write the path with {{year}}")
-    value = node.get("value")
-    vline = c.line(node, "value")
-    here = f"{where}.value"
+        c.error(c.line(node, "year"), f"{where}.year", f"{op} takes no 'year'")
+    has_value = "value" in node
+    if not has_value and operator.default is REQUIRED:
+        c.error(c.line(node), where, f"missing required key 'value' for op {op}")
+    value = node["value"] if has_value else (None if operator.default is REQUIRED else operator.default)
+    if has_value and not kind_problem:
+        for key, problem in operator.check(op, spec, value):
+            c.error(lines[key], f"{where}.{key}", problem)
     where_conds: list = []
     unless_conds: list = []
-    counting = op in ("count_ge", "count_le")
-    needs_value = op != "count_ge" or "value" in node
-    if "value" not in node and op not in ("count_ge",):
-        c.error(c.line(node), where, f"missing required key 'value' for op {op}")
-        needs_value = False
-    if needs_value:
-        if op in V.COMPARE_OPS:
-            _check_value_for(c, spec, value, vline, here)
-            if op not in ("eq", "ne") and spec.kind != "number":
-                c.error(c.line(node, "op"), f"{where}.op", f"{op} needs a number fact, {path} is {spec.kind}")
-        elif op in ("in", "not_in", "any_in"):
-            if op == "any_in" and spec.kind != "key_list":
-                c.error(c.line(node, "op"), f"{where}.op", f"any_in needs a list fact, {path} is {spec.kind}")
-            if not isinstance(value, list) or not value:
-                c.error(vline, here, "must be a non-empty list")
+    if operator.counts and spec.kind == "list":
+        if "where" in node:
+            where_conds = _conditions(c, node["where"], spec, c.line(node, "where"), f"{where}.where")
+        if "unless" in node:
+            raw = node["unless"]
+            if not isinstance(raw, list):
+                c.error(c.line(node, "unless"), f"{where}.unless", "must be a list of condition lists")
             else:
-                for v in value:
-                    _check_value_for(c, spec, v, vline, here)
-        elif op == "years_since_ge":
-            if spec.kind != "date":
-                c.error(fline, f"{where}.fact", f"years_since_ge needs a date fact, {path} is {spec.kind}")
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                c.error(vline, here, f"must be a number of years > 0, got {value!r}")
-        elif op == "date_between":
-            if spec.kind != "date":
-                c.error(fline, f"{where}.fact", f"date_between needs a date fact, {path} is {spec.kind}")
-            if not isinstance(value, list) or len(value) != 2:
-                c.error(vline, here, "must be [from, to]")
-            else:
-                start, end = (c.date_value(v, vline, here) for v in value)
-                if start and end and start > end:
-                    c.error(vline, here, f"from {start} is after to {end}")
-        elif op == "first_time":
-            if spec.kind == "boolean":
-                if value is not True:
-                    c.error(vline, here, "first_time on a yes/no figure takes value: true")
-            elif spec.kind != "number" or isinstance(value, bool) or not isinstance(value, (int, float)):
-                c.error(vline, here, f"first_time needs a yearly number and a threshold, got {value!r}")
-        elif op in ("growth_ge", "growth_gt"):
-            if spec.kind != "number":
-                c.error(fline, f"{where}.fact", f"{op} needs a yearly number, {path} is {spec.kind}")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                c.error(vline, here, f"must be a growth fraction (0.2 for 20%), got {value!r}")
-        elif op == "year_index_in":
-            if spec.kind != "date":
-                c.error(fline, f"{where}.fact", f"year_index_in needs a date fact, {path} is {spec.kind}")
-            if (not isinstance(value, list) or not value
-                    or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)):
-                c.error(vline, here, "must be a list of year numbers ≥ 1 ([1] for 首年)")
-        elif op in ("count_ge", "count_le"):
-            least = 1 if op == "count_ge" else 0
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                c.error(vline, here, f"must be a whole number ≥ {least}, got {value!r}")
-    if counting:
-        if spec.kind != "list":
-            c.error(fline, f"{where}.fact", f"{op} needs a list of objects, {path} is {spec.kind}")
-        else:
-            if "where" in node:
-                where_conds = _conditions(c, node["where"], spec, c.line(node, "where"), f"{where}.where")
-            if "unless" in node:
-                raw = node["unless"]
-                if not isinstance(raw, list):
-                    c.error(c.line(node, "unless"), f"{where}.unless", "must be a list of condition lists")
-                else:
-                    for j, group in enumerate(raw):
-                        unless_conds.append(_conditions(c, group, spec, c.line(node, "unless"),
-                                                        f"{where}.unless[{j}]"))
-    elif "where" in node or "unless" in node:
-        c.error(c.line(node), where, "where/unless go only with count_ge/count_le")
-    numeric_threshold = (op in V.COMPARE_OPS and spec.kind == "number") or op in (
-        "years_since_ge", "growth_ge", "growth_gt") or (op == "first_time" and spec.kind == "number")
-    if needs_value and (numeric_threshold or (op == "count_ge" and value != 1)
-                        or (op == "count_le" and value != 0)):
-        _check_stated(c, value, span, vline, here)
-    return {"type": "leaf", "id": cid, "label": label, "fact": path, "op": op,
-            "value": value if needs_value else (1 if op == "count_ge" else None),
+                for j, group in enumerate(raw):
+                    unless_conds.append(_conditions(c, group, spec, c.line(node, "unless"),
+                                                    f"{where}.unless[{j}]"))
+    elif not operator.counts and ("where" in node or "unless" in node):
+        counting = "/".join(name for name, entry in OPERATORS.items() if entry.counts)
+        c.error(c.line(node), where, f"where/unless go only with {counting}")
+    if has_value and operator.stated(spec, value):
+        _check_stated(c, value, span, lines["value"], f"{where}.value")
+    return {"type": "leaf", "id": cid, "label": label, "fact": path, "op": op, "value": value,
             "unit": unit, "where": where_conds, "unless": unless_conds, "span": span,
             "evidence": evidence, "vague": vague, "for": for_subject,
-            **({"year": node["year"]} if op == "first_time" and "year" in node else {})}
+            **({"year": node["year"]} if operator.takes_year and "year" in node else {})}
 
 
 def _criteria(c: _Checker, items: Any, line: int, where: str, ids: set,
@@ -481,7 +406,7 @@ def _criteria(c: _Checker, items: Any, line: int, where: str, ids: set,
 def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
     if not c.mapping(node, where, BENEFIT_KEYS, line):
         return None
-    formula = c.string(node, "formula", where, V.FORMULAS)
+    formula = c.string(node, "formula", where, tuple(FORMULAS))
     b: dict[str, Any] = {"formula": formula}
     b["base"] = c.string(node, "base", where)
     if b["base"]:
@@ -595,20 +520,13 @@ def _benefit(c: _Checker, node: Any, line: int, where: str) -> dict | None:
                 _check_stated(c, value, b["span"], c.line(node, group), f"{where}.{group}.{key}")
 
     # What each formula needs, and nothing it cannot use.
-    needs = {
-        "rate_of_base": ("base",), "per_unit": ("base",), "matching": ("base",),
-        "per_item": ("items",), "fixed": ("amount",), "open": ("open",), "none": (),
-    }.get(formula or "", ())
-    for key in needs:
-        if b.get(key) is None:
-            c.error(line, where, f"formula {formula} needs '{key}'")
-    if formula in ("rate_of_base", "per_unit", "matching") and b["rate"] is None \
-            and b["rate_by"] is None and b["open"] is None:
-        c.error(line, where, f"formula {formula} needs 'rate', 'rate_by' or 'open' (for an unstated rate)")
-    if formula == "per_item" and b["amount_per_item"] is None and b["amount_by"] is None:
-        c.error(line, where, "formula per_item needs 'amount_per_item' or 'amount_by'")
-    if formula == "none" and (b["caps"] or b["rate"] is not None or b["amount"] is not None):
-        c.error(line, where, "formula none takes no rate, amount or caps")
+    entry = FORMULAS.get(formula or "")
+    if entry is not None:
+        for key in entry.needs:
+            if b.get(key) is None:
+                c.error(line, where, f"formula {formula} needs '{key}'")
+        for problem in entry.check(b):
+            c.error(line, where, problem)
     return b
 
 

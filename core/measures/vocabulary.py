@@ -49,16 +49,14 @@ PROJECT_TYPES = {
 # support: something a company or project applies for; statement: a target, task or principle.
 ROLES = ("support", "statement")
 
+# Criterion operators and benefit formulas are registries with their own rules:
+# core.engine.operators.OPERATORS and core.engine.amounts.FORMULAS.
 COMPARE_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
-CRITERION_OPS = COMPARE_OPS + ("in", "not_in", "any_in", "years_since_ge", "date_between",
-                               "growth_ge", "growth_gt", "count_ge", "count_le", "year_index_in",
-                               "first_time")
 CONDITION_OPS = COMPARE_OPS + ("in", "not_in", "in_year", "on_or_after", "on_or_before")
 DATE_REFERENCES = ("valid_from", "valid_to", "as_of")
 SUBJECT_REFERENCE = "$subject"      # in a list-item condition: the id of the project evaluated
 YEAR_REFERENCES = ("last_year", "last_year-1", "last_year-2")
 
-FORMULAS = ("rate_of_base", "per_unit", "per_item", "matching", "fixed", "open", "none")
 CAP_SCOPES = ("subject", "company_year", "one_off")
 STACKING_SCOPES = ("same_class",)
 UNITS = ("元", "千瓦", "千瓦时", "公斤/日", "千伏", "年", "%", "项", "张", "平方米")

@@ -1,0 +1,182 @@
+"""What a criterion reads, and the tri-state logic every criterion shares.
+
+A fact the profile lacks is unknown — never 0, never false — and its concrete path is reported as
+missing (`project.generation_kwh.2024`). Time words are computed from the as-of date only:
+上一年度 = the calendar year before it (`{last_year}`), 满N年 = N whole years up to it.
+Conditions on list items (`where` / `unless`) are decided here too, for criteria and amounts alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a criterion may read: the profile (one subject), the as-of date, the measure's window."""
+    as_of: dt.date
+    company: dict
+    project: dict | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    @property
+    def last_year(self) -> int:
+        return self.as_of.year - 1
+
+    def concrete(self, path: str) -> str:
+        """Fill the year templates: company.years.{last_year}.revenue → company.years.2024.revenue."""
+        ly = self.last_year
+        return (path.replace("{last_year-2}", str(ly - 2)).replace("{last_year-1}", str(ly - 1))
+                .replace("{last_year}", str(ly)))
+
+    def fact(self, path: str):
+        """The value at a concrete path, or MISSING."""
+        root, *parts = path.split(".")
+        node = self.company if root == "company" else self.project
+        if node is None:
+            return MISSING
+        for part in parts:
+            if not isinstance(node, dict) or part not in node:
+                return MISSING
+            node = node[part]
+        return MISSING if node is None else node
+
+    def reference_date(self, value) -> dt.date | None:
+        if value == "as_of":
+            return self.as_of
+        if value == "valid_from":
+            return self.valid_from
+        if value == "valid_to":
+            return self.valid_to
+        return dt.date.fromisoformat(value)
+
+
+@dataclass
+class Outcome:
+    """One decided (or undecidable) leaf, ready to be cited."""
+    id: str
+    label: str
+    state: bool | None
+    text: str
+    missing: list[str] = field(default_factory=list)
+    gap: str | None = None
+    final: bool = False           # failed on something that cannot change before the measure ends
+    vague: str | None = None
+    span: str | None = None
+    evidence: list = field(default_factory=list)
+
+
+def number(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def to_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def anniversary(start: dt.date, years: int) -> dt.date:
+    """The date `years` whole years after start (29 Feb → 1 Mar in common years)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return dt.date(start.year + years, 3, 1)
+
+
+def whole_years(start: dt.date, end: dt.date) -> int:
+    years = end.year - start.year
+    if anniversary(start, years) > end:
+        years -= 1
+    return years
+
+
+# -- conditions on list items (where / unless) ----------------------------------------------------
+
+SUBJECT = "$subject"        # a condition's value standing for the id of the project evaluated
+
+
+def condition(item: dict, cond: dict, ctx: Context) -> bool | None:
+    value = item.get(cond["field"], cond.get("default"))
+    op, target = cond["op"], cond["value"]
+    if target == SUBJECT:
+        # 每个项目: an item without a project, or a company-level check, is not this project's.
+        same = ctx.project is not None and value is not None and value == ctx.project.get("id")
+        return same if op == "eq" else not same
+    if value is None:
+        return None
+    if op == "in_year":
+        year = {"last_year": ctx.last_year, "last_year-1": ctx.last_year - 1,
+                "last_year-2": ctx.last_year - 2}[target]
+        return to_date(value).year == year
+    if op in ("on_or_after", "on_or_before"):
+        ref = ctx.reference_date(target)
+        if ref is None:
+            return None
+        return to_date(value) >= ref if op == "on_or_after" else to_date(value) <= ref
+    return compare(op, value, target)
+
+
+def compare(op: str, actual, target) -> bool:
+    if op == "in":
+        return actual in target
+    if op == "not_in":
+        return actual not in target
+    if op in ("eq", "ne"):
+        same = (number(actual) == number(target)
+                if numeric(actual) and numeric(target) else actual == target)
+        return same if op == "eq" else not same
+    a, t = number(actual), number(target)
+    return {"ge": a >= t, "gt": a > t, "le": a <= t, "lt": a < t}[op]
+
+
+def numeric(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def unknown_fields(path: str, items: list, indexes: list[int], conds: list[dict]) -> list[str]:
+    """The item fields still to fill for the items that might count (a `default` fills one)."""
+    return [f"{path}[{i}].{c['field']}" for i in indexes for c in conds
+            if items[i].get(c["field"]) is None and c.get("default") is None
+            and c.get("value") != SUBJECT]
+
+
+def all_conditions(item: dict, conds: list[dict], ctx: Context) -> bool | None:
+    return all_of(condition(item, c, ctx) for c in conds)
+
+
+def item_counts(items: list, where: list[dict], unless: list[list[dict]],
+                ctx: Context) -> tuple[list[int], list[int]]:
+    """Indexes of items that certainly count, and of those that might (a field is unknown)."""
+    sure, maybe = [], []
+    for i, item in enumerate(items):
+        ok = all_conditions(item, where, ctx)
+        excluded = any_of(all_conditions(item, u, ctx) for u in unless) if unless else False
+        state = all_of([ok, None if excluded is None else not excluded])
+        if state is True:
+            sure.append(i)
+        elif state is None:
+            maybe.append(i)
+    return sure, maybe
+
+
+# -- tri-state logic -------------------------------------------------------------------------------
+
+def all_of(states) -> bool | None:
+    states = list(states)
+    if any(s is False for s in states):
+        return False
+    if any(s is None for s in states):
+        return None
+    return True
+
+
+def any_of(states) -> bool | None:
+    states = list(states)
+    if any(s is True for s in states):
+        return True
+    if any(s is None for s in states):
+        return None
+    return False

@@ -1,0 +1,427 @@
+"""Criterion operators: one registry entry per operator, carrying everything about it.
+
+An entry says which facts the operator reads, how the data validator checks a leaf that uses it,
+whether its value is a threshold that must be found in the cited text and that the scenarios must
+see met and not met, and how the engine decides it. The validator (core.measures.validate), the
+engine (core.engine.criteria) and the scenario coverage (tests/test_scenarios.py) all read
+`OPERATORS`: adding an operator is adding one entry here.
+
+Each evaluation is tri-state: met (True), not met (False) or unknown (None, with the facts that
+would decide it). 首年 = the calendar year of settling in (year_index_in); growth = `{last_year}`
+over `{last_year-1}`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.engine.context import (
+    MISSING,
+    Context,
+    Outcome,
+    anniversary,
+    compare,
+    item_counts,
+    number,
+    numeric,
+    to_date,
+    unknown_fields,
+    whole_years,
+)
+from core.engine.text import fact_label, money, percent, quantity, value_label, value_list
+from core.measures.facts import FactSpec, date_problem, generic_path, value_problems
+
+# -- evaluation --------------------------------------------------------------------------------------
+
+def _unknown(leaf: dict, paths: list[str], detail: str | None = None) -> Outcome:
+    wanted = "、".join(dict.fromkeys(fact_label(p) for p in paths))
+    text = f"{leaf['label']}：{detail or '未填写'}（需补充：{wanted}）"
+    return Outcome(leaf["id"], leaf["label"], None, text, missing=paths)
+
+
+def _scalar(leaf: dict, ctx: Context):
+    path = ctx.concrete(leaf["fact"])
+    return path, ctx.fact(path)
+
+
+def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
+    kind = generic_path(leaf["fact"])
+    met = compare(op, actual, target)
+    if isinstance(target, (bool, str)) or isinstance(actual, (bool, str)):
+        text = f"{label}：{value_label(actual, kind)}"
+        if not met:
+            wanted = value_label(target, kind)
+            text += f"，须为{wanted}" if op == "eq" else f"，不得为{wanted}"
+        return Outcome(leaf["id"], label, met, text)
+    shown, threshold = quantity(actual, unit), quantity(target, unit)
+    verdicts = {"ge": (f"达到 {threshold}及以上", f"未达 {threshold}"),
+                "gt": (f"超过 {threshold}", f"未超过 {threshold}"),
+                "le": (f"不超过 {threshold}", f"超过 {threshold}"),
+                "lt": (f"低于 {threshold}", f"未低于 {threshold}"),
+                "eq": (f"等于 {threshold}", f"须为 {threshold}"),
+                "ne": (f"不等于 {threshold}", f"不得为 {threshold}")}
+    text = f"{label} {shown}，{verdicts[op][0 if met else 1]}"
+    gap = None
+    if not met and op in ("ge", "gt"):
+        diff = number(target) - number(actual)
+        gap = (f"再增加{'超过' if op == 'gt' else ''} {quantity(diff, unit)}{label}" if diff > 0
+               else f"{label}须超过 {threshold}")
+    elif not met and op in ("le", "lt"):
+        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {threshold}"
+    return Outcome(leaf["id"], label, met, text, gap=gap)
+
+
+def _membership(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, values, kind = leaf["label"], leaf["value"], generic_path(leaf["fact"])
+    met = (actual in values) if leaf["op"] == "in" else (actual not in values)
+    text = f"{label}：{value_label(actual, kind)}"
+    if not met:
+        text += (f"，须为{value_list(values, kind)}之一" if leaf["op"] == "in"
+                 else f"，本条不含{value_list(values, kind)}")
+    return Outcome(leaf["id"], label, met, text)
+
+
+def key_matches(key: str, wanted: str) -> bool:
+    """A finer key counts as its parent: clean_energy.pv is in clean_energy."""
+    return key == wanted or key.startswith(wanted + ".")
+
+
+def _any_in(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, values, kind = leaf["label"], leaf["value"], generic_path(leaf["fact"])
+    hits = [k for k in actual if any(key_matches(k, v) for v in values)]
+    if hits:
+        return Outcome(leaf["id"], label, True, f"{label}：{value_list(hits, kind)}")
+    given = value_list(actual, kind) if actual else "无"
+    return Outcome(leaf["id"], label, False, f"{label}：{given}，不属于{value_list(values, kind)}")
+
+
+def _dated_gap(ctx: Context, day: dt.date, text: str) -> str | None:
+    """A gap that opens on `day`, or None when the measure has ended by then."""
+    if ctx.valid_to is not None and day > ctx.valid_to:
+        return None
+    return f"{day} 起{text}"
+
+
+def _years_since(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, need = leaf["label"], int(leaf["value"])
+    start = to_date(actual)
+    if start > ctx.as_of:
+        gap = _dated_gap(ctx, anniversary(start, need), label)
+        return Outcome(leaf["id"], label, False,
+                       f"{label}：日期 {start} 晚于评估日 {ctx.as_of}，尚未开始计算",
+                       gap=gap, final=gap is None)
+    years = whole_years(start, ctx.as_of)
+    met = years >= need
+    text = (f"{label}：自 {start} 至 {ctx.as_of} 已满 {years} 年" if met
+            else f"{label}：自 {start} 至 {ctx.as_of} 不满 {need} 年")
+    gap = None if met else _dated_gap(ctx, anniversary(start, need), label)
+    return Outcome(leaf["id"], label, met, text, gap=gap, final=not met and gap is None)
+
+
+def _date_between(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label = leaf["label"]
+    start, end = (dt.date.fromisoformat(v) for v in leaf["value"])
+    day = to_date(actual)
+    if day > ctx.as_of:
+        gap = _dated_gap(ctx, day, label) if start <= day <= end else None
+        return Outcome(leaf["id"], label, False,
+                       f"{label}：{day} 晚于评估日 {ctx.as_of}，尚未发生", gap=gap, final=gap is None)
+    met = start <= day <= end
+    text = f"{label}：{day}，{'在' if met else '不在'} {start} 至 {end} 之间"
+    return Outcome(leaf["id"], label, met, text, final=not met)
+
+
+def _year_index(leaf: dict, ctx: Context) -> Outcome:
+    path, actual = _scalar(leaf, ctx)
+    if actual is MISSING:
+        return _unknown(leaf, [path])
+    label, wanted = leaf["label"], [int(v) for v in leaf["value"]]
+    start = to_date(actual)
+    index = ctx.last_year - start.year + 1
+    if index < 1:
+        text = f"{label}：{start} 设立或迁入，上一年度（{ctx.last_year} 年）尚在此之前"
+    else:
+        text = f"{label}：{start} 设立或迁入，上一年度（{ctx.last_year} 年）为第 {index} 年"
+    met = index in wanted
+    if not met:
+        text += f"，须为第 {'、'.join(map(str, wanted))} 年"
+    gap = None
+    if not met and index < min(wanted):
+        year = start.year + min(wanted)          # the as-of year whose last_year is that index
+        gap = _dated_gap(ctx, dt.date(year, 1, 1), f"（按 {year - 1} 年度数据）{label}")
+    return Outcome(leaf["id"], label, met, text, gap=gap, final=not met and gap is None)
+
+
+def _growth(leaf: dict, ctx: Context) -> Outcome:
+    template = leaf["fact"].replace("{year}", "{last_year}")
+    cur_path = ctx.concrete(template)
+    prev_path = ctx.concrete(leaf["fact"].replace("{year}", "{last_year-1}"))
+    current, previous = ctx.fact(cur_path), ctx.fact(prev_path)
+    missing = [p for p, v in ((prev_path, previous), (cur_path, current)) if v is MISSING]
+    if missing:
+        return _unknown(leaf, missing)
+    label, threshold = leaf["label"], number(leaf["value"])
+    cur, prev = number(current), number(previous)
+    ly = ctx.last_year
+    strict = leaf["op"] == "growth_gt"
+    if prev == 0:
+        # Growth from nothing: any increase is unbounded growth; none is no growth.
+        met = cur > 0 if (strict or threshold > 0) else cur >= 0
+        shown = "由 0 增长" if cur > 0 else "无增长"
+    else:
+        growth = (cur - prev) / prev
+        met = growth > threshold if strict else growth >= threshold
+        shown = f"增长 {percent(growth)}"
+    want = (f"{'超过' if strict else '达到'} {percent(threshold)}"
+            if threshold else ("正增长" if strict else "不下降"))
+    text = (f"{label}：{ly - 1} 年 {money(prev)}，{ly} 年 {money(cur)}，{shown}，"
+            f"{'符合' if met else '未'}{want}")
+    gap = None
+    if not met and prev > 0:
+        target = prev * (1 + threshold)
+        verb = "超过" if strict else "达到"
+        more = "超过" if strict else ""
+        gap = f"{label}：{ly} 年须{verb} {money(target)}（比现数再增加{more} {money(target - cur)}）"
+    return Outcome(leaf["id"], label, met, text, gap=gap)
+
+
+def _first_time(leaf: dict, ctx: Context) -> Outcome:
+    """首次: the yearly figure meets the threshold in `year` (上一年度 by default) and in no earlier
+    year the profile gives (a platform that passed 20 亿 in 2022 is not "首次" in 2024). The year
+    just before must be given: without it nothing says the figure was not reached then."""
+    offset = {"last_year": 0, "last_year-1": 1, "last_year-2": 2}[leaf.get("year") or "last_year"]
+    year = ctx.last_year - offset
+    head, _sep, tail = leaf["fact"].partition("{year}")
+    path = f"{head}{year}{tail}"
+    label, target, unit = leaf["label"], leaf["value"], leaf.get("unit")
+
+    def meets(value) -> bool:
+        return value is True if isinstance(target, bool) else (
+            numeric(value) and number(value) >= number(target))
+
+    actual = ctx.fact(path)
+    before = f"{head}{year - 1}{tail}"          # the year just before must be known to say 首次
+    unknown = [p for p, v in ((path, actual), (before, ctx.fact(before))) if v is MISSING]
+    if unknown:
+        return _unknown(leaf, unknown)
+    wanted = "是" if isinstance(target, bool) else f"达到 {quantity(target, unit)}"
+    if not meets(actual):
+        shown = value_label(actual) if isinstance(actual, bool) else quantity(actual, unit)
+        return Outcome(leaf["id"], label, False, f"{label}：{year} 年为 {shown}，未{wanted}")
+    container = ctx.fact(head.rstrip("."))
+    earlier = []
+    if isinstance(container, dict):
+        for key, entry in container.items():
+            value = entry.get(tail.lstrip(".")) if tail and isinstance(entry, dict) else (
+                None if tail else entry)
+            if key.isdigit() and int(key) < year and value is not None and meets(value):
+                earlier.append(int(key))
+    if earlier:
+        return Outcome(leaf["id"], label, False,
+                       f"{label}：{min(earlier)} 年已{wanted}，{year} 年不是首次", final=True)
+    return Outcome(leaf["id"], label, True, f"{label}：{year} 年首次{wanted}")
+
+
+def _count(leaf: dict, ctx: Context) -> Outcome:
+    path, items = _scalar(leaf, ctx)
+    if items is MISSING:
+        return _unknown(leaf, [path])
+    label, need, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
+    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    if len(sure) >= need:
+        return Outcome(leaf["id"], label, True, f"{label}：符合条件的 {len(sure)} {unit}")
+    if len(sure) + len(maybe) >= need:
+        missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
+        return _unknown(leaf, missing or [path],
+                        f"确定符合的 {len(sure)} {unit}，另有 {len(maybe)} {unit}信息不全")
+    text = f"{label}：符合条件的 {len(sure)} {unit}，未达 {need} {unit}"
+    return Outcome(leaf["id"], label, False, text, gap=f"再取得 {need - len(sure)} {unit}（{label}）")
+
+
+def _count_at_most(leaf: dict, ctx: Context) -> Outcome:
+    """At most `value` items match (`value: 0`: none, as in 首次 / 一次性 / not received before)."""
+    path, items = _scalar(leaf, ctx)
+    if items is MISSING:
+        return _unknown(leaf, [path])
+    label, limit, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
+    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    if len(sure) > limit:
+        shown = "已有" if limit == 0 else f"已有 {len(sure)} {unit}，超过 {limit} {unit}："
+        return Outcome(leaf["id"], label, False, f"{label}：{shown}{_item_names(items, sure)}",
+                       final=True)
+    if len(sure) + len(maybe) > limit:
+        missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
+        return _unknown(leaf, missing or [path], f"另有 {len(maybe)} {unit}信息不全")
+    return Outcome(leaf["id"], label, True, f"{label}：{'无' if not sure else f'{len(sure)} {unit}'}")
+
+
+def _item_names(items: list, indexes: list[int]) -> str:
+    """A short description of list items for a reason (a received support: its year)."""
+    parts = []
+    for i in indexes[:3]:
+        item = items[i]
+        year = item.get("year")
+        parts.append(f"{year} 年" if year is not None else f"第 {i + 1} 项")
+    return "、".join(parts) + ("等" if len(indexes) > 3 else "")
+
+
+# -- validation --------------------------------------------------------------------------------------
+
+Problem = tuple[str, str]       # (the leaf key at fault: "fact", "op" or "value"; the message)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _value_list(spec: FactSpec, value) -> list[Problem]:
+    if not isinstance(value, list) or not value:
+        return [("value", "must be a non-empty list")]
+    return [("value", p) for v in value for p in value_problems(spec, v)]
+
+
+def _check_compare(op: str, spec: FactSpec, value) -> list[Problem]:
+    problems = [("value", p) for p in value_problems(spec, value)]
+    if op not in ("eq", "ne") and spec.kind != "number":
+        problems.append(("op", f"{op} needs a number fact, {spec.path} is {spec.kind}"))
+    return problems
+
+
+def _check_years(op: str, spec: FactSpec, value) -> list[Problem]:
+    if not _is_number(value) or value <= 0:
+        return [("value", f"must be a number of years > 0, got {value!r}")]
+    return []
+
+
+def _check_between(op: str, spec: FactSpec, value) -> list[Problem]:
+    if not isinstance(value, list) or len(value) != 2:
+        return [("value", "must be [from, to]")]
+    problems = [("value", p) for p in map(date_problem, value) if p]
+    if not problems and value[0] > value[1]:
+        problems.append(("value", f"from {value[0]} is after to {value[1]}"))
+    return problems
+
+
+def _check_first_time(op: str, spec: FactSpec, value) -> list[Problem]:
+    if spec.kind == "boolean":
+        return [] if value is True else [("value", "first_time on a yes/no figure takes value: true")]
+    if spec.kind != "number" or not _is_number(value):
+        return [("value", f"first_time needs a yearly number and a threshold, got {value!r}")]
+    return []
+
+
+def _check_growth(op: str, spec: FactSpec, value) -> list[Problem]:
+    if not _is_number(value):
+        return [("value", f"must be a growth fraction (0.2 for 20%), got {value!r}")]
+    return []
+
+
+def _check_year_index(op: str, spec: FactSpec, value) -> list[Problem]:
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)):
+        return [("value", "must be a list of year numbers ≥ 1 ([1] for 首年)")]
+    return []
+
+
+def _check_count(least: int) -> Callable[[str, FactSpec, Any], list[Problem]]:
+    def check(op: str, spec: FactSpec, value) -> list[Problem]:
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            return [("value", f"must be a whole number ≥ {least}, got {value!r}")]
+        return []
+    return check
+
+
+def _check_membership(op: str, spec: FactSpec, value) -> list[Problem]:
+    return _value_list(spec, value)
+
+
+# -- the registry ------------------------------------------------------------------------------------
+
+REQUIRED = object()     # an operator whose leaf must give a value
+
+
+@dataclass(frozen=True)
+class Operator:
+    evaluate: Callable[[dict, Context], Outcome]
+    check: Callable[[str, FactSpec, Any], list[Problem]]   # (op, the fact's spec, the leaf's value)
+    fact_kinds: tuple[str, ...] = ()    # the kinds of fact it reads; () for any
+    default: Any = REQUIRED             # the value of a leaf that gives none
+    yearly: bool = False                # reads a yearly figure: the fact path carries {year}
+    counts: bool = False                # counts the items of a list of objects (where / unless)
+    takes_year: bool = False            # the leaf may say which year (first_time)
+    threshold: bool = False             # the scenarios must see it met and not met
+    # Whether the leaf's value must be found in its span (numbers the text states; not a default).
+    stated: Callable[[FactSpec, Any], bool] = lambda spec, value: False
+
+    def fact_problem(self, op: str, spec: FactSpec) -> str | None:
+        if self.fact_kinds and spec.kind not in self.fact_kinds:
+            wanted = "/".join(_KIND_NAMES.get(k, k) for k in self.fact_kinds)
+            return f"{op} needs a {wanted} fact, {spec.path} is {spec.kind}"
+        return None
+
+
+_KIND_NAMES = {"list": "list of objects", "key_list": "list", "number": "number", "date": "date"}
+
+
+def _numeric_fact(spec: FactSpec, value) -> bool:
+    return spec.kind == "number"
+
+
+def _always(spec: FactSpec, value) -> bool:
+    return True
+
+
+_COMPARE = Operator(_compare_leaf, _check_compare, stated=_numeric_fact)
+_ORDER = Operator(_compare_leaf, _check_compare, stated=_numeric_fact, threshold=True)
+_GROWTH_OP = Operator(_growth, _check_growth, ("number",), yearly=True, threshold=True, stated=_always)
+
+OPERATORS: dict[str, Operator] = {
+    "eq": _COMPARE,
+    "ne": _COMPARE,
+    "gt": _ORDER,
+    "ge": _ORDER,
+    "lt": _ORDER,
+    "le": _ORDER,
+    "in": Operator(_membership, _check_membership),
+    "not_in": Operator(_membership, _check_membership),
+    "any_in": Operator(_any_in, _check_membership, ("key_list",)),
+    "years_since_ge": Operator(_years_since, _check_years, ("date",), threshold=True, stated=_always),
+    "date_between": Operator(_date_between, _check_between, ("date",), threshold=True),
+    "year_index_in": Operator(_year_index, _check_year_index, ("date",), threshold=True),
+    "growth_ge": _GROWTH_OP,
+    "growth_gt": _GROWTH_OP,
+    "first_time": Operator(_first_time, _check_first_time, ("number", "boolean"), yearly=True,
+                           takes_year=True, stated=_numeric_fact),
+    # count_ge's default 1 is "at least one"; count_le's 0 is "none" (一次性, not received before):
+    # only other values are numbers the text states.
+    "count_ge": Operator(_count, _check_count(1), ("list",), default=1, counts=True, threshold=True,
+                         stated=lambda spec, value: value != 1),
+    "count_le": Operator(_count_at_most, _check_count(0), ("list",), counts=True,
+                         stated=lambda spec, value: value != 0),
+}
+
+
+def evaluate_leaf(leaf: dict, ctx: Context) -> Outcome:
+    outcome = OPERATORS[leaf["op"]].evaluate(leaf, ctx)
+    outcome.vague = leaf.get("vague")
+    outcome.span = leaf.get("span")
+    outcome.evidence = leaf.get("evidence") or []
+    return outcome
