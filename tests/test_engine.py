@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.engine.context import Context, anniversary, whole_years
-from core.engine.evaluate import ELIGIBLE, NEEDS_INFO, STATUSES, Engine
+from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, STATUSES, Engine
 from core.engine.operators import evaluate_leaf
+from core.engine.report import to_text
 from core.engine.stacking import make_plan
 from core.profile import PROFILE_FORMAT, validate_profile
 
@@ -102,6 +103,43 @@ def test_missing_capacity_is_needs_info_not_ineligible(engine):
     r = engine.evaluate(profile, dt.date(2025, 6, 30)).result("lh-glc-2024/7.1", "p1")
     assert r.status == NEEDS_INFO
     assert r.missing[:1] == ["project.capacity_kw"] and "project.pv_technology" in r.missing
+
+
+# -- what would change the answer --------------------------------------------------------------------
+
+PV_COMPANY = {"name": "罗湖光伏", "district": "luohu", "entity_type": "enterprise", "supports_received": []}
+
+
+def _pv(**changes) -> dict:
+    project = {"id": "p1", "type": "distributed_pv", "district": "luohu", "property": "social",
+               "capacity_kw": 300, "pv_technology": "conventional", "grid_connected_on": "2024-03-01",
+               "generation_kwh": {"2024": 900000}}
+    return {"format": PROFILE_FORMAT, "company": dict(PV_COMPANY), "projects": [{**project, **changes}]}
+
+
+def test_a_gap_says_what_meeting_it_would_pay(engine):
+    ev = engine.evaluate(_pv(capacity_kw=250), dt.date(2025, 6, 30))
+    r = ev.result("lh-glc-2024/7.1", "p1")
+    assert r.status == INELIGIBLE and r.gaps == ["再增加 50 千瓦装机容量验收规模"]
+    assert r.amount_if_met == 225000 and r.amount_max == 0
+    assert "差距：再增加 50 千瓦装机容量验收规模 → 满足后最高约 22.5 万元" in to_text(ev)
+    # a gap on a figure the amount also needs: nothing is promised
+    ev = engine.evaluate(_pv(capacity_kw=250, pv_technology=None), dt.date(2025, 6, 30))
+    assert ev.result("lh-glc-2024/7.1", "p1").amount_if_met is None
+
+
+def test_a_support_that_matched_until_it_ended_says_so(engine):
+    ev = engine.evaluate(_pv(), dt.date(2026, 6, 30))
+    r = ev.result("lh-glc-2024/7.1", "p1")
+    assert r.status == NOT_IN_FORCE and r.matched_until == dt.date(2025, 12, 31)
+    assert any("但本条已于 2025-12-31 到期" in line for line in r.reasons)
+    text = to_text(ev)
+    expired = text[text.index("【不在有效期】"):]
+    assert expired.index("lh-glc-2024/7.1") < expired.index("lh-glc-2024/1 ")
+    assert "符合申请条件，但已于 2025-12-31 到期" in expired
+    # not met on its last day (250 kW): ended, and no claim that it matched
+    r = engine.evaluate(_pv(capacity_kw=250), dt.date(2026, 6, 30)).result("lh-glc-2024/7.1", "p1")
+    assert r.status == NOT_IN_FORCE and r.matched_until is None
 
 
 # -- random profiles: the engine never raises and its results are coherent ------------------------

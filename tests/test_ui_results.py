@@ -171,13 +171,23 @@ def test_not_in_force_results_have_their_own_group_with_the_end_date(view, engin
         end = r.measure.get("valid_to") or r.document["valid_to"]
         assert end < later.isoformat()
         y, m, d = (int(x) for x in end.split("-"))
-        assert row_text(index, COL_NOTES) == f"有效期至 {y}年{m}月{d}日，已失效"
+        if r.matched_until is not None:      # met every condition on its last day: said first
+            assert row_text(index, COL_NOTES) == f"符合申请条件，但已于 {y}年{m}月{d}日 到期"
+        else:
+            assert row_text(index, COL_NOTES) == f"有效期至 {y}年{m}月{d}日，已失效"
+    matched = [i.data(RESULT_ROLE).matched_until is not None for i in expired]
+    assert matched[0] and matched == sorted(matched, reverse=True)
+    assert [i.data(RESULT_ROLE).measure_id for i in expired if i.data(RESULT_ROLE).matched_until] == [
+        "lh-glc-2024/7.1"]
     for key in (ELIGIBLE, NEEDS_INFO, INELIGIBLE, STATEMENT):
         assert all(i.data(STATUS_ROLE) != NOT_IN_FORCE for i in children(model, key))
 
     first = expired[0].data(RESULT_ROLE)
     view.select(first.measure_id, first.project_id)
-    assert "有效期至 2025年12月31日，已失效" in view.detail.toPlainText()
+    assert "符合申请条件，但已于 2025年12月31日 到期" in view.detail.toPlainText()
+    unmatched = next(i.data(RESULT_ROLE) for i in expired if i.data(RESULT_ROLE).matched_until is None)
+    view.select(unmatched.measure_id, unmatched.project_id)
+    assert "已失效" in view.detail.toPlainText()
 
 
 def test_not_yet_in_force_says_when_it_begins(engine):

@@ -34,7 +34,7 @@ from core.engine.evaluate import (
 )
 from core.engine.report import STATEMENTS_TITLE, ranked
 from core.engine.text import fact_label
-from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date
+from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date, format_money
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1        # the MeasureResult (None on group rows)
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2        # eligible / needs_info / ineligible / not_in_force
@@ -131,8 +131,10 @@ def validity_dates(r: MeasureResult) -> tuple[dt.date | None, dt.date | None]:
 
 
 def validity_text(r: MeasureResult, as_of: dt.date) -> str:
-    """For a result not in force: when it ended, or when it begins."""
+    """For a result not in force: when it ended (and that it matched until then), or when it begins."""
     start, end = validity_dates(r)
+    if r.matched_until is not None:
+        return _("符合申请条件，但已于 {date} 到期").format(date=format_date(r.matched_until))
     if end and as_of > end:
         return _("有效期至 {date}，已失效").format(date=format_date(end))
     if start and as_of < start:
@@ -196,8 +198,9 @@ class ResultsModel(QAbstractItemModel):
             by_key[group_of(r)].rows.append(r)
         for st in ev.statements if ev is not None else []:
             by_key[STATEMENT].rows.append(StatementRow(st))
-        for key in (ELIGIBLE, NEEDS_INFO) if ev is not None else ():
-            # The largest known amounts first; unstated ones after, in the engine's order.
+        for key in (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE) if ev is not None else ():
+            # core.engine.report.ranked: the largest known amounts first (for 不符合, what closing
+            # the gap would pay; for 不在有效期, what matched until it ended), then the engine's order.
             by_key[key].rows = ranked(by_key[key].rows)
         plan = ev.plan if ev is not None else None
         self._selected = {(i.measure_id, i.project_id) for i in plan.selected} if plan else set()
@@ -383,6 +386,9 @@ class ResultsModel(QAbstractItemModel):
         if r.status == INELIGIBLE and r.gaps:
             gap = r.gaps[0] if not full else "；".join(r.gaps)
             notes.append(_("差距：{gap}").format(gap=policy_text(gap)))
+            if r.amount_if_met:
+                notes.append(_("满足后最高约 {amount}").format(
+                    amount=format_money(r.amount_if_met, unit=self.money_unit)))
         if r.conflicts_with:
             notes.append(_("不能同时享受 {n} 项").format(n=len(r.conflicts_with)))
         state = self.plan_state(r) if group.key == ELIGIBLE else None

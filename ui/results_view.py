@@ -457,6 +457,10 @@ class ResultsView(QWidget):
         if r.status == INELIGIBLE and r.gaps:
             out.append("<p>" + "<br/>".join(
                 f"<b>{_e(_('差距：'))}</b>{_e(policy_text(g))}" for g in r.gaps) + "</p>")
+            if r.amount_if_met:
+                high = format_money(r.amount_if_met, unit=self.money_unit)
+                what = _("满足后最高约 {amount}（按现有其他数据估算）").format(amount=high)
+                out.append(f"<p>{_e(what)}</p>")
 
         if r.conflicts_with:
             names = []

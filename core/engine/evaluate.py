@@ -35,6 +35,11 @@ class MeasureResult:
     conflicts_with: list[str] = field(default_factory=list)
     project_name: str | None = None
     subject: str = "company"        # "company" or "project": which applicability criteria apply
+    # Ineligible with gaps: the most it would pay once the gaps are closed (today's other figures).
+    amount_if_met: Decimal | None = None
+    # Not in force because it ended: every condition was met on its last day (a user checking
+    # today learns that the support existed for them and ended, rather than an empty result).
+    matched_until: dt.date | None = None
 
     @property
     def criteria_tree(self) -> list[dict]:
@@ -146,6 +151,12 @@ class Engine:
             plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
         return Evaluation(as_of, self.version, results, plan, list(self.statements))
 
+    @staticmethod
+    def _met(measure: dict, document: dict, subject: str, ctx: Context) -> bool:
+        """Every condition of the measure and its document met in `ctx` (not merely not failed)."""
+        return (_met_tree(applicability_for(document, subject), ctx) is True
+                and _met_tree(measure.get("criteria") or [], ctx) is True)
+
     def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date) -> MeasureResult:
         document = self.documents[measure["document"]]
         cite = f"{document['short_title']} {measure['clause']}"
@@ -157,6 +168,11 @@ class Engine:
                                subject="project" if project is not None else "company")
         if valid_to and as_of > valid_to:
             result.reasons.append(f"{cite}：有效期至 {valid_to}，评估日 {as_of} 已失效")
+            last_day = Context(valid_to, company, project, valid_from, valid_to)
+            if self._met(measure, document, result.subject, last_day):
+                result.matched_until = valid_to
+                result.reasons.append(f"{cite}：按 {valid_to}（有效期最后一天）的情况符合申请条件，"
+                                      f"但本条已于 {valid_to} 到期")
             return result
         if valid_from and as_of < valid_from:
             result.reasons.append(f"{cite}：自 {valid_from} 起施行，评估日 {as_of} 尚未生效")
@@ -179,6 +195,8 @@ class Engine:
             known = [t.gaps for t in failed if t.gaps is not None]
             if len(known) == len(failed):
                 result.gaps = [g for gaps in known for g in gaps]
+            if result.gaps and not amount.missing and amount.max:
+                result.amount_if_met = amount.max
         elif state is None or amount.missing:
             result.status, result.amount = NEEDS_INFO, amount
             missing = (app.missing + crit.missing) if state is None else []
@@ -210,6 +228,10 @@ class Engine:
                 wanted = "、".join(fact_label(p) for p in amount.missing)
                 result.reasons.append(f"{cite}：金额——需补充{wanted}才能计算")
         return result
+
+
+def _met_tree(nodes: list[dict], ctx: Context) -> bool | None:
+    return evaluate_tree(nodes, ctx, []).state
 
 
 def applicability_for(document: dict, subject: str) -> list[dict]:

@@ -16,13 +16,29 @@ STATUS_ORDER = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE)
 def ranked(results: list[MeasureResult]) -> list[MeasureResult]:
     """Results in the order that matters: by status, then the highest known amount first.
 
-    Within 需补充信息, results that would pay the most if answered come first; the source order
-    breaks ties (stable sort).
+    Within 需补充信息, results that would pay the most if answered come first, and among equals the
+    one with the fewest questions left; within 不符合, those a gap away from money; within 不在有效期,
+    those that matched until they ended. The source order breaks ties (stable sort).
     """
     def key(r: MeasureResult):
-        high = r.amount_max if r.status in (ELIGIBLE, NEEDS_INFO) else None
-        return (STATUS_ORDER.index(r.status), -(high if high is not None else Decimal(-1)))
+        if r.status in (ELIGIBLE, NEEDS_INFO):
+            high = r.amount_max
+        elif r.status == INELIGIBLE:
+            high = r.amount_if_met
+        else:
+            high = Decimal(0) if r.matched_until else None
+        return (STATUS_ORDER.index(r.status), -(high if high is not None else Decimal(-1)),
+                len(r.missing))
     return sorted(results, key=key)
+
+
+def gap_text(r: MeasureResult) -> str:
+    """What would change an ineligible answer, with the money it would bring:
+    `再增加 50 千瓦装机容量 → 满足后最高约 22.5 万元`."""
+    text = "；".join(r.gaps)
+    if r.amount_if_met:
+        text += f" → 满足后最高约 {money(r.amount_if_met)}"
+    return text
 
 
 def json_money(value: Decimal | None):
@@ -96,15 +112,17 @@ def to_text(ev: Evaluation, company_name: str | None = None) -> str:
             if r.missing:
                 lines.append(f"    需补充：{'、'.join(dict.fromkeys(fact_label(p) for p in r.missing))}")
             if r.gaps:
-                lines.append(f"    差距：{'；'.join(r.gaps)}")
+                lines.append(f"    差距：{gap_text(r)}")
             if r.conflicts_with:
                 lines.append(f"    不能同时享受：{_others(ev, r.conflicts_with)}")
             lines.extend(f"    · {reason}" for reason in r.reasons)
         lines.append("")
-    expired = [r for r in ev.results if r.status == NOT_IN_FORCE]
+    expired = [r for r in ordered if r.status == NOT_IN_FORCE]
     lines.append(f"【{STATUS_TITLES[NOT_IN_FORCE]}】{len(expired)} 项")
     for r in expired:
         lines.append(f"  {_heading(r)}：{r.reasons[0].split('：', 1)[1]}")
+        if r.matched_until:
+            lines.append(f"    符合申请条件，但已于 {r.matched_until} 到期")
     lines.append("")
     if ev.statements:
         lines.append(f"【{STATEMENTS_TITLE}】以下条文为目标、任务或原则，没有可申请的事项："
