@@ -144,8 +144,9 @@ def test_a_profile_filled_through_the_widgets(form, qtbot):
         "format": PROFILE_FORMAT,
         "company": {"name": "深圳市示例科技有限公司", "district": "luohu",
                     "years": {"2024": {"revenue": 60000000, "in_statistics": True}}},
+        # a new project starts in the company's district (the user may change it)
         "projects": [{"id": "p1", "type": "distributed_pv", "name": "厂房屋顶分布式光伏",
-                      "capacity_kw": 800, "generation_kwh": {"2024": 900000},
+                      "district": "luohu", "capacity_kw": 800, "generation_kwh": {"2024": 900000},
                       "grid_connected_on": "2024-03-01", "pv_technology": "conventional"}],
     }
     assert validate_profile(form.profile()) == []

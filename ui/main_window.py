@@ -33,6 +33,7 @@ from core.engine.evaluate import Engine
 from core.i18n import LOCALES, _, current_language, set_language
 from core.profile import PROFILE_FORMAT, ProfileError, load_profile, save_profile
 from core.settings import Settings, SettingsError
+from ui.interview_page import InterviewPage
 from ui.language import follow_language
 from ui.measure_browser import MeasureBrowser
 from ui.measures_status import StalenessBar, staleness_lines
@@ -69,11 +70,21 @@ class MainWindow(QMainWindow):
         self.measures_dialog = None            # built on first use of the 数据 menu
 
         self.form = ProfileForm(self.engine.measures, self.engine.documents)
+        self.interview = InterviewPage(self.form, self._evaluated)
+        self.interview.printRequested.connect(self.show_checklist)
+        self.interview.resultsRequested.connect(lambda: self.results.setFocus())
+        self.interview.fullFormRequested.connect(lambda: self.show_full_form())
+        # Two ways to fill one profile: the guided interview, or every field at once.
+        self.modes = QTabWidget()
+        self.modes.addTab(self.interview, "")
+        self.modes.addTab(self.form, "")
+        self.modes.setCurrentIndex(1 if settings.get("form_mode") == "form" else 0)
+        self.modes.currentChanged.connect(self._mode_changed)
         self.results = ResultsView()
         self.browser = MeasureBrowser(db)
         self.tabs = QTabWidget()
         work = QSplitter()
-        work.addWidget(self.form)
+        work.addWidget(self.modes)
         work.addWidget(self.results)
         work.setStretchFactor(0, 1)
         work.setStretchFactor(1, 1)
@@ -205,6 +216,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setTitle(_("最近打开"))
         self.drafts_menu.setTitle(_("恢复草稿"))
         self.tabs.setTabText(0, _("档案与结果"))
+        self.modes.setTabText(0, _("引导填写"))
+        self.modes.setTabText(1, _("完整表单"))
         self.tabs.setTabText(1, _("措施浏览"))
         self.as_of_label.setText(_("评估日期(&D)："))
         self.as_of_edit.setToolTip(_("按此日期判断有效期、上一年度和满一年等时间条件"))
@@ -306,6 +319,20 @@ class MainWindow(QMainWindow):
         self.evaluation = self.engine.evaluate(self.form.profile(), self.as_of)
         self.results.set_evaluation(self.evaluation)
         self.browser.set_evaluation(self.evaluation, self.settings.get("money_unit"))
+        self.interview.set_evaluation(self.evaluation)
+
+    def _evaluated(self):
+        """The evaluation of the profile as it is this moment (the guided interview's next step)."""
+        self.eval_timer.stop()
+        self.evaluate()
+        return self.evaluation
+
+    def show_full_form(self) -> None:
+        self.modes.setCurrentWidget(self.form)
+
+    def _mode_changed(self, index: int) -> None:
+        with contextlib.suppress(ValueError):
+            self.settings.set("form_mode", "form" if self.modes.widget(index) is self.form else "guided")
 
     def show_checklist(self) -> None:
         """The checklist window for the profile as it is now (the plan ticked)."""
@@ -336,6 +363,7 @@ class MainWindow(QMainWindow):
 
     def _jump_to_field(self, path: str, project_id) -> None:
         self.tabs.setCurrentIndex(0)
+        self.show_full_form()
         self.form.focus_path(path, project_id)
 
     def _show_measure(self, measure_id: str) -> None:
@@ -362,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def _load(self, data: dict, path: Path | None, draft_id: str | None = None) -> None:
         self._set_form(data)
+        self.interview.reset()
         self.path = path
         store = _profile_store()
         self.draft_id = draft_id or (store.draft_id_for(path) if path else store.new_draft_id())

@@ -551,6 +551,7 @@ class ProfileForm(QWidget):
         self._project_subject: _Subject | None = None
         self._bad_projects: set[int] = set()   # rows of the project list marked 待改正
         self._built = False                    # the fields exist (see ensure_built)
+        self._shared_editors: list[_Editor] = []   # made for another view (the guided interview)
 
         self.tabs = QTabWidget(self)
         layout = QVBoxLayout(self)
@@ -578,7 +579,7 @@ class ProfileForm(QWidget):
         self.add_project_button = QPushButton()
         self.duplicate_project_button = QPushButton()
         self.remove_project_button = QPushButton()
-        self.add_project_button.clicked.connect(self.add_project)
+        self.add_project_button.clicked.connect(lambda: self.add_project())
         self.duplicate_project_button.clicked.connect(self.duplicate_project)
         self.remove_project_button.clicked.connect(self.remove_project)
         buttons = QHBoxLayout()
@@ -646,6 +647,7 @@ class ProfileForm(QWidget):
         self._projects = [_Subject("project", p) for p in projects or [] if isinstance(p, dict)]
         self._extra_years = set()
         self._project_subject = None
+        self.release_editors(self._shared_editors)     # they edit the old profile's subjects
         self._problems = []                    # the old profile's; validated anew below
         if self._built:
             self._show_profile()
@@ -756,17 +758,79 @@ class ProfileForm(QWidget):
         QTimer.singleShot(0, self, lambda: self._scroll_to(scroll, widget))
         return True
 
-    # -- projects --------------------------------------------------------------------------------
-    def add_project(self) -> None:
+    # -- editors for another view of the same profile (the guided interview) ---------------------
+    def shared_editor(self, path: str, project_id: str | None = None) -> _Editor | None:
+        """An editor of one field (generic path) of the company or of a project, for another view:
+        it edits the same data as the form, each shows the other's edits at once, and problems
+        are marked on both. Give it back with ``release_editors`` when the view drops it."""
         self.ensure_built()
-        subject = _Subject("project", {"id": self._new_id()})
+        subject = self._company if path.startswith("company.") else self._project_by_id(project_id)
+        spec = _field_spec(path)
+        if subject is None or spec is None:
+            return None
+        used = (self._company_specs if subject is self._company
+                else self._specs_for_type(subject.data.get("type")))
+        spec = next((s for s in used or [] if s.path == path), spec)     # with the clauses asking
+        editor = self._editors([spec], subject)[0]
+        self._shared_editors.append(editor)
+        self._apply_marks()
+        return editor
+
+    def release_editors(self, editors: list[_Editor]) -> None:
+        self._discard(editors)
+        self._shared_editors = [e for e in self._shared_editors if e.alive]
+
+    def measures_and_documents(self) -> tuple[list[dict], dict[str, dict]]:
+        """The measures the form asks for (as given by set_measures)."""
+        return self._measures, self._documents
+
+    def project_ids(self) -> list[str]:
+        return [s.data.get("id") for s in self._projects]
+
+    def project_name(self, project_id: str | None) -> str:
+        """The project as the user named it (never converted), else its type, else its id."""
+        subject = self._project_by_id(project_id)
+        if subject is None:
+            return project_id or ""
+        data = subject.data
+        if isinstance(data.get("name"), str) and data["name"]:
+            return data["name"]
+        kind = data.get("type")
+        return convert_policy_text(PROJECT_TYPES[kind]) if kind in PROJECT_TYPES else (project_id or "")
+
+    def _project_by_id(self, project_id: str | None) -> _Subject | None:
+        return next((s for s in self._projects if s.data.get("id") == project_id), None)
+
+    # -- projects --------------------------------------------------------------------------------
+    def add_project(self, show: bool = True) -> str:
+        """A new project (in the company's district, which the user may change); its id."""
+        self.ensure_built()
+        data = {"id": self._new_id()}
+        district = self._company.data.get("district")
+        if isinstance(district, str) and district:
+            data["district"] = district
+        subject = _Subject("project", data)
         self._projects.append(subject)
         self._fill_project_list(len(self._projects) - 1)
         self._after_edit()
-        self.tabs.setCurrentIndex(1)
-        target = self._editor_for(self._project_editors, "project.type")
-        if target is not None:
-            target.slots[0].widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if show:
+            self.tabs.setCurrentIndex(1)
+            target = self._editor_for(self._project_editors, "project.type")
+            if target is not None:
+                target.slots[0].widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return data["id"]
+
+    def remove_project_id(self, project_id: str, confirm: bool = True) -> bool:
+        """Remove a project by id (asking first); True when it was removed."""
+        subject = self._project_by_id(project_id)
+        if subject is None or (confirm and not self._confirm_delete(subject)):
+            return False
+        row = self._projects.index(subject)
+        del self._projects[row]
+        self.release_editors([e for e in self._shared_editors if e.subject is subject])
+        self._fill_project_list(min(row, len(self._projects) - 1) if self._projects else None)
+        self._after_edit()
+        return True
 
     def duplicate_project(self) -> None:
         self.ensure_built()
@@ -1053,6 +1117,7 @@ class ProfileForm(QWidget):
         if self._loading or not editor.alive:
             return
         editor.write(slot)
+        self._show_in_twins(editor)
         path = editor.spec.path
         if path in ("project.name", "project.type"):
             row = self._projects.index(editor.subject) if editor.subject in self._projects else -1
@@ -1072,6 +1137,18 @@ class ProfileForm(QWidget):
                 self._set_tab_order([self.remove_project_button]
                                     + [w for e in self._project_editors for w in e.focus_widgets()])
         self._after_edit()
+
+    def _show_in_twins(self, source: _Editor) -> None:
+        """Other editors of the same field of the same subject (the form's and a shared one) show
+        the edit at once."""
+        self._loading += 1
+        try:
+            for e in (*self._company_editors, *self._project_editors, *self._shared_editors):
+                if e is not source and e.alive and e.subject is source.subject \
+                        and e.spec.path == source.spec.path:
+                    e.load()
+        finally:
+            self._loading -= 1
 
     def _after_edit(self) -> None:
         self._validate()
@@ -1140,6 +1217,13 @@ class ProfileForm(QWidget):
             for editor in self._project_editors:
                 editor.set_marks(marks.get(editor, {}))
             _set_label(self.project_problems, "\n".join(general))
+
+        subjects = {id(e.subject): e.subject for e in self._shared_editors if e.alive}
+        for shared_subject in subjects.values():
+            editors = [e for e in self._shared_editors if e.alive and e.subject is shared_subject]
+            marks, _general = self._marks_for(shared_subject, editors)
+            for editor in editors:
+                editor.set_marks(marks.get(editor, {}))
 
         # the project list shows which projects need attention
         bad = {i for i, s in enumerate(self._projects) if any(
