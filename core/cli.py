@@ -139,3 +139,9 @@ def add_pack_command(sub: argparse._SubParsersAction) -> None:
     """`pack build|verify|import|rollback|status`: signed offline measure updates (docs/packs.md)."""
     from core.pack_cli import add_pack_subcommands
     add_pack_subcommands(sub)
+
+
+def add_kiosk_command(sub: argparse._SubParsersAction) -> None:
+    """`kiosk set-pin`: the administrator provisions the kiosk PIN (docs/kiosk.md)."""
+    from core.kiosk_cli import add_kiosk_subcommands
+    add_kiosk_subcommands(sub)

@@ -4,6 +4,8 @@ No Qt here: the window, the kiosk and the command line share it. Only ``lp`` and
 run (``subprocess.run`` with a timeout), so nothing beyond the CUPS client package is needed and
 ``CUPS_SERVER`` in the environment is honoured like in every other CUPS program. Their output is
 read with ``LANG``/``LC_ALL`` forced to ``C``: it is parsed, and CUPS translates it otherwise.
+The one exception is :func:`purge_job` (the kiosk removes its own finished job from the spool):
+``cancel -x`` refuses completed jobs, so it sends one small IPP request to the scheduler itself.
 
 Every failure is a :class:`PrintError` whose ``kind`` says what went wrong and whose
 ``message_zh`` tells the user, in the UI's language, which printer and what to do::
@@ -26,11 +28,16 @@ unless the reasons say otherwise. A job whose filters failed stays in the queue 
 """
 from __future__ import annotations
 
+import getpass
+import http.client
 import logging
 import os
 import re
 import shutil
+import socket
+import struct
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,3 +333,83 @@ def wait_for_job(job_id: str, timeout: float = 30.0) -> str:
             return state
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(delay * 2, 0.5)
+
+
+# -- leaving no trace (the kiosk) ---------------------------------------------------------------
+
+PURGE_WAIT = 600.0     # seconds a kiosk job may take to print before it is cancelled and purged
+_IPP_CANCEL_JOB = 0x0008
+_DEFAULT_SOCKETS = ("/run/cups/cups.sock", "/var/run/cups/cups.sock", "/private/var/run/cupsd")
+
+
+def _ipp_attr(tag: int, name: str, value: bytes) -> bytes:
+    n = name.encode()
+    return struct.pack(">BH", tag, len(n)) + n + struct.pack(">H", len(value)) + value
+
+
+def _scheduler_connection() -> http.client.HTTPConnection:
+    """An HTTP connection to the scheduler ``lp`` uses: ``CUPS_SERVER`` (a socket path or
+    host[:port]), else the local domain socket, else localhost:631 (client.conf is not read)."""
+    server = os.environ.get("CUPS_SERVER", "")
+    sock_path = server if server.startswith("/") else ""
+    if not server:
+        sock_path = next((s for s in _DEFAULT_SOCKETS if os.path.exists(s)), "")
+    if sock_path:
+        conn = http.client.HTTPConnection("localhost", timeout=TIMEOUT)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(TIMEOUT)
+        sock.connect(sock_path)
+        conn.sock = sock
+        return conn
+    host, _sep, port = (server or "localhost").partition(":")
+    return http.client.HTTPConnection(host, int(port) if port.isdigit() else 631, timeout=TIMEOUT)
+
+
+def purge_job(job_id: str) -> None:
+    """Cancel the job if it is not done and delete its files and history from the spool.
+
+    ``cancel -x`` refuses a job that has completed ("already completed - can't cancel"), so the
+    IPP request is sent here: Cancel-Job with CUPS's ``purge-job`` attribute, which the job's
+    owner may send. Raises PrintError("failed") when the scheduler refuses or cannot be reached.
+    """
+    number = job_id.rpartition("-")[2]
+    if not number.isdigit():
+        raise PrintError("failed", detail=f"not a CUPS job id: {job_id!r}")
+    body = (struct.pack(">BBHI", 2, 0, _IPP_CANCEL_JOB, 1) + b"\x01"
+            + _ipp_attr(0x47, "attributes-charset", b"utf-8")
+            + _ipp_attr(0x48, "attributes-natural-language", b"en")
+            + _ipp_attr(0x45, "job-uri", f"ipp://localhost/jobs/{int(number)}".encode())
+            + _ipp_attr(0x42, "requesting-user-name", getpass.getuser().encode())
+            + _ipp_attr(0x22, "purge-job", b"\x01")
+            + b"\x03")
+    try:
+        conn = _scheduler_connection()
+        try:
+            conn.request("POST", "/jobs/", body, {"Content-Type": "application/ipp"})
+            response = conn.getresponse()
+            reply = response.read(65536)
+        finally:
+            conn.close()
+    except (OSError, http.client.HTTPException, ValueError) as e:
+        raise PrintError("no_print_system", detail=f"purging {job_id}: {e}") from e
+    if response.status != 200 or len(reply) < 4:
+        raise PrintError("failed", detail=f"purging {job_id}: HTTP {response.status}")
+    status = struct.unpack(">H", reply[2:4])[0]
+    if status >= 0x0100:
+        raise PrintError("failed", detail=f"purging {job_id}: IPP status 0x{status:04x}")
+
+
+def purge_when_done(job_id: str, timeout: float = PURGE_WAIT) -> threading.Thread:
+    """Wait (on a daemon thread) for the job to finish, at most ``timeout`` seconds, then purge it
+    (:func:`purge_job`); a job still waiting then — a printer out of paper for ten minutes — is
+    cancelled too: the visitor is gone. Failures are logged. Returns the thread (tests join it)."""
+    def work() -> None:
+        try:
+            wait_for_job(job_id, timeout)
+            purge_job(job_id)
+        except PrintError as e:
+            log.warning("print job %s not purged: %s", job_id, e.message)
+
+    thread = threading.Thread(target=work, name=f"purge {job_id}", daemon=True)
+    thread.start()
+    return thread

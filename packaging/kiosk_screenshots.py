@@ -2,8 +2,9 @@
 
     xvfb-run -a -s "-screen 0 1920x1080x24" python packaging/kiosk_screenshots.py [--out docs/screenshots]
 
-Writes kiosk-<screen>-<lang>-<W>x<H>.png for 1920×1080 and 1366×768, screens: setup (first run),
-start, company, projects, results, print, confirm, countdown, pin, admin. Nothing is written to
+Writes kiosk-<screen>-<lang>-<W>x<H>.png for 1920×1080 and 1366×768, screens: unavailable (no
+usable PIN: the kiosk fails closed), start, company, projects, results, print, confirm, countdown,
+pin, pin-locked (after five wrong PINs), admin. Nothing is written to
 the user's folders: the configuration and data folders are temporary ones.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +38,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from core.i18n import set_language
-    from core.kiosk import hash_pin
+    from core.kiosk import FREE_ATTEMPTS, LOCKOUT_FIRST, hash_pin
     from core.measures.store import open_bundled
     from core.settings import Settings
     from ui.app import register_bundled_font
@@ -63,7 +65,7 @@ def main() -> int:
             window.setFixedSize(width, height)
             window.show()
             window.set_script(script)
-            shot("setup")
+            shot("unavailable")
             settings.set("kiosk_pin_hash", hash_pin("2468"))
             window.wipe()
             window.set_script(script)
@@ -88,6 +90,11 @@ def main() -> int:
             for digit in "13":
                 window.pin_pad.digits[digit].click()
             shot("pin")
+            lock = window.pin_lock                # as after five wrong PINs, 18 s into the lock
+            lock.failures, lock.until = FREE_ATTEMPTS, time.time() + LOCKOUT_FIRST - 18
+            window.pin_pad.refresh()
+            shot("pin-locked")
+            lock.reset()
             window.pin_pad.hide()
             window._pin_accepted("2468")       # as after the right PIN
             shot("admin")

@@ -92,6 +92,43 @@ def test_pdf_bytes_in_memory_arrive_too(cups_server, tmp_path):
     assert pages_of(cups_server.output("gm-test")) == ["内存中的清单"]
 
 
+def spool_files(cups_server, job: str) -> list[str]:
+    """The scheduler's files of `job` in its spool: c<id> (attributes) and d<id>-<n> (the document)."""
+    number = int(job.rpartition("-")[2])
+    return sorted(p.name for p in (cups_server.root / "spool").iterdir()
+                  if p.name == f"c{number:05d}" or p.name.startswith(f"d{number:05d}-"))
+
+
+def test_a_purged_job_leaves_no_file_in_the_spool(cups_server, tmp_path):
+    """cupsd keeps a printed document (PreserveJobFiles, a day by default); purge_job removes it."""
+    data = make_pdf(tmp_path / "trace.pdf", ["隐私测试公司ZQXW"]).read_bytes()
+    cups_server.fresh_output("gm-test")
+    job = printing.submit_pdf_data(data, "gm-test", title="trace")
+    wait_completed(cups_server, job)
+    assert spool_files(cups_server, job)                 # kept by the scheduler after printing
+    printing.purge_job(job)
+    assert spool_files(cups_server, job) == []
+    assert printing.job_state(job) == "unknown"          # its history is gone too
+
+
+def test_purge_when_done_waits_for_the_job_then_purges(cups_server, tmp_path):
+    data = make_pdf(tmp_path / "later.pdf", ["稍后清除"]).read_bytes()
+    out = cups_server.fresh_output("gm-test")
+    job = printing.submit_pdf_data(data, "gm-test", title="later")
+    thread = printing.purge_when_done(job, timeout=30)
+    thread.join(60)
+    assert not thread.is_alive()
+    assert out.stat().st_size > 0                        # printed first …
+    assert spool_files(cups_server, job) == []           # … then purged
+
+
+def test_purging_an_unknown_job_is_a_print_error(cups_server):
+    with pytest.raises(PrintError):
+        printing.purge_job("gm-test-999999")
+    with pytest.raises(PrintError):
+        printing.purge_job("not-a-job")
+
+
 def test_bytes_that_are_not_a_pdf_are_refused(cups_server):
     with pytest.raises(printing.PrintError) as exc:
         printing.submit_pdf_data(b"hello", "gm-test")

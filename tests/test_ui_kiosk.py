@@ -1,7 +1,11 @@
-"""Kiosk mode (issue 6): a simulated visitor, the wipe, nothing on disk, the PIN gate, languages."""
+"""Kiosk mode (issue 6): a simulated visitor, the wipe, nothing on disk, the PIN gate, languages;
+issue 15: fail closed without a usable PIN, brute-force lockout, clipboard, spool, long numbers."""
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -11,14 +15,15 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from core.i18n import current_language, set_language
-from core.kiosk import hash_pin
+from core.kiosk import FREE_ATTEMPTS, LOCKOUT_FIRST, LOCKOUT_MAX, WRONG_PIN_DELAY, hash_pin
 from core.settings import Settings, data_dir
 from tests.dialogs import refuse_modal_dialogs
 from tests.test_checklist import PROFILE
+from tests.test_printing import spool_files
 from ui.tasks import wait_idle
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
@@ -50,8 +55,26 @@ def make_settings(**values) -> Settings:
     return settings
 
 
+class FakeClock:
+    """Wall-clock seconds that move only when the test says so (the PIN lock's clock)."""
+
+    def __init__(self, now: float = 1_800_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture()
-def make_kiosk(qtbot, bundled_db):
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture()
+def make_kiosk(qtbot, bundled_db, clock):
     made = []
 
     def make(settings=None, **kwargs):
@@ -59,7 +82,7 @@ def make_kiosk(qtbot, bundled_db):
         kwargs.setdefault("idle_ms", 60_000)
         kwargs.setdefault("tick_ms", 20)
         kwargs.setdefault("countdown_seconds", 5)
-        kwargs.setdefault("pin_delay_ms", 300)
+        kwargs.setdefault("pin_clock", clock)
         w = KioskWindow(bundled_db, settings or make_settings(), **kwargs)
         w.resize(1366, 768)
         w.show()
@@ -149,10 +172,12 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
     kiosk.confirm_button.click()
     qtbot.waitUntil(lambda: kiosk.message.isVisible(), timeout=30000)
     assert "gm-test" in kiosk.message.text.text() and kiosk.message.title.text() == "已开始打印"
-    from core import printing as cups
     job = kiosk.checklist.last_job
-    assert cups.wait_for_job(job, timeout=30) == "completed", cups_server.error_log()
+    assert job and len(kiosk.purges) == 1
+    kiosk.purges[0].join(60)                       # waits for the job to complete, then purges it
+    assert not kiosk.purges[0].is_alive(), cups_server.error_log()
     assert out.stat().st_size > 0
+    assert spool_files(cups_server, job) == []     # no job file left in the scheduler's spool
     arrived = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                              check=True).stdout.replace("\n", "")
     assert "深圳市罗湖示例科技有限公司" in arrived
@@ -239,7 +264,7 @@ def enter(kiosk, pin: str):
     kiosk.pin_pad.ok_button.click()
 
 
-def test_a_wrong_pin_never_leaves(qtbot, make_kiosk):
+def test_a_wrong_pin_never_leaves(qtbot, make_kiosk, clock):
     kiosk = make_kiosk()
     quitting = []
     QApplication.instance().aboutToQuit.connect(lambda: quitting.append(True))
@@ -252,6 +277,7 @@ def test_a_wrong_pin_never_leaves(qtbot, make_kiosk):
     assert kiosk.current_screen() == "start" and not kiosk.is_unlocked()
     kiosk.close()
     assert kiosk.isVisible() and not quitting
+    clock.advance(WRONG_PIN_DELAY)
     qtbot.waitUntil(lambda: kiosk.pin_pad.ok_button.isEnabled(), timeout=3000)
     enter(kiosk, PIN)
     assert kiosk.current_screen() == "admin" and kiosk.is_unlocked()
@@ -294,25 +320,198 @@ def test_settings_are_saved_with_no_clear_pin(qtbot, make_kiosk, cups_server):
     assert not kiosk.isVisible()
 
 
-def test_first_run_asks_for_a_pin_before_any_visitor(qtbot, make_kiosk):
-    settings = Settings()
-    kiosk = make_kiosk(settings)
-    assert kiosk.current_screen() == "setup"
-    kiosk.setup_button.click()
-    assert kiosk.pin_pad.isVisible() and not kiosk.pin_pad.cancel_button.isVisible()
-    enter(kiosk, "1111")
-    assert "同一个数字" in kiosk.pin_pad.problem.text()
-    enter(kiosk, "8642")
-    enter(kiosk, "8643")
-    assert "不一致" in kiosk.pin_pad.problem.text()
-    enter(kiosk, "8642")
-    enter(kiosk, "8642")
-    assert kiosk.current_screen() == "admin"
-    text = settings.path.read_text(encoding="utf-8")
-    assert "8642" not in text and "scrypt$" in text
-    kiosk.lock_button.click()
-    assert kiosk.current_screen() == "start"
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
 
+
+SALT = bytes(range(16))
+WEAK = f"scrypt$2$1$1${_b64(SALT)}${_b64(hashlib.scrypt(PIN.encode(), salt=SALT, n=2, r=1, p=1, dklen=32))}"
+NOT_POWER_OF_TWO = f"scrypt$16385$8$1${_b64(SALT)}${_b64(bytes(32))}"
+
+# settings.json as a stranger might find it: none of these may let anyone set a PIN or get in.
+BROKEN_SETTINGS = {
+    "missing": None,
+    "corrupt JSON": '{"kiosk": true, "kiosk_pin_hash": "scr',
+    "a list": "[]",
+    "a number": "42",
+    "a string": '"scrypt$16384$8$1$AA==$AA=="',
+    "hash missing": json.dumps({"kiosk": True}),
+    "empty hash": json.dumps({"kiosk": True, "kiosk_pin_hash": ""}),
+    "weak parameters": json.dumps({"kiosk_pin_hash": WEAK}),
+    "n not a power of two": json.dumps({"kiosk_pin_hash": NOT_POWER_OF_TWO}),
+    "garbage": json.dumps({"kiosk_pin_hash": "garbage$$$\u0000\ud800"}),
+}
+
+
+@pytest.mark.parametrize("content", BROKEN_SETTINGS.values(), ids=BROKEN_SETTINGS.keys())
+def test_without_a_usable_pin_the_kiosk_fails_closed(qtbot, make_kiosk, content):
+    path = Settings().path
+    if content is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    folder = path.parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
+    kiosk = make_kiosk(Settings())
+    assert kiosk.current_screen() == "unavailable"
+    assert "暂停服务" in kiosk.unavailable_title.text() and "kiosk set-pin" in kiosk.unavailable_staff.text()
+    # no visitor is served …
+    kiosk.start()
+    assert kiosk.current_screen() == "unavailable" and not kiosk.start_button.isVisible()
+    # … and no administration is offered, nor a way to set a PIN or to leave
+    assert not kiosk.admin_button.isVisible() and not kiosk.finish_button.isVisible()
+    kiosk.ask_admin()
+    assert not kiosk.pin_pad.isVisible() and not kiosk.is_unlocked()
+    assert kiosk.close() is False and kiosk.isVisible()
+    kiosk.wipe()
+    kiosk.idle()
+    assert kiosk.current_screen() == "unavailable" and not kiosk.is_unlocked()
+    after = {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
+    assert after == before                        # nothing written, the broken file kept for staff
+
+
+# -- guessing the PIN ------------------------------------------------------------------------------
+
+def test_the_pause_after_a_wrong_pin_survives_cancel_and_reopening(qtbot, make_kiosk, clock):
+    kiosk = make_kiosk()
+    pad = kiosk.pin_pad
+    kiosk.admin_button.click()
+    enter(kiosk, "1357")
+    assert not pad.ok_button.isEnabled() and not pad.digits["1"].isEnabled()
+    pad.cancel_button.click()
+    assert pad.cancel_button.isEnabled() and not pad.isVisible()
+    kiosk.admin_button.click()                     # reopened at once: still waiting
+    assert pad.isVisible() and not pad.ok_button.isEnabled()
+    assert "后再试" in pad.problem.text()
+    enter(kiosk, PIN)
+    assert not kiosk.is_unlocked()
+    clock.advance(WRONG_PIN_DELAY)
+    qtbot.waitUntil(lambda: pad.ok_button.isEnabled(), timeout=3000)
+    enter(kiosk, PIN)
+    assert kiosk.is_unlocked() and kiosk.current_screen() == "admin"
+
+
+def wrong_pins(kiosk, clock, count):
+    for _i in range(count):
+        kiosk.pin_pad.refresh()
+        assert kiosk.pin_pad.ok_button.isEnabled()
+        enter(kiosk, "1357")
+        clock.advance(WRONG_PIN_DELAY)
+
+
+def test_the_lockout_escalates_and_outlives_a_restart(qtbot, make_kiosk, clock):
+    settings = make_settings()
+    kiosk = make_kiosk(settings)
+    kiosk.admin_button.click()
+    wrong_pins(kiosk, clock, FREE_ATTEMPTS - 1)
+    kiosk.pin_pad.refresh()                        # what its timer does once a second
+    enter(kiosk, "1357")                           # the 5th wrong PIN in a row locks the pad
+    pad = kiosk.pin_pad
+    assert not pad.ok_button.isEnabled() and "已锁定" in pad.problem.text()
+    assert "1 分 0 秒" in pad.problem.text()
+    clock.advance(LOCKOUT_FIRST / 2)
+    pad.refresh()
+    assert "30 秒" in pad.problem.text() and not pad.ok_button.isEnabled()
+
+    # a restart (a new window on the same configuration) finds the pad locked as it was
+    kiosk.pin_pad.hide()
+    again = make_kiosk(Settings(settings.path))
+    again.admin_button.click()
+    assert not again.pin_pad.ok_button.isEnabled() and "30 秒" in again.pin_pad.problem.text()
+    enter(again, PIN)                              # even the right PIN is not tried while locked
+    assert not again.is_unlocked()
+    clock.advance(LOCKOUT_FIRST / 2)
+    again.pin_pad.refresh()
+    assert again.pin_pad.ok_button.isEnabled()
+    enter(again, "1357")                           # the 6th: twice as long
+    assert "2 分 0 秒" in again.pin_pad.problem.text()
+    clock.advance(2 * LOCKOUT_FIRST)
+    again.pin_pad.refresh()
+    enter(again, PIN)
+    assert again.is_unlocked()                     # the right PIN ends the count
+    again.lock_button.click()
+    again.admin_button.click()
+    enter(again, "1357")
+    assert "1 秒后" in again.pin_pad.problem.text() and "锁定" not in again.pin_pad.problem.text()
+
+
+def test_the_lockout_is_capped(qtbot, make_kiosk, clock):
+    kiosk = make_kiosk()
+    kiosk.admin_button.click()
+    for _i in range(FREE_ATTEMPTS + 12):
+        kiosk.pin_pad.refresh()
+        enter(kiosk, "1357")
+        clock.advance(LOCKOUT_MAX)
+    clock.advance(-LOCKOUT_MAX + 1)
+    kiosk.pin_pad.refresh()
+    assert "59 分 59 秒" in kiosk.pin_pad.problem.text()
+
+
+def test_pins_longer_than_four_digits_work_on_the_pad(qtbot, make_kiosk):
+    settings = Settings()
+    settings.set("kiosk_pin_hash", hash_pin("907153824617"))
+    kiosk = make_kiosk(settings)
+    kiosk.admin_button.click()
+    enter(kiosk, "9071538246170")                  # a 13th digit is not taken
+    assert kiosk.is_unlocked()
+
+
+# -- leaving no trace ------------------------------------------------------------------------------
+
+def test_the_wipe_empties_the_clipboard(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    name = kiosk.form.field_widget("company.name")
+    name.insert("隐私测试公司ZQXW")
+    name.selectAll()
+    name.copy()
+    board = QGuiApplication.clipboard()
+    assert board.text() == "隐私测试公司ZQXW"
+    if board.supportsSelection():
+        board.setText("隐私测试公司ZQXW", QClipboard.Mode.Selection)
+    kiosk.finish_button.click()
+    assert board.text() == ""
+    if board.supportsSelection():
+        assert board.text(QClipboard.Mode.Selection) == ""
+
+
+# -- a visitor's numbers ---------------------------------------------------------------------------
+
+def test_31_digits_in_a_number_field_are_refused_visibly(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    fill_visitor(kiosk, qtbot)
+    kiosk.show_screen("projects")
+    year = kiosk.as_of.year - 1
+    field = kiosk.form.field_widget(f"project.generation_kwh.{year}")
+    assert field is not None
+    field.setFocus()
+    qtbot.keyClicks(field, "9" * 31)
+    qtbot.wait(EVALUATE_WAIT_MS)
+    assert "位数过多" in field.toolTip()
+    project = kiosk.form.profile()["projects"][0]
+    assert str(year) not in project.get("generation_kwh", {})   # never reaches the engine
+    kiosk.next_button.click()
+    assert kiosk.current_screen() == "results" and kiosk.evaluation is not None
+    assert kiosk.isVisible()
+
+
+EVALUATE_WAIT_MS = 400
+
+
+def test_an_engine_failure_is_told_not_fatal(qtbot, make_kiosk, monkeypatch, caplog):
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+
+    def broken(*_args, **_kwargs):
+        raise ArithmeticError("decimal.InvalidOperation")
+    monkeypatch.setattr(kiosk.engine, "evaluate", broken)
+    kiosk.next_button.click()
+    kiosk.next_button.click()                      # to the results: the engine fails
+    assert kiosk.current_screen() == "projects" and kiosk.isVisible()
+    assert kiosk.message.isVisible() and kiosk.message.title.text() == "无法计算结果"
+    assert "kiosk evaluation failed" in caplog.text
+    kiosk.message_button.click()
+    kiosk.finish_button.click()
+    assert kiosk.current_screen() == "start"
 
 # -- touch and languages ---------------------------------------------------------------------------
 

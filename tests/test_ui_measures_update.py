@@ -22,7 +22,7 @@ from core.settings import Settings
 from tests.dialogs import refuse_modal_dialogs
 from tests.packs import make_keys, next_release
 from tests.test_pack import LUOHU_COMPANY, TODAY, snapshot
-from tests.test_ui_kiosk import PIN, enter, make_kiosk  # noqa: F401  (make_kiosk: a fixture)
+from tests.test_ui_kiosk import PIN, clock, enter, make_kiosk  # noqa: F401  (clock, make_kiosk: fixtures)
 from ui.measures_model import ID_ROLE
 from ui.tasks import wait_idle
 

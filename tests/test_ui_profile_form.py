@@ -376,6 +376,40 @@ def test_letters_in_a_number_are_kept_flagged_and_left_out(form):
     assert not is_marked(capacity) and form.input_problems() == []
 
 
+def test_a_number_of_31_digits_is_refused_visibly_and_left_out(form):
+    """Issue 15 item 5: such a number killed the kiosk in the engine; the field refuses it."""
+    form.add_project_button.click()
+    choose(form.field_widget("project.type"), "分布式光伏")
+    generation = form.field_widget("project.generation_kwh.2024")
+    generation.setText("9" * 31)
+    assert generation.text() == "9" * 31                           # kept as typed, and named
+    assert is_marked(generation) and "位数过多" in error_text(form, generation)
+    assert "31" in error_text(form, generation)
+    assert "generation_kwh" not in form.profile()["projects"][0]
+    generation.setText("900,000,000,000,000")                      # 15 digits are a number
+    assert not is_marked(generation)
+    assert form.profile()["projects"][0]["generation_kwh"]["2024"] == 900_000_000_000_000
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("123456789012345", False), ("1234567890123456", True), ("0000000000000001.5", False),
+    ("0.000000000000001", False), ("1" + "0" * 29, True), ("-99999999999999999", True),
+])
+def test_numbers_have_at_most_15_digits(qtbot, text, refused):
+    edit = MoneyEdit()
+    qtbot.addWidget(edit)
+    edit.setText(text)
+    assert (edit.raw_problem() is not None) == refused
+    assert (edit.value() is None) == refused
+
+
+def test_a_number_field_holds_no_more_than_a_bounded_text(qtbot):
+    edit = NumberEdit()
+    qtbot.addWidget(edit)
+    qtbot.keyClicks(edit, "9" * 5000)                               # a paste of thousands of digits
+    assert 31 <= len(edit.text()) <= 40 and edit.raw_problem() and edit.value() is None
+
+
 def test_a_date_that_does_not_exist_is_flagged(form):
     date = form.field_widget("company.settled_in_district_on")
     assert isinstance(date, DateEdit) and date.placeholderText() == "YYYY-MM-DD"

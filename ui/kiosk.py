@@ -12,8 +12,13 @@ screen returns for the next visitor.
   reachable from the window.
 - **Locked.** ``closeEvent`` is refused until an administrator unlocks with the PIN (only its
   salted scrypt hash is stored, core.kiosk); Alt+F4, Ctrl+Q and Ctrl+W are swallowed by an
-  application-wide event filter. With no PIN configured, the kiosk opens on a first-run page that
-  makes the administrator set one before the start screen is ever shown.
+  application-wide event filter. Wrong PINs are counted on disk with an escalating lockout
+  (core.kiosk.PinLock). **Fail closed**: with no usable PIN hash (settings.json missing, damaged,
+  or a hash that is empty, malformed or weak) the kiosk serves no visitor and offers no
+  administration, only a "not set up" page; the administrator sets the PIN with
+  ``main.py kiosk set-pin`` (core/kiosk_cli.py), never on the visitor's screen.
+- **No trace.** The wipe also empties the clipboard; a printed job is purged from the CUPS spool
+  once it has printed (core.printing.purge_when_done).
 - **Touch.** Buttons and inputs are at least 44 px high (56 px here), type is large, lists and
   pages scroll by swiping (QScroller), numeric and date fields ask for the numeric keypad.
 - **Measures data.** Behind the PIN, the 措施数据 page shows the data in use and whether it is out
@@ -21,16 +26,21 @@ screen returns for the next visitor.
   dialog, so the page lists the ``*.gmpack`` files it finds (ui/measures_update.py). Verifying and
   importing run on the worker thread; the visitor's widgets are then rebuilt on the new data.
 
-Timeouts are constructor arguments (milliseconds) so tests can make them short.
+Timeouts are constructor arguments (milliseconds) so tests can make them short; the PIN lock's
+clock is one too (``pin_clock``), so tests move time instead of sleeping.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QClipboard, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -54,12 +64,22 @@ from PySide6.QtWidgets import (
 
 from core.engine.evaluate import Engine
 from core.i18n import _, current_language, set_language
-from core.kiosk import WRONG_PIN_DELAY, PinError, hash_pin, pin_problem, verify_pin
+from core.kiosk import (
+    FREE_ATTEMPTS,
+    PIN_MAX_LENGTH,
+    PinError,
+    PinLock,
+    PinLocked,
+    hash_pin,
+    pin_problem,
+    stored_hash_problem,
+)
 from core.measures.installed import import_pack
 from core.measures.labels import enum_labels
 from core.measures.pack import PackError
 from core.measures.staleness import HOW_TO_UPDATE
 from core.measures.store import DatabaseError, MeasuresDB
+from core.printing import purge_when_done as cups_purge_when_done
 from core.settings import Settings, SettingsError
 from ui.checklist_dialog import ChecklistPanel
 from ui.language import follow_language
@@ -69,6 +89,8 @@ from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
 from ui.tasks import run_task
 from ui.widgets import DateEdit
+
+log = logging.getLogger(__name__)
 
 EVALUATE_DELAY_MS = 150
 COUNTDOWN_SECONDS = 15
@@ -114,6 +136,17 @@ QLabel#cardTitle { font-size: 32px; font-weight: bold; }
 QLabel#cardText { font-size: 24px; }
 QLabel#problem { color: #b42318; font-size: 22px; }
 """
+
+
+def clear_clipboard() -> None:
+    """Empty the clipboard and, where there is one (X11), the selection: a visitor's copied text
+    must not be pasted by the next one."""
+    board = QGuiApplication.clipboard()
+    board.clear(QClipboard.Mode.Clipboard)
+    if board.supportsSelection():
+        board.clear(QClipboard.Mode.Selection)
+    if board.supportsFindBuffer():
+        board.clear(QClipboard.Mode.FindBuffer)
 
 
 def touch_scroll(view) -> None:
@@ -216,18 +249,21 @@ class Overlay(QWidget):
 
 
 class PinPad(Overlay):
-    """Digits on screen (no keyboard needed); checks or sets the administrator PIN."""
+    """Digits on screen (no keyboard needed); checks the administrator PIN through the lockout.
 
-    accepted = Signal(str)          # the PIN, once verified (mode "verify") or chosen twice ("new")
+    The pause after a wrong PIN and the lockout live in core.kiosk.PinLock (on disk), not here:
+    取消 and reopening the pad, or restarting the kiosk, find the pad as locked as it was. While
+    locked the pad shows the time left and its digits and 确定 are disabled."""
 
-    def __init__(self, parent: QWidget, settings: Settings, delay_ms: int):
+    accepted = Signal(str)          # the PIN, once verified
+
+    def __init__(self, parent: QWidget, settings: Settings, lock: PinLock):
         super().__init__(parent)
-        self.settings, self.delay_ms = settings, delay_ms
-        self.mode = "verify"
-        self.first: str | None = None
+        self.settings, self.lock = settings, lock
         self.display = QLineEdit()
         self.display.setObjectName("pin")
         self.display.setReadOnly(True)
+        self.display.setMaxLength(PIN_MAX_LENGTH)
         self.display.setEchoMode(QLineEdit.EchoMode.Password)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem = QLabel()
@@ -253,6 +289,8 @@ class PinPad(Overlay):
         self.ok_button = self.add_button("primary")
         self.ok_button.clicked.connect(self.submit)
         self.card.setMaximumWidth(720)
+        self.wait_timer = QTimer(self, interval=250)      # counts the lock down on screen
+        self.wait_timer.timeout.connect(self.refresh)
         self.retranslate()
 
     def _digit(self, d: str, grid: QGridLayout, row: int, col: int) -> QPushButton:
@@ -265,70 +303,72 @@ class PinPad(Overlay):
         self.clear_button.setText(_("清空"))
         self.cancel_button.setText(_("取消"))
         self.ok_button.setText(_("确定"))
+        if self.isVisible():
+            self.refresh()
 
-    def ask(self, mode: str, cancellable: bool = True) -> None:
-        self.mode, self.first = mode, None
+    def ask(self) -> None:
         self.display.clear()
         self.problem.clear()
-        self.cancel_button.setVisible(cancellable)
-        self._enable(True)
-        self.retranslate()
-        if mode == "verify":
-            self.open(_("管理员登录"), _("请输入管理密码。"))
-        else:
-            self.open(_("设置管理密码"), _("首次使用：请设置 4 至 12 位数字的管理密码。"
-                                           "退出自助终端模式和修改设置都需要它。"))
+        self.open(_("管理员登录"), _("请输入管理密码（4 至 12 位数字）。"))
+        self.refresh()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         text = event.text()
         if text.isdigit() and text.isascii():
-            self.display.insert(text)
+            if self.ok_button.isEnabled():
+                self.display.insert(text)
         elif event.key() == Qt.Key.Key_Backspace:
             self.display.backspace()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submit()
-        elif event.key() == Qt.Key.Key_Escape and self.cancel_button.isVisible():
+        elif event.key() == Qt.Key.Key_Escape:
             self.hide()
 
     def _enable(self, on: bool) -> None:
         for button in (*self.digits.values(), self.clear_button, self.back_button, self.ok_button):
             button.setEnabled(on)
 
+    def locked_text(self, seconds: float) -> str:
+        whole = max(1, math.ceil(seconds))
+        left = (_("{minutes} 分 {seconds} 秒").format(minutes=whole // 60, seconds=whole % 60)
+                if whole >= 60 else _("{seconds} 秒").format(seconds=whole))
+        if self.lock.failures >= FREE_ATTEMPTS:
+            return _("密码错误次数过多，管理登录已锁定。请在 {time}后再试。").format(time=left)
+        return _("密码不正确，请在 {time}后再试。").format(time=left)
+
+    def refresh(self) -> None:
+        """Enable the pad, or disable it and show the time left while the lock holds."""
+        left = self.lock.remaining()
+        self._enable(left <= 0)
+        if left > 0:
+            self.display.clear()
+            self.problem.setText(self.locked_text(left))
+            if not self.wait_timer.isActive():
+                self.wait_timer.start()
+        else:
+            self.wait_timer.stop()
+            if self.lock.failures:
+                self.problem.setText(_("密码不正确，可以再试。"))
+
     def submit(self) -> None:
         if not self.ok_button.isEnabled():
             return
         pin = self.display.text()
         self.display.clear()
-        if self.mode == "verify":
-            try:
-                right = verify_pin(pin, self.settings.get("kiosk_pin_hash"))
-            except PinError as exc:
-                self.problem.setText(str(exc))
-                return
-            if right:
-                self.hide()
-                self.accepted.emit(pin)
-                return
-            self.problem.setText(_("密码不正确，请稍候再试。"))
-            self._enable(False)
-            QTimer.singleShot(self.delay_ms, self, lambda: self._enable(True))
+        try:
+            right = self.lock.attempt(pin, self.settings.get("kiosk_pin_hash"))
+        except PinLocked:
+            self.refresh()
             return
-        if self.first is None:
-            problem = pin_problem(pin)
-            if problem:
-                self.problem.setText(_(problem))
-                return
-            self.first = pin
-            self.problem.clear()
-            self.text.setText(_("请再输入一次同一个密码。"))
+        except PinError as exc:
+            self.problem.setText(str(exc))
             return
-        if pin != self.first:
-            self.first = None
-            self.problem.setText(_("两次输入的密码不一致，请重新设置。"))
-            self.text.setText(_("请设置 4 至 12 位数字的管理密码。"))
+        if right:
+            self.wait_timer.stop()
+            self.hide()
+            self.accepted.emit(pin)
             return
-        self.hide()
-        self.accepted.emit(pin)
+        self.refresh()
 
 
 class KioskChecklistPanel(ChecklistPanel):
@@ -357,13 +397,15 @@ class KioskWindow(QWidget):
     wiped = Signal()
 
     def __init__(self, db, settings: Settings, *, idle_ms: int | None = None, tick_ms: int = 1000,
-                 countdown_seconds: int = COUNTDOWN_SECONDS, pin_delay_ms: int | None = None, parent=None):
+                 countdown_seconds: int = COUNTDOWN_SECONDS, pin_clock: Callable[[], float] = time.time,
+                 parent=None):
         super().__init__(parent)
         self.setObjectName("kiosk")
         self.settings = settings
         self.db = db
         self.engine = Engine.for_database(db)
         self.measures, self.documents = self.engine.measures, self.engine.documents
+        self.purges: list = []                 # threads purging printed jobs from the spool
         self.pack_task = None                  # the scan, verification or import under way
         self.verified = None                   # ui.measures_update.Checked of the pack selected
         self.evaluation = None
@@ -416,7 +458,7 @@ class KioskWindow(QWidget):
         self._build_print_bar()
         self._build_admin()
         self._build_data()
-        self._build_setup()
+        self._build_unavailable()
 
         # bottom bar: back / next
         self.back_button = _button()
@@ -455,8 +497,9 @@ class KioskWindow(QWidget):
         self.message = Overlay(self)
         self.message_button = self.message.add_button("primary")
         self.message_button.clicked.connect(self.message.hide)
-        delay = pin_delay_ms if pin_delay_ms is not None else int(WRONG_PIN_DELAY * 1000)
-        self.pin_pad = PinPad(self, settings, delay)
+        # Beside settings.json: wrong PINs are counted across closing the pad and restarts.
+        self.pin_lock = PinLock.beside(settings.path, pin_clock)
+        self.pin_pad = PinPad(self, settings, self.pin_lock)
         self.pin_pad.accepted.connect(self._pin_accepted)
         self.overlays = (self.countdown, self.confirm, self.message, self.pin_pad)
 
@@ -475,7 +518,10 @@ class KioskWindow(QWidget):
         QApplication.instance().installEventFilter(self.guard)
         follow_language(self, self.retranslate)
         self.retranslate()
-        self.show_screen("start" if settings.get("kiosk_pin_hash") else "setup")
+        problem = stored_hash_problem(settings.get("kiosk_pin_hash"))
+        if problem:
+            log.warning("kiosk not set up, serving nobody: %s (run: main.py kiosk set-pin)", problem)
+        self.show_screen(self._home())
         self.idle_timer.start()
 
     # -- construction ------------------------------------------------------------------------
@@ -536,7 +582,7 @@ class KioskWindow(QWidget):
         self.new_pin_again = QLineEdit()
         for edit in (self.new_pin, self.new_pin_again):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setMaxLength(12)
+            edit.setMaxLength(PIN_MAX_LENGTH)
             edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
                                      | Qt.InputMethodHint.ImhNoPredictiveText)
         self.admin_status = QLabel()
@@ -611,26 +657,28 @@ class KioskWindow(QWidget):
         self.stack.addWidget(page)
         self.screens["data"] = page
 
-    def _build_setup(self) -> None:
+    def _build_unavailable(self) -> None:
+        """What a kiosk without a usable PIN shows: it serves nobody and offers no administration
+        (fail closed, core/kiosk.py); staff provision the PIN with ``kiosk set-pin``."""
         page = QWidget()
-        self.setup_title = QLabel()
-        self.setup_title.setObjectName("title")
-        self.setup_text = QLabel()
-        self.setup_text.setObjectName("subtitle")
-        self.setup_text.setWordWrap(True)
-        self.setup_button = _button(name="big")
-        self.setup_button.clicked.connect(lambda: self.pin_pad.ask("new", cancellable=False))
+        self.unavailable_title = QLabel()
+        self.unavailable_title.setObjectName("title")
+        self.unavailable_text = QLabel()
+        self.unavailable_text.setObjectName("subtitle")
+        self.unavailable_text.setWordWrap(True)
+        self.unavailable_staff = QLabel()
+        self.unavailable_staff.setProperty("role", "note")
+        self.unavailable_staff.setWordWrap(True)
         column = QVBoxLayout(page)
         column.setContentsMargins(80, 0, 80, 0)
         column.setSpacing(32)
         column.addStretch(2)
-        for label in (self.setup_title, self.setup_text):
+        for label in (self.unavailable_title, self.unavailable_text, self.unavailable_staff):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(label)
-        column.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
         self.stack.addWidget(page)
-        self.screens["setup"] = page
+        self.screens["unavailable"] = page
 
     def _build_visitor_widgets(self) -> None:
         """A fresh form, results view and checklist panel: nothing of an earlier visitor."""
@@ -669,19 +717,20 @@ class KioskWindow(QWidget):
         return name
 
     def show_screen(self, name: str) -> None:
+        if name in ("results", "print") and not self.evaluate():
+            return                      # the visitor stays where they are and reads the message
         if name in ("company", "projects"):
             self.form.tabs.setCurrentIndex(0 if name == "company" else 1)
             self.stack.setCurrentWidget(self.screens["form"])
         else:
             self.stack.setCurrentWidget(self.screens[name])
-        if name == "results":
-            self.evaluate()
-        elif name == "print":
-            self.evaluate()
+        if name == "print":
             self.checklist.set_evaluation(self.evaluation, self.form.profile())
         self._update_chrome()
 
     def start(self) -> None:
+        if not self.is_set_up():
+            return
         district = self.settings.get("kiosk_district")
         if district in DISTRICTS and not self.form.profile()["company"]:
             self.form.set_profile({"company": {"district": district}, "projects": []})
@@ -702,10 +751,22 @@ class KioskWindow(QWidget):
         self.show_screen("projects" if path.startswith("project.") else "company")
         self.form.focus_path(path, project_id)
 
-    def evaluate(self) -> None:
+    def evaluate(self) -> bool:
+        """Evaluate what the visitor entered; False (told in the window, logged) when the engine
+        fails: a visitor's input must never end the kiosk."""
         self.eval_timer.stop()
-        self.evaluation = self.engine.evaluate(self.form.profile(), self.as_of)
+        try:
+            self.evaluation = self.engine.evaluate(self.form.profile(), self.as_of)
+        except Exception:       # the engine's own bug or a value it cannot compute: logged
+            log.exception("kiosk evaluation failed")
+            self.evaluation = None
+            self.results.set_evaluation(None)
+            if not self.message.isVisible():
+                self.message.open(_("无法计算结果"), _("填写的内容中有无法计算的数值（例如位数过多的数字）。"
+                                                     "请检查标红的填写项后再试；如仍有问题，请联系服务大厅工作人员。"))
+            return False
         self.results.set_evaluation(self.evaluation)
+        return True
 
     # -- printing ------------------------------------------------------------------------------
     def printer_name(self) -> str | None:
@@ -727,6 +788,12 @@ class KioskWindow(QWidget):
         self.checklist.print_direct(self.printer_name())
 
     def _printed(self, where: str) -> None:
+        from ui import printing
+        job = self.checklist.last_job
+        if job and printing.use_cups():
+            # The spool would keep the PDF (company name, credit code) for a day: purge it once
+            # printed. Windows' spooler deletes printed documents unless told to keep them.
+            self.purges.append(cups_purge_when_done(job))
         text = _("请到打印机“{printer}”取走您的申请材料清单。办完后请按“完成（清除）”，"
                  "本机不会保留您填写的任何内容。")
         self.message.open(_("已开始打印"), text.format(printer=where))
@@ -744,7 +811,7 @@ class KioskWindow(QWidget):
                                     else self.settings.get("kiosk_idle_seconds") * 1000)
 
     def idle(self) -> None:
-        if self.current_screen() in ("start", "setup"):
+        if self.current_screen() in ("start", "unavailable"):
             self._reset_language()      # nothing typed to forget; the next visitor reads the default
             for overlay in (self.confirm, self.message):
                 overlay.hide()
@@ -780,8 +847,9 @@ class KioskWindow(QWidget):
         self._unlocked = False
         self._clear_admin_inputs()
         self._rebuild_visitor_widgets()
+        clear_clipboard()
         self._reset_language()
-        self.show_screen("start" if self.settings.get("kiosk_pin_hash") else "setup")
+        self.show_screen(self._home())
         self.idle_timer.start()
         self.wiped.emit()
 
@@ -846,10 +914,11 @@ class KioskWindow(QWidget):
         self.import_pack_button.setText(_("导入"))
         self.data_back_button.setText(_("返回设置"))
         self._fill_data_status()
-        self.setup_title.setText(_("自助终端首次设置"))
-        self.setup_text.setText(_("请管理员先设置管理密码。设置之前，本机不接待访客；"
-                                  "之后退出自助终端模式和修改设置都需要输入这个密码。"))
-        self.setup_button.setText(_("设置管理密码"))
+        self.unavailable_title.setText(_("本机暂停服务"))
+        self.unavailable_text.setText(_("这台自助终端尚未设置完成，暂时不能使用。请到服务台咨询工作人员。"))
+        self.unavailable_staff.setText(_("工作人员：管理密码未设置或无法读取。请在本机运行"
+                                         "“GreenMeasuresCmd.exe kiosk set-pin”设置管理密码后重新启动"
+                                         "自助终端（见 docs/kiosk.md）。"))
         self.pin_pad.retranslate()
         if self.countdown.isVisible():
             self.countdown.title.setText(_("还在使用吗？"))
@@ -870,7 +939,8 @@ class KioskWindow(QWidget):
                          else f"<span style='color:#6b7770'>{text}</span>")
         self.steps_label.setText("　›　".join(parts) if screen in STEPS else "")
         self.bottom.setVisible(screen in STEPS)
-        self.finish_button.setVisible(screen not in ("setup", "admin", "data"))
+        self.finish_button.setVisible(screen not in ("unavailable", "admin", "data"))
+        self.admin_button.setVisible(screen != "unavailable")
         self.next_button.setVisible(screen in STEPS[:-1])
         nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"),
                "results": _("下一步：打印清单 ›")}
@@ -884,19 +954,18 @@ class KioskWindow(QWidget):
         self.printer_label.setText(_("打印机：{printer}").format(printer=where))
 
     # -- administrator -------------------------------------------------------------------------
+    def is_set_up(self) -> bool:
+        """True when the stored PIN hash can be used; otherwise the kiosk serves nobody."""
+        return stored_hash_problem(self.settings.get("kiosk_pin_hash")) is None
+
+    def _home(self) -> str:
+        return "start" if self.is_set_up() else "unavailable"
+
     def ask_admin(self) -> None:
-        if self.settings.get("kiosk_pin_hash"):
-            self.pin_pad.ask("verify")
-        else:
-            self.pin_pad.ask("new", cancellable=False)
+        if self.is_set_up():          # no PIN that can be read: no administration either
+            self.pin_pad.ask()
 
     def _pin_accepted(self, pin: str) -> None:
-        if self.pin_pad.mode == "new":
-            self.settings.set("kiosk_pin_hash", hash_pin(pin))
-            if not self._save_settings():
-                self.settings.set("kiosk_pin_hash", "")
-                self.message.open(_("无法保存设置"), self.admin_status.text())
-                return
         self._unlocked = True
         self._fill_admin()
         self.show_screen("admin")
@@ -957,6 +1026,7 @@ class KioskWindow(QWidget):
             self.settings.set("kiosk", self.kiosk_check.isChecked())
             if pin:
                 self.settings.set("kiosk_pin_hash", hash_pin(pin))
+                self.pin_lock.reset()
         except ValueError as exc:
             self.admin_status.setText(str(exc))
             return

@@ -56,6 +56,8 @@ MSG_UNKNOWN_VALUE = N_("（未知的值：{value}）")
 MSG_NOT_A_NUMBER = N_("应填写数字，如 800 或 12.5；填写的是“{text}”")
 MSG_NOT_A_DATE = N_("应按 YYYY-MM-DD 填写日期，如 2024-03-01；填写的是“{text}”")
 MSG_NO_SUCH_DAY = N_("日历上没有这一天：“{text}”")
+# TRANSLATORS: {digits} is MAX_DIGITS; {count} how many digits were typed
+MSG_TOO_MANY_DIGITS = N_("数字位数过多：最多 {digits} 位数字，填写了 {count} 位")
 MSG_ADD_ROW = N_("添加一行")
 # The answer "none" for a list ([]), distinct from not answered (absent): issue 14.
 MSG_NONE_OF_THESE = N_("以上都没有")
@@ -70,6 +72,13 @@ MSG_UNIT_YUAN = N_("元")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# No company quantity needs more than 15 digits (10^15 kWh or 万元 is far beyond any SME), and
+# the engine's decimal arithmetic fails on numbers near 10^29: a longer entry is refused here,
+# visibly, before it can reach the engine. Leading zeros do not count. MAX_TEXT caps what a field
+# holds at all (a paste of thousands of digits), generously above a 15-digit number with a sign,
+# separators and a decimal point, so the over-long entry is still seen and named, not cut.
+MAX_DIGITS = 15
+MAX_TEXT = 40
 
 
 # -- reading and writing numbers -----------------------------------------------------------------
@@ -79,8 +88,22 @@ def _normalize(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+class TooManyDigits(ValueError):
+    """A number with more than MAX_DIGITS digits; ``count`` is how many."""
+
+    def __init__(self, text: str, count: int):
+        super().__init__(text)
+        self.count = count
+
+
+def digit_count(text: str) -> int:
+    """Digits of a plain number as typed, leading zeros not counted ("007.50" → 4)."""
+    return len(re.sub(r"\D", "", text).lstrip("0"))
+
+
 def parse_decimal(text: str) -> Decimal | None:
-    """The number in ``text`` (None when empty); ValueError when it is not a plain number."""
+    """The number in ``text`` (None when empty); ValueError when it is not a plain number,
+    TooManyDigits (a ValueError) when it has more than MAX_DIGITS digits."""
     t = _normalize(text)
     if not t:
         return None
@@ -88,6 +111,9 @@ def parse_decimal(text: str) -> Decimal | None:
         t = t.replace(",", "")
     if not _NUMBER.fullmatch(t):
         raise ValueError(text)
+    count = digit_count(t)
+    if count > MAX_DIGITS:
+        raise TooManyDigits(text, count)
     return Decimal(t)
 
 
@@ -118,6 +144,8 @@ def is_number(value) -> bool:
 def number_problem(text: str) -> str | None:
     try:
         parse_decimal(text)
+    except TooManyDigits as exc:
+        return _(MSG_TOO_MANY_DIGITS).format(digits=MAX_DIGITS, count=exc.count)
     except (ValueError, InvalidOperation):
         return _(MSG_NOT_A_NUMBER).format(text=text.strip())
     return None
@@ -189,6 +217,7 @@ class NumberEdit(QLineEdit):
     def __init__(self, parent=None, scale: Decimal | int = 1):
         super().__init__(parent)
         self._scale = Decimal(scale)
+        self.setMaxLength(MAX_TEXT)
         self.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
         self.textChanged.connect(self.changed)
 
