@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from core.decimals import money_context
 from core.engine.criteria import MISSING, Context, item_counts, number, unknown_fields
 from core.engine.text import fact_label, fact_unit, money, percent, plain
 
@@ -34,9 +35,10 @@ NOTHING = Amount(Decimal(0), Decimal(0))
 
 def to_fen(value: Decimal) -> Decimal:
     """Round down to the fen: a maximum must never be overstated."""
-    if value == value.to_integral():
-        return value.quantize(Decimal(1))
-    return value.quantize(FEN, rounding=ROUND_FLOOR)
+    with money_context():     # quantize needs more than the default 28 digits for large figures
+        if value == value.to_integral():
+            return value.quantize(Decimal(1))
+        return value.quantize(FEN, rounding=ROUND_FLOOR)
 
 
 def compute(benefit: dict | None, ctx: Context) -> Amount:
