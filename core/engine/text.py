@@ -27,7 +27,7 @@ YI = Decimal(100000000)
 def money(amount: Decimal | int) -> str:
     """Yuan as the texts write them: 亿元 from 100 million up (20 亿元), 万元 from 10,000 up, 元 below."""
     amount = Decimal(amount)
-    with money_context():     # the division and quantize stay exact for every valid figure
+    with money_context():     # the divisions stay exact for every valid figure
         # at most 4 decimals in 亿元 (read from the exponent: quantize would need every digit)
         exponent = (amount / YI).normalize().as_tuple().exponent
         if abs(amount) >= YI and isinstance(exponent, int) and exponent >= -4:
@@ -53,7 +53,10 @@ def quantity(value, unit: str | None) -> str:
 
 
 def percent(fraction: Decimal) -> str:
-    with money_context():
+    with money_context() as context:
+        # A ratio of valid figures can still be vast (growth from 5e-324 to 1): quantize needs a
+        # digit for every place down to 0.0001.
+        context.prec = max(context.prec, fraction.adjusted() + 10)
         return f"{plain(fraction.quantize(Decimal('0.0001')) * 100)}%"
 
 
