@@ -416,7 +416,7 @@ def format_money(yuan: Decimal | int, code: str | None = None, unit: MoneyUnit =
     gettext = translations(info.code).gettext
     if unit == "auto":
         unit = "wan" if abs(amount) >= WAN else "yuan"
-    with money_context():     # Babel rounds in the current context: wide enough for any amount
+    with money_context(amount):     # Babel rounds in the current context: wide enough for any amount
         if unit == "yuan":
             pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
             number = _babel_numbers.format_decimal(amount, pattern, locale=info.babel)

@@ -551,7 +551,7 @@ def _file_problem(message: str, message_zh: str) -> ProfileError:
 def _os_reason(exc: OSError) -> tuple[str, str]:
     zh = {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
           errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的文件系统", errno.EISDIR: "这是一个文件夹",
-          errno.ENOTDIR: "路径中有一部分不是文件夹"}.get(exc.errno or -1)
+          errno.ENOTDIR: "路径中有一部分不是文件夹", errno.ENAMETOOLONG: "文件名过长"}.get(exc.errno or -1)
     en = exc.strerror or type(exc).__name__
     return en, zh or en
 

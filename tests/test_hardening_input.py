@@ -191,6 +191,22 @@ def test_the_engine_and_every_writer_take_any_number_validation_lets_through(eng
     assert render_checklist(checklist, "zh-Hant").pdf.startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("value", [10 ** 31 - 1, 10 ** 400, 1e308], ids=["31-digits", "401-digits", "1e308"])
+def test_the_engine_survives_figures_typed_before_validation(engine, value):
+    """The window and the kiosk evaluate the form as typed, before validation refuses it (31 digits
+    typed into 实际发电量 killed the kiosk): rounding and printing hold any finite size."""
+    data = copy.deepcopy(SAMPLE)
+    data["projects"][0]["generation_kwh"]["2024"] = value
+    data["projects"][0]["capacity_kw"] = value
+    data["company"]["years"]["2024"]["revenue"] = value
+    data["company"]["years"]["2023"] = {"revenue": 5e-324}       # a vast growth ratio too
+    assert validate_profile(data) != []
+    evaluation = engine.evaluate(data, AS_OF)
+    to_text(evaluation, data["company"]["name"])
+    json.dumps(to_json(evaluation))
+    assert render_checklist(build_checklist(evaluation, data)).pdf.startswith(b"%PDF")
+
+
 def test_amounts_round_and_print_beyond_the_default_decimal_precision():
     """Python's default context (28 digits) raised InvalidOperation for 10^29 kWh × 0.25 元."""
     big = Decimal("25000000000000000000000000000.019")

@@ -35,7 +35,7 @@ NOTHING = Amount(Decimal(0), Decimal(0))
 
 def to_fen(value: Decimal) -> Decimal:
     """Round down to the fen: a maximum must never be overstated."""
-    with money_context():     # quantize needs more than the default 28 digits for large figures
+    with money_context(value):     # quantize needs a digit for every place down to the fen
         if value == value.to_integral():
             return value.quantize(Decimal(1))
         return value.quantize(FEN, rounding=ROUND_FLOOR)

@@ -53,10 +53,9 @@ def quantity(value, unit: str | None) -> str:
 
 
 def percent(fraction: Decimal) -> str:
-    with money_context() as context:
-        # A ratio of valid figures can still be vast (growth from 5e-324 to 1): quantize needs a
-        # digit for every place down to 0.0001.
-        context.prec = max(context.prec, fraction.adjusted() + 10)
+    # A ratio of valid figures can still be vast (growth from 5e-324 to 1): quantize needs a digit
+    # for every place down to 0.0001.
+    with money_context(fraction):
         return f"{plain(fraction.quantize(Decimal('0.0001')) * 100)}%"
 
 
