@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from core.cli_shared import EXIT_OK, EXIT_USAGE, load_profile_or_report, output_problem, parse_date
+from core.cli_shared import (
+    EXIT_OK,
+    EXIT_USAGE,
+    load_profile_or_report,
+    output_problem,
+    parse_date,
+    write_problem,
+)
 from core.measures.installed import open_in_use  # the bundled data or a newer imported pack
 from core.measures.store import EXPIRED, IN_FORCE, NOT_YET, MeasuresDB
 
@@ -67,7 +74,7 @@ def run_checklist(args: argparse.Namespace, out: TextIO | None = None,
     if profile is None:
         return EXIT_USAGE
     target = Path(args.out)
-    problem = output_problem(target)
+    problem = output_problem(target, inputs=[args.profile])
     if problem:
         err.write(f"--out: {problem}\n")
         return EXIT_USAGE
@@ -76,7 +83,7 @@ def run_checklist(args: argparse.Namespace, out: TextIO | None = None,
     try:
         pages = write_checklist(checklist, target, args.lang)
     except OSError as exc:
-        err.write(f"--out: 无法写入 {target}：{exc.strerror or exc}\n")
+        err.write(f"--out: {write_problem(target, exc)}\n")
         return EXIT_USAGE
     if checklist.entries:
         out.write(f"已写入 {target}：{len(checklist.entries)} 项措施，{len(checklist.documents)} 种材料，"

@@ -42,6 +42,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from core.decimals import money_context
 from core.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -415,13 +416,14 @@ def format_money(yuan: Decimal | int, code: str | None = None, unit: MoneyUnit =
     gettext = translations(info.code).gettext
     if unit == "auto":
         unit = "wan" if abs(amount) >= WAN else "yuan"
-    if unit == "yuan":
-        pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
-        number = _babel_numbers.format_decimal(amount, pattern, locale=info.babel)
-        return gettext(MSG_YUAN).format(amount=number)
-    if unit == "wan":
-        number = _babel_numbers.format_decimal(amount / WAN, "#,##0.######", locale=info.babel)
-        return gettext(MSG_WAN).format(amount=number)
+    with money_context(amount):     # Babel rounds in the current context: wide enough for any amount
+        if unit == "yuan":
+            pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
+            number = _babel_numbers.format_decimal(amount, pattern, locale=info.babel)
+            return gettext(MSG_YUAN).format(amount=number)
+        if unit == "wan":
+            number = _babel_numbers.format_decimal(amount / WAN, "#,##0.######", locale=info.babel)
+            return gettext(MSG_WAN).format(amount=number)
     raise ValueError(f"unit must be 'yuan', 'wan' or 'auto', not {unit!r}")
 
 

@@ -88,7 +88,7 @@ def run_build(args, out=None, err=None) -> int:
     from core.measures.pack import PackError, build_pack, key_id, load_private_key
 
     target = Path(args.out)
-    problem = output_problem(target, "measures-2026.12.1.gmpack")
+    problem = output_problem(target, "measures-2026.12.1.gmpack", inputs=[args.key])
     if problem:
         err.write(f"{problem}\n")
         return EXIT_USAGE

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.atomic import atomic_write_bytes
 from core.resources import profile_schema_path
+from core.userfile import LONE_SURROGATE, PROFILE_MAX_BYTES, UserFileError, read_user_file
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -36,8 +37,20 @@ PROFILE_FORMAT = "greenmeasures.profile/1"
 
 __all__ = [
     "PROFILE_FORMAT", "Problem", "ProfileError", "validate_profile", "load_profile", "save_profile",
-    "uscc_check_digit", "is_valid_uscc",
+    "uscc_check_digit", "is_valid_uscc", "parse_strict_date", "shorten", "PROFILE_MAX_BYTES",
+    "MAX_NUMBER_CHARS",
 ]
+
+# A number literal longer than this is refused while parsing, before Python converts it: int()
+# refuses more than 4300 digits with a ValueError, and long literals cost time quadratic in their
+# length. Every bound of the schema (at most 10^15) is written in far fewer characters.
+MAX_NUMBER_CHARS = 40
+ECHO_CHARS = 60              # user text quoted in a message is cut to this many characters
+
+
+def shorten(text: str, limit: int = ECHO_CHARS) -> str:
+    """User text as quoted in a message: at most ``limit`` characters, cut with …."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -99,16 +112,24 @@ def is_valid_uscc(code: str) -> bool:
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def parse_strict_date(text: object) -> date | None:
+    """The date written exactly YYYY-MM-DD (ASCII digits, a real calendar day), else None.
+
+    The one date parser for what users write (the profile, --as-of): ``date.fromisoformat``
+    alone also takes 2024-W01-1, 20240101 and other ISO 8601 spellings.
+    """
+    if not isinstance(text, str) or not _DATE_SHAPE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _is_real_date(value: object) -> bool:
     if not isinstance(value, str):
         return True        # the type is another rule's business
-    if not _DATE_SHAPE.fullmatch(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return parse_strict_date(value) is not None
 
 
 @lru_cache(maxsize=64)
@@ -170,7 +191,7 @@ def _path(parts: Iterable) -> str:
         if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part}]"
         elif isinstance(part, str) and _PLAIN_KEY.fullmatch(part):
-            out += ("." if out else "") + part
+            out += ("." if out else "") + shorten(part)
         else:
             out += "[" + _show(part) + "]"
     return out or "(root)"
@@ -228,7 +249,7 @@ def _show(value: Any, zh: bool = False) -> str:
             return "一个极大的整数" if zh else "a huge integer"
         return text if len(text) <= 30 else text[:29] + "…"
     if isinstance(value, str):
-        text = json.dumps(value if len(value) <= 60 else value[:59] + "…", ensure_ascii=False)
+        text = json.dumps(shorten(value), ensure_ascii=False)
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
     if isinstance(value, list):
         return "一个列表" if zh else "a list"
@@ -259,11 +280,11 @@ def _type_names(expected: Any) -> tuple[str, str]:
 # validation
 
 # One problem per path: the most telling one wins. Lower ranks first.
-_RANK = {"finite": 0, "key": 0, "unknown": 1, "type": 1, "required": 1, "year_key": 1, "const": 2,
+_RANK = {"finite": 0, "key": 0, "text": 0, "unknown": 1, "type": 1, "required": 1, "year_key": 1, "const": 2,
          "enum": 2, "date": 3, "uscc": 3, "pattern": 4, "minLength": 4, "minimum": 4, "maximum": 4,
          "exclusiveMinimum": 4, "exclusiveMaximum": 4, "unique": 5, "other": 6, "incomplete": 7}
 # Problems that make everything below their path noise.
-_COVERING = {"unknown", "type", "year_key", "key"}
+_COVERING = {"unknown", "type", "year_key", "key", "text"}
 
 
 @dataclass(frozen=True)
@@ -324,7 +345,9 @@ def _from_schema_error(err: ValidationError) -> Iterator[_Found]:
                      f"{label}应为{zh}，填写的是 {_show(value, True)}")
         return
     if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        limit = _show(err.validator_value)
+        bound = err.validator_value
+        # 1,000,000,000,000,000 reads better than 1000000000000000
+        limit = f"{bound:,}" if isinstance(bound, int) and not isinstance(bound, bool) else _show(bound)
         en, zh = {"minimum": ("≥", "不能小于"), "maximum": ("≤", "不能大于"),
                   "exclusiveMinimum": (">", "必须大于"), "exclusiveMaximum": ("<", "必须小于")}[kw]
         yield _Found(parts, kw, f"must be {en} {limit}, got {_show(value)}",
@@ -395,19 +418,38 @@ def _repeats(items: list) -> list[tuple[int, int]]:
     return out
 
 
+def _surrogate_problem(parts: Parts, text: str, what_en: str, what_zh: str) -> _Found | None:
+    # UTF-8 cannot encode a lone surrogate: the report, the PDF and the saved file would fail on it.
+    found = LONE_SURROGATE.search(text)
+    if found is None:
+        return None
+    code = f"\\u{ord(found.group()):04x}"
+    return _Found(parts, "text", f"{what_en} contains {code}, a lone UTF-16 surrogate: not a character",
+                  f"{what_zh}含有无效字符 {code}（孤立的 UTF-16 代理码，不是文字），请删除后重新输入")
+
+
 def _walk_values(data: Any) -> Iterator[_Found]:
-    """Non-finite numbers and non-text keys anywhere (iterative: no depth limit)."""
+    """Non-finite numbers, non-text keys and text that is no Unicode anywhere (iterative: no depth
+    limit)."""
     stack: list[tuple[Parts, Any]] = [((), data)]
     while stack:
         parts, value = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
             yield _Found(parts, "finite", f"must be a finite number, got {_show(value)}",
                          f"{_label(parts)}必须是有限的数字，填写的是 {_show(value, True)}")
+        elif isinstance(value, str):
+            bad = _surrogate_problem(parts, value, "text", _label(parts))
+            if bad:
+                yield bad
         elif isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
                     yield _Found(parts + (str(key),), "key", f"field names must be text, got {_show(key)}",
                                  f"字段名必须是文字，填写的是 {_show(key, True)}")
+                    continue
+                bad = _surrogate_problem(parts + (key,), key, "field name", "字段名")
+                if bad:
+                    yield bad
                     continue
                 stack.append((parts + (key,), item))
         elif isinstance(value, list):
@@ -484,6 +526,11 @@ class _Constant:
     name: str          # NaN, Infinity, -Infinity
 
 
+@dataclass(frozen=True)
+class _LongNumber:
+    length: int        # characters of a number literal longer than MAX_NUMBER_CHARS
+
+
 _JSON_MESSAGES_ZH = {
     "Expecting value": "此处应有一个值",
     "Expecting ',' delimiter": "缺少逗号",
@@ -504,7 +551,7 @@ def _file_problem(message: str, message_zh: str) -> ProfileError:
 def _os_reason(exc: OSError) -> tuple[str, str]:
     zh = {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
           errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的文件系统", errno.EISDIR: "这是一个文件夹",
-          errno.ENOTDIR: "路径中有一部分不是文件夹"}.get(exc.errno or -1)
+          errno.ENOTDIR: "路径中有一部分不是文件夹", errno.ENAMETOOLONG: "文件名过长"}.get(exc.errno or -1)
     en = exc.strerror or type(exc).__name__
     return en, zh or en
 
@@ -517,6 +564,10 @@ def _parse_problems(data: Any) -> list[Problem]:
         if isinstance(value, _Constant):
             found.append((parts, f"{value.name} is not allowed: write a finite number",
                           f"不允许填写 {value.name}，请填写有限的数字"))
+        elif isinstance(value, _LongNumber):
+            found.append((parts, f"number is too long: {value.length} characters, at most "
+                                 f"{MAX_NUMBER_CHARS}",
+                          f"{_label(parts)}的数字过长：共 {value.length} 个字符，最多 {MAX_NUMBER_CHARS} 个"))
         elif isinstance(value, dict):
             for key in getattr(value, "repeated", ()):
                 found.append((parts + (key,),
@@ -533,15 +584,13 @@ def load_profile(path: str | os.PathLike) -> dict:
     """Read, parse and validate a profile file; raise ProfileError listing every problem."""
     target = Path(os.fspath(path))
     try:
-        raw = target.read_bytes()
-    except FileNotFoundError:
-        raise _file_problem(f"file not found: {target}", f"找不到文件：{target}") from None
-    except IsADirectoryError:
-        raise _file_problem(f"is a folder, not a file: {target}",
-                            f"这是一个文件夹，不是档案文件：{target}") from None
-    except OSError as exc:
-        en, zh = _os_reason(exc)
-        raise _file_problem(f"cannot read {target}: {en}", f"无法读取 {target}：{zh}") from None
+        # Regular files only, at most PROFILE_MAX_BYTES: a FIFO or a device never hangs or fills memory.
+        raw = read_user_file(target, PROFILE_MAX_BYTES)
+    except UserFileError as exc:
+        if exc.kind == "folder":
+            raise _file_problem(f"is a folder, not a file: {target}",
+                                f"这是一个文件夹，不是档案文件：{target}") from None
+        raise _file_problem(exc.message, exc.message_zh) from None
 
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _file_problem("is UTF-16 text; save it as UTF-8", "文件是 UTF-16 编码，请另存为 UTF-8 编码")
@@ -579,8 +628,18 @@ def load_profile(path: str | os.PathLike) -> dict:
         flagged = True
         return _Constant(name)
 
+    def number_hook(convert):
+        def hook(literal: str):
+            nonlocal flagged
+            if len(literal) > MAX_NUMBER_CHARS:       # before int() raises on 4300+ digits
+                flagged = True
+                return _LongNumber(len(literal))
+            return convert(literal)
+        return hook
+
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook,
+                          parse_int=number_hook(int), parse_float=number_hook(float))
     except json.JSONDecodeError as exc:
         reason_zh = next((zh for en, zh in _JSON_MESSAGES_ZH.items() if exc.msg.startswith(en)), exc.msg)
         raise _file_problem(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",

@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -47,6 +46,7 @@ from typing import Any
 import sqlite_utils
 
 from core.settings import data_dir
+from core.userfile import UserFileError, open_regular, printable_text
 
 __all__ = [
     "SCHEMA_VERSION", "STORE_FILE", "MIGRATIONS", "StoreError", "RecentEntry", "Draft",
@@ -174,9 +174,15 @@ def _from_sqlite(exc: sqlite3.Error, path: Path | None) -> StoreError:
 def _header(path: Path) -> tuple[int, int] | None:
     """(user_version, application_id) from the file header; None for an empty (new) file.
 
-    Reading 100 bytes cannot change the file, unlike opening it with SQLite.
+    Reading 100 bytes cannot change the file, unlike opening it with SQLite. Only a regular file
+    is opened: a FIFO in its place would block forever, a device would be no store.
     """
-    with open(path, "rb") as handle:
+    try:
+        fd = open_regular(path)
+    except UserFileError as exc:
+        raise StoreError("io", path, f"cannot open {path}: {exc.message}",
+                         f"无法打开本地档案库：{exc.message_zh}") from None
+    with os.fdopen(fd, "rb") as handle:
         head = handle.read(100)
     if not head:
         return None
@@ -197,12 +203,9 @@ def _unstamp(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone()
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _storable(text: str) -> str:
     """Text SQLite can hold: a lone surrogate (an odd file name) becomes U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
+    return printable_text(text)
 
 
 def _check_json(value: Any, where: str = "data") -> None:

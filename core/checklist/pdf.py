@@ -52,6 +52,7 @@ from core.i18n import (
     normalize_language,
     translations,
 )
+from core.userfile import printable_text
 
 FONT = "GreenMeasuresCJK"
 PAGE = A4
@@ -131,8 +132,9 @@ class PdfText:
 
     @staticmethod
     def typed(text: str | None) -> str:
-        """What the user typed: escaped for the markup, never converted."""
-        return escape(text or "")
+        """What the user typed: escaped for the markup, never converted (a lone surrogate, which
+        no font or encoding holds, is shown as �)."""
+        return escape(printable_text(text or ""))
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -198,7 +200,7 @@ def render_story(story: list, tx: PdfText, *, title: str, company_name: str | No
     doc = SimpleDocTemplate(
         buffer, pagesize=PAGE, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=f"{title} · {company_name or ''}".strip(" ·"), author="绿策通 GreenMeasures",
+        title=printable_text(f"{title} · {company_name or ''}".strip(" ·")), author="绿策通 GreenMeasures",
         subject=title, creator="绿策通 GreenMeasures",
         # The page preamble and table cells default to Helvetica, which would be referenced
         # unembedded (pdffonts: emb no); everything is in the bundled font.
@@ -249,9 +251,10 @@ def _choice(entry: Entry, tx: PdfText) -> str:
 
 
 def meta_table(pairs: list[tuple[str, str]], st) -> LongTable:
-    """The block of label / value lines under a printout's title (values are markup)."""
+    """The block of label / value lines under a printout's title (values are markup). A value
+    taller than a page (a name of thousands of characters) splits across pages (splitInRow)."""
     table = LongTable([[Paragraph(escape(k), st["small"]), Paragraph(v, st["body"])] for k, v in pairs],
-                      colWidths=[32 * mm, FRAME_WIDTH - 32 * mm])
+                      colWidths=[32 * mm, FRAME_WIDTH - 32 * mm], splitInRow=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -266,7 +269,9 @@ def head_row(labels: list[str], st) -> list:
 
 
 def data_table(rows: list, widths: list[float], *, zebra: bool = True) -> LongTable:
-    table = LongTable(rows, colWidths=widths, repeatRows=1, splitByRow=1)
+    # Rows split between pages, the heading row repeats, and a row taller than a page (a cell of
+    # hundreds of project names) splits inside itself rather than raising LayoutError.
+    table = LongTable(rows, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1)
     style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

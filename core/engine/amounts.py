@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from core.decimals import money_context
 from core.engine.context import MISSING, Context, item_counts, number, unknown_fields
 from core.engine.text import fact_label, fact_unit, money, percent, plain
 
@@ -38,9 +39,10 @@ NOTHING = Amount(Decimal(0), Decimal(0))
 
 def to_fen(value: Decimal) -> Decimal:
     """Round down to the fen: a maximum must never be overstated."""
-    if value == value.to_integral():
-        return value.quantize(Decimal(1))
-    return value.quantize(FEN, rounding=ROUND_FLOOR)
+    with money_context(value):     # quantize needs a digit for every place down to the fen
+        if value == value.to_integral():
+            return value.quantize(Decimal(1))
+        return value.quantize(FEN, rounding=ROUND_FLOOR)
 
 
 def compute(benefit: dict | None, ctx: Context) -> Amount:

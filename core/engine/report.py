@@ -6,6 +6,7 @@ from decimal import Decimal
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
 from core.engine.text import fact_label, money
 from core.i18n import N_, format_amount_range
+from core.userfile import printable_text
 
 STATUS_TITLES = {ELIGIBLE: N_("可申请"), NEEDS_INFO: N_("需补充信息"), INELIGIBLE: N_("不符合"),
                  NOT_IN_FORCE: N_("不在有效期")}
@@ -144,4 +145,5 @@ def to_text(ev: Evaluation, company_name: str | None = None) -> str:
     lines.extend(f"  注：{n}" for n in plan.notes)
     lines.append("")
     lines.append("说明：金额为按政策文本估算的范围；评审制措施须经评审。一切以政策原文和官方申报指南为准。")
-    return "\n".join(lines) + "\n"
+    # Names are the user's text: a lone surrogate would make writing the report fail.
+    return printable_text("\n".join(lines) + "\n")

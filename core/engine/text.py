@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.decimals import money_context
 from core.measures.facts import FactSpec, label_and_unit, lookup, parse_concrete
 from core.measures.labels import label_of
 
@@ -16,8 +17,8 @@ WAN = Decimal(10000)
 
 def plain(number: Decimal) -> str:
     """Decimal without exponent or trailing zeros: 1E+3 → 1000, 0.250 → 0.25."""
-    text = format(number.normalize(), "f")
-    return text
+    with money_context():     # normalize rounds to the context's digits: keep them all
+        return format(number.normalize(), "f")
 
 
 YI = Decimal(100000000)
@@ -26,11 +27,14 @@ YI = Decimal(100000000)
 def money(amount: Decimal | int) -> str:
     """Yuan as the texts write them: 亿元 from 100 million up (20 亿元), 万元 from 10,000 up, 元 below."""
     amount = Decimal(amount)
-    if abs(amount) >= YI and (amount / YI) == (amount / YI).quantize(Decimal("0.0001")):
-        return f"{plain(amount / YI)} 亿元"
-    if abs(amount) >= WAN:
-        return f"{plain(amount / WAN)} 万元"
-    return f"{plain(amount)} 元"
+    with money_context():     # the divisions stay exact for every valid figure
+        # at most 4 decimals in 亿元 (read from the exponent: quantize would need every digit)
+        exponent = (amount / YI).normalize().as_tuple().exponent
+        if abs(amount) >= YI and isinstance(exponent, int) and exponent >= -4:
+            return f"{plain(amount / YI)} 亿元"
+        if abs(amount) >= WAN:
+            return f"{plain(amount / WAN)} 万元"
+        return f"{plain(amount)} 元"
 
 
 def quantity(value, unit: str | None) -> str:
@@ -42,13 +46,17 @@ def quantity(value, unit: str | None) -> str:
         if unit == "元":
             return money(number)
         if unit == "%":
-            return f"{plain(number * 100)}%"
+            with money_context():
+                return f"{plain(number * 100)}%"
         return f"{plain(number)} {unit}" if unit else plain(number)
     return str(value)
 
 
 def percent(fraction: Decimal) -> str:
-    return f"{plain(fraction.quantize(Decimal('0.0001')) * 100)}%"
+    # A ratio of valid figures can still be vast (growth from 5e-324 to 1): quantize needs a digit
+    # for every place down to 0.0001.
+    with money_context(fraction):
+        return f"{plain(fraction.quantize(Decimal('0.0001')) * 100)}%"
 
 
 def value_label(value, path: str | None = None) -> str:

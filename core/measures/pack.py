@@ -50,6 +50,7 @@ SOURCES, SEEDS = "sources", "seeds"
 # A real pack is well under 5 MB; anything far larger is not one (and is not read into memory).
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 200
+KEY_FILE_MAX_BYTES = 64 * 1024         # a PEM key is a few hundred bytes
 _MEMBER_NAME = re.compile(r"^(measures\.db|sources/[A-Za-z0-9_.-]+\.(yaml|json)|seeds/[A-Za-z0-9_.-]+\.txt)$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 COUNTED_TABLES = ("documents", "measures", "criteria", "evidence", "stacking")
@@ -73,9 +74,10 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+    from core.userfile import UserFileError, read_user_file
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        key = serialization.load_pem_public_key(read_user_file(path, KEY_FILE_MAX_BYTES))
+    except (UserFileError, ValueError) as exc:
         raise PackError(f"公钥文件 {path.name} 无法读取：{exc}") from None
     if not isinstance(key, Ed25519PublicKey):
         raise PackError(f"公钥文件 {path.name} 不是 Ed25519 公钥。")
@@ -99,10 +101,11 @@ def load_private_key(path: Path, passphrase: bytes | None = None):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from core.userfile import UserFileError, read_user_file
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PackError(f"签名私钥 {path} 无法读取：{exc.strerror or exc}") from None
+        data = read_user_file(path, KEY_FILE_MAX_BYTES)
+    except UserFileError as exc:
+        raise PackError(f"签名私钥无法读取：{exc}") from None
     try:
         key = serialization.load_pem_private_key(data, password=passphrase or None)
     except TypeError:
@@ -410,17 +413,23 @@ def verify_pack_bytes(data: bytes, keys: dict[str, Ed25519PublicKey] | None = No
     return pack
 
 
+PACK_FILE_MAX_BYTES = MAX_MEMBER_BYTES * 2
+
+
 def read_pack_file(path: Path) -> bytes:
+    """The pack's bytes: a regular file of at most PACK_FILE_MAX_BYTES (core.userfile: a FIFO or a
+    device is refused at once, never read)."""
+    from core.userfile import UserFileError, read_user_file
     try:
-        if path.stat().st_size > MAX_MEMBER_BYTES * 2:
-            raise PackError(f"{path.name} 过大，不是绿策通措施包。")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PackError(f"找不到措施包文件：{path}") from None
-    except IsADirectoryError:
-        raise PackError(f"{path} 是文件夹，请选择 .gmpack 文件。") from None
-    except OSError as exc:
-        raise PackError(f"措施包文件 {path} 无法读取：{exc.strerror or exc}") from None
+        return read_user_file(path, PACK_FILE_MAX_BYTES)
+    except UserFileError as exc:
+        if exc.kind == "missing":
+            raise PackError(f"找不到措施包文件：{path}") from None
+        if exc.kind == "folder":
+            raise PackError(f"{path} 是文件夹，请选择 .gmpack 文件。") from None
+        if exc.kind == "too_large":
+            raise PackError(f"{exc.message_zh}，不是绿策通措施包。") from None
+        raise PackError(f"措施包文件无法读取：{exc.message_zh}") from None
 
 
 def verify_pack(path: Path, keys: dict[str, Ed25519PublicKey] | None = None) -> VerifiedPack:
