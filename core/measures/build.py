@@ -143,6 +143,14 @@ def database_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def write_catalog(db: sqlite_utils.Database, catalog: Catalog) -> None:
+    """Every table of the catalog into an empty database (a file, or memory), then its schema
+    version."""
+    with db.atomic():
+        _write(db, catalog)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
 def build_database(catalog: Catalog, target: Path) -> Path:
     """Write the database atomically: a temporary file in the target folder, then a rename."""
     import sqlite_utils  # here, not at the top: the store reads SCHEMA_VERSION at every start
@@ -154,9 +162,7 @@ def build_database(catalog: Catalog, target: Path) -> Path:
     try:
         tmp.unlink()  # sqlite wants to create the file itself
         db = sqlite_utils.Database(tmp)
-        with db.atomic():
-            _write(db, catalog)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        write_catalog(db, catalog)
         db.close()
         os.replace(tmp, target)
     except BaseException:
