@@ -59,6 +59,14 @@ def add_checklist_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_checklist)
 
 
+def open_database(err: TextIO) -> MeasuresDB:
+    """The database in use; a repaired or in-memory measures cache is said once, on stderr."""
+    db = open_in_use()
+    if db.notice is not None:
+        err.write(f"注意：{db.notice.text()}\n")
+    return db
+
+
 def engine_for(db: MeasuresDB):
     from core.engine.evaluate import Engine
     return Engine.for_database(db)
@@ -78,7 +86,7 @@ def run_checklist(args: argparse.Namespace, out: TextIO | None = None,
     if problem:
         err.write(f"--out: {problem}\n")
         return EXIT_USAGE
-    evaluation = engine_for(db or open_in_use()).evaluate(profile, args.as_of or dt.date.today())
+    evaluation = engine_for(db or open_database(err)).evaluate(profile, args.as_of or dt.date.today())
     checklist = build_checklist(evaluation, profile)
     try:
         pages = write_checklist(checklist, target, args.lang)
@@ -101,7 +109,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None,
     profile = load_profile_or_report(args.profile, err)
     if profile is None:
         return EXIT_USAGE
-    evaluation = engine_for(db or open_in_use()).evaluate(profile, args.as_of or dt.date.today())
+    evaluation = engine_for(db or open_database(err)).evaluate(profile, args.as_of or dt.date.today())
     if args.json:
         json.dump(to_json(evaluation), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -113,7 +121,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None,
 def run_measures(args: argparse.Namespace, out: TextIO | None = None,
                  db: MeasuresDB | None = None) -> int:
     out = out or sys.stdout   # looked up per call, so redirection works
-    db = db or open_in_use()
+    db = db or open_database(sys.stderr)
     on = args.as_of or dt.date.today()
     rows = db.search(args.search) if args.search else db.list_measures()
     if args.json:

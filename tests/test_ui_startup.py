@@ -158,3 +158,21 @@ def test_queued_work_runs_even_without_a_paint(qtbot):
     with qtbot.waitSignal(helper.finished, timeout=5000):
         pass
     assert ran == ["a"]
+
+
+@pytest.fixture()
+def damaged_cache(tmp_path, monkeypatch):
+    """A measures cache with bytes overwritten, in a private cache folder (issue 15 item 12)."""
+    from core.measures import store
+    monkeypatch.setenv("GREENMEASURES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store, "_IN_MEMORY", {})
+    path = store.bundled_database_path()
+    store.take_notice()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 4096] = b"\xa5" * 4096
+    path.write_bytes(bytes(data))
+
+
+def test_a_repaired_measures_cache_is_said_in_the_status_bar(damaged_cache, started):
+    assert "措施数据缓存已损坏，已按程序自带的数据重新生成" in started.statusBar().currentMessage()
+    assert started.db.all_measures()

@@ -128,6 +128,8 @@ def create_window(argv: list[str]):
     store.parent = window
     queue.append(store.open)
     window.show()
+    if db.notice is not None:       # the measures cache was repaired or is in memory: say it once
+        window.statusBar().showMessage(db.notice.text(_), 30000)
     run_after_first_paint(window, queue)
     return app, window
 

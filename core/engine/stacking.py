@@ -6,9 +6,11 @@ the other measures of that level paying for the same thing) and a measure's `exc
 results for the same subject (the company, or one project).
 
 The plan is the combination of eligible results with the largest total known maximum that respects
-every conflict, found exactly: per subject, each connected group of conflicting results is a small
-choice among its maximal independent sets; choices are independent except where several projects
-share a per-company-per-year cap, and those are searched jointly by branch and bound.
+every conflict and shared cap. Per subject, each connected group of conflicting results is a choice
+among its maximal independent sets; choices are independent except where projects share a
+per-company-per-year cap, and those are searched jointly by branch and bound. Everything is
+iterative and bounded by step counts (MAX_*): within them the plan is exact; beyond them it is the
+best found by greedy choice and local improvement, and `Plan.optimal` is False (docs/engine.md).
 """
 from __future__ import annotations
 
@@ -40,6 +42,9 @@ class Plan:
     selected: list[PlanItem] = field(default_factory=list)
     given_up: list[GivenUp] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # False when the search stopped at its work limits: the plan respects every rule but is not
+    # proven to be the best (a note says so to the user).
+    optimal: bool = True
 
     @property
     def total_max(self) -> Decimal:
@@ -128,25 +133,96 @@ def _components(nodes: list[int], edges: dict[int, dict[int, str]]) -> list[list
     return out
 
 
-def _maximal_independent_sets(comp: list[int], edges) -> list[frozenset[int]]:
+# Work limits of the plan search. Within them the plan is proven optimal; beyond them (hundreds of
+# projects whose choices are tied by a shared cap, or one subject with a huge conflict group) the
+# search stops and keeps the best plan found, and the Plan says it is not proven optimal. Both
+# limits are counts of steps, not times, so the same profile gives the same plan on every machine.
+MAX_SETS_PER_COMPONENT = 512      # maximal independent sets listed for one conflict group
+MAX_ENUMERATION_STEPS = 20_000    # Bron–Kerbosch steps for one conflict group
+MAX_SEARCH_NODES = 10_000         # branch-and-bound nodes over the cap-coupled groups
+MAX_IMPROVEMENT_PASSES = 50       # passes of local improvement (each pass strictly improves)
+# A common Lagrange weight for the caps: min(C, G) <= λ·C + (1 − λ)·G for every λ in [0, 1].
+_LAMBDAS = tuple(Decimal(k) / 8 for k in range(9))
+
+NOT_PROVEN_NOTE = ("本组合的冲突和共享上限关系过于复杂，推荐组合是在限定计算量内求得的较优组合，"
+                   "未能证明是最优，可能存在已知最高额合计更高的组合。")
+
+
+def _maximal_independent_sets(comp: list[int], edges) -> list[frozenset[int]] | None:
     """All maximal sets of mutually compatible results in one conflict component (Bron–Kerbosch
-    on the complement graph, i.e. maximal cliques of 'compatible')."""
+    with pivoting on the complement graph, i.e. maximal cliques of 'compatible'), or None when
+    there are more than the limits allow. Iterative: an explicit stack, never Python recursion."""
     out: list[frozenset[int]] = []
     members = set(comp)
     compatible = {v: members - edges.get(v, {}).keys() - {v} for v in comp}
 
-    def expand(r: set, p: set, x: set) -> None:
+    def frame(r: frozenset, p: set, x: set) -> list:
         if not p and not x:
-            out.append(frozenset(r))
-            return
-        pivot = max(p | x, key=lambda u: len(compatible[u] & p))
-        for v in sorted(p - compatible[pivot]):
-            expand(r | {v}, p & compatible[v], x & compatible[v])
-            p = p - {v}
-            x = x | {v}
+            out.append(r)
+            return [r, p, x, []]
+        pivot = max(p | x, key=lambda u: (len(compatible[u] & p), -u))
+        return [r, p, x, sorted(p - compatible[pivot], reverse=True)]
 
-    expand(set(), set(comp), set())
+    stack = [frame(frozenset(), set(comp), set())]
+    steps = 0
+    while stack:
+        r, p, x, todo = top = stack[-1]
+        if not todo:
+            stack.pop()
+            continue
+        steps += 1
+        if steps > MAX_ENUMERATION_STEPS or len(out) > MAX_SETS_PER_COMPONENT:
+            return None
+        v = todo.pop()
+        child = frame(r | {v}, p & compatible[v], x & compatible[v])
+        # The parent's candidates change before the child runs (the child has its own copies).
+        top[1] = p - {v}
+        top[2] = x | {v}
+        stack.append(child)
     return out
+
+
+def _heuristic_sets(comp: list[int], edges, weights: list[dict[int, Decimal]]) -> list[frozenset[int]]:
+    """Good maximal independent sets of a conflict group too large to list: for each weighting, a
+    greedy pick (heaviest first, then by weight per conflict) improved by swaps that add one result
+    and drop its chosen rivals while that gains; distinct sets, best first for the first weighting."""
+    found: list[frozenset[int]] = []
+    for weight in weights:
+        # comp is in source order and sorted() is stable: ties keep source order.
+        heaviest = sorted(comp, key=weight.__getitem__, reverse=True)
+        density = {v: weight[v] / (len(edges.get(v, {})) + 1) for v in comp}
+        densest = sorted(comp, key=density.__getitem__, reverse=True)
+        for order in (heaviest, densest):
+            chosen = _improve(_complete(set(), comp, edges, order), comp, edges, weight)
+            if chosen not in found:
+                found.append(chosen)
+    return found
+
+
+def _complete(chosen: set[int], comp: list[int], edges, order: list[int]) -> set[int]:
+    """Add, in `order`, every result that conflicts with nothing chosen."""
+    for v in order:
+        if v not in chosen and not any(u in chosen for u in edges.get(v, {})):
+            chosen.add(v)
+    return chosen
+
+
+def _improve(chosen: set[int], comp: list[int], edges, weight: dict[int, Decimal]) -> frozenset[int]:
+    order = sorted(comp, key=lambda v: (-weight[v], v))
+    for _ in range(MAX_IMPROVEMENT_PASSES):
+        better = False
+        for v in order:
+            if v in chosen:
+                continue
+            rivals = [u for u in edges.get(v, {}) if u in chosen]
+            if weight[v] > sum((weight[u] for u in rivals), Decimal(0)):
+                chosen.difference_update(rivals)
+                chosen.add(v)
+                _complete(chosen, comp, edges, order)
+                better = True
+        if not better:
+            break
+    return frozenset(chosen)
 
 
 def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
@@ -164,15 +240,23 @@ def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
         if results[i].company_year_cap is not None and results[i].project_id is not None:
             per_measure[results[i].measure["id"]].append(i)
     for mid, members in per_measure.items():
-        if len(members) > 1:
-            caps[mid] = results[members[0]].company_year_cap
-            for i in members:
-                cap_group[i] = mid
+        # Even a lone project is held to the company's cap (its own amount may be above it).
+        caps[mid] = results[members[0]].company_year_cap
+        for i in members:
+            cap_group[i] = mid
 
     comps = _components(candidates, edges)
     options = {}
+    proven = True
     for k, comp in enumerate(comps):
         sets = _maximal_independent_sets(comp, edges) if len(comp) > 1 else [frozenset(comp)]
+        if sets is None:
+            # Too many ways to choose in one group: a few good choices, one per weighting (the
+            # capped results valued in full, and at nothing, since a cap may leave them nothing).
+            proven = False
+            free_only = {i: (Decimal(0) if i in cap_group else value[i]) for i in comp}
+            sets = _heuristic_sets(comp, edges, [value, free_only] if any(i in cap_group for i in comp)
+                                   else [value])
         # Best first: known value, then more measures, then source order.
         sets.sort(key=lambda s: (-sum(value[i] for i in s), -len(s), sorted(s)))
         options[k] = sets
@@ -193,10 +277,14 @@ def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
         if k not in coupled:
             chosen[k] = options[k][0]
     if coupled:
-        chosen.update(_search_coupled(coupled, options, split, caps))
+        picked, complete = _search_coupled(coupled, options, split, caps)
+        chosen.update(picked)
+        proven = proven and complete
 
     selected = sorted(i for s in chosen.values() for i in s)
-    plan = Plan()
+    plan = Plan(optimal=proven)
+    if not proven:
+        plan.notes.append(NOT_PROVEN_NOTE)
     remaining = dict(caps)
     for i in selected:
         r = results[i]
@@ -242,46 +330,162 @@ def _cite(r) -> str:
 
 
 def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, Decimal]):
-    """Branch and bound over the components tied together by shared caps; exact."""
-    parts = {k: [split(s) for s in options[k]] for k in coupled}
-    best_free_rest = [Decimal(0)] * (len(coupled) + 1)
-    best_group_rest: list[dict] = [defaultdict(Decimal) for _ in range(len(coupled) + 1)]
-    for pos in range(len(coupled) - 1, -1, -1):
-        k = coupled[pos]
-        best_free_rest[pos] = best_free_rest[pos + 1] + max(f for f, _ in parts[k])
-        g = defaultdict(Decimal, best_group_rest[pos + 1])
-        for name in caps:
-            g[name] += max(grp.get(name, Decimal(0)) for _, grp in parts[k])
-        best_group_rest[pos] = g
+    """Choose one option per component of `coupled` (components tied together by shared caps) for
+    the largest total; returns (choice per component, proven optimal).
 
-    def total(free, grouped) -> Decimal:
-        return free + sum(min(caps[n], v) for n, v in grouped.items())
+    First a good plan by local improvement (cheap, any size), then an iterative depth-first branch
+    and bound that proves it or finds better, pruning with the tighter of two admissible bounds,
+    within MAX_SEARCH_NODES nodes. When the search completes, the answer is the first optimal
+    choice in depth-first order (best options first), whatever the starting plan was."""
+    parts = [[split(s) for s in options[k]] for k in coupled]
+    names = sorted(caps)
+    count = len(coupled)
 
-    best_value = Decimal(-1)
-    best_pick: list[int] | None = None
+    def total(free: Decimal, grouped: dict) -> Decimal:
+        return free + sum((min(caps[n], v) for n, v in grouped.items()), Decimal(0))
 
-    def go(pos: int, free: Decimal, grouped: dict, pick: list[int]) -> None:
-        nonlocal best_value, best_pick
-        if pos == len(coupled):
+    # Suffix bounds: the best free part and best capped parts of the components from pos on, and,
+    # for each λ, the best of f + (1 − λ)·g.
+    best_free_rest = [Decimal(0)] * (count + 1)
+    best_group_rest: list[dict[str, Decimal]] = [dict.fromkeys(names, Decimal(0)) for _ in range(count + 1)]
+    relaxed_rest = [[Decimal(0)] * (count + 1) for _ in _LAMBDAS]
+    for pos in range(count - 1, -1, -1):
+        best_free_rest[pos] = best_free_rest[pos + 1] + max(f for f, _ in parts[pos])
+        for n in names:
+            best_group_rest[pos][n] = best_group_rest[pos + 1][n] + max(
+                grp.get(n, Decimal(0)) for _, grp in parts[pos])
+        for li, lam in enumerate(_LAMBDAS):
+            relaxed_rest[li][pos] = relaxed_rest[li][pos + 1] + max(
+                f + (1 - lam) * sum(grp.values(), Decimal(0)) for f, grp in parts[pos])
+    cap_total = sum(caps.values(), Decimal(0))
+
+    def bound(pos: int, free: Decimal, grouped: dict) -> Decimal:
+        separate = free + best_free_rest[pos] + sum(
+            (min(caps[n], grouped.get(n, Decimal(0)) + best_group_rest[pos][n]) for n in names), Decimal(0))
+        in_groups = sum(grouped.values(), Decimal(0))
+        relaxed = min(free + lam * cap_total + (1 - lam) * in_groups + relaxed_rest[li][pos]
+                      for li, lam in enumerate(_LAMBDAS))
+        return min(separate, relaxed)
+
+    start_pick, start_value = _improved_start(parts, total)
+
+    # The depth-first search, with an explicit stack of (position, free, grouped, next option).
+    best_value, best_pick = Decimal(-1), None
+    pick: list[int] = []
+    stack: list[list] = [[0, Decimal(0), {}, 0]]
+    nodes = 0
+    complete = True
+    while stack:
+        top = stack[-1]
+        pos, free, grouped, idx = top
+        if pos == count:
             v = total(free, grouped)
             if v > best_value:
                 best_value, best_pick = v, list(pick)
-            return
-        bound = free + best_free_rest[pos] + sum(
-            min(caps[n], grouped.get(n, Decimal(0)) + best_group_rest[pos][n]) for n in caps)
-        if bound <= best_value:
-            return
-        k = coupled[pos]
-        for idx, (f, grp) in enumerate(parts[k]):
-            merged = dict(grouped)
-            for n, v in grp.items():
-                merged[n] = merged.get(n, Decimal(0)) + v
-            pick.append(idx)
-            go(pos + 1, free + f, merged, pick)
-            pick.pop()
+            stack.pop()
+            if pick:
+                pick.pop()
+            continue
+        if idx == 0:
+            nodes += 1
+            if nodes > MAX_SEARCH_NODES:
+                complete = False
+                break
+            b = bound(pos, free, grouped)
+            # Strictly below the starting plan: nothing optimal here. Not above the best found in
+            # this search: nothing better here, and the earlier one wins ties.
+            if b < start_value or b <= best_value:
+                stack.pop()
+                if pick:
+                    pick.pop()
+                continue
+        if idx == len(parts[pos]):
+            stack.pop()
+            if pick:
+                pick.pop()
+            continue
+        top[3] = idx + 1
+        f, grp = parts[pos][idx]
+        merged = dict(grouped)
+        for n, v in grp.items():
+            merged[n] = merged.get(n, Decimal(0)) + v
+        pick.append(idx)
+        stack.append([pos + 1, free + f, merged, 0])
+    if best_pick is None or best_value < start_value:
+        best_pick = start_pick
+    return {k: options[k][idx] for k, idx in zip(coupled, best_pick, strict=True)}, complete
 
-    go(0, Decimal(0), {}, [])
-    # Every component has at least one option and amounts are never negative, so the first
-    # complete pick (worth ≥ 0) always beats the starting -1.
-    assert best_pick is not None
-    return {k: options[k][idx] for k, idx in zip(coupled, best_pick, strict=True)}
+
+def _improved_start(parts: list, total) -> tuple[list[int], Decimal]:
+    """A good choice to start from, the best of three: every component's best option counting
+    capped amounts in full; its best option counting them as nothing; and the latter with moves
+    to capped options taken in order of gain per yuan of cap used (the knapsack greedy). Each is
+    then improved by changing one component's option at a time while that raises the total."""
+    def full(f: Decimal, grp: dict) -> Decimal:
+        return f + sum(grp.values(), Decimal(0))
+
+    def state(pick: list[int]) -> tuple[Decimal, dict[str, Decimal]]:
+        free = sum((parts[pos][i][0] for pos, i in enumerate(pick)), Decimal(0))
+        grouped: dict[str, Decimal] = {}
+        for pos, i in enumerate(pick):
+            for n, v in parts[pos][i][1].items():
+                grouped[n] = grouped.get(n, Decimal(0)) + v
+        return free, grouped
+
+    def move(pick: list[int], free: Decimal, grouped: dict, pos: int, i: int):
+        old_f, old_g = parts[pos][pick[pos]]
+        f, grp = parts[pos][i]
+        trial = dict(grouped)
+        for n, v in old_g.items():
+            trial[n] -= v
+        for n, v in grp.items():
+            trial[n] = trial.get(n, Decimal(0)) + v
+        return free - old_f + f, trial
+
+    def ascend(pick: list[int], passes: int = MAX_IMPROVEMENT_PASSES) -> tuple[list[int], Decimal]:
+        free, grouped = state(pick)
+        current = total(free, grouped)
+        for _ in range(passes):
+            better = False
+            for pos, opts in enumerate(parts):
+                for i in range(len(opts)):
+                    if i == pick[pos]:
+                        continue
+                    new_free, trial = move(pick, free, grouped, pos, i)
+                    value = total(new_free, trial)
+                    if value > current:
+                        pick[pos], free, grouped, current = i, new_free, trial, value
+                        better = True
+            if not better:
+                break
+        return pick, current
+
+    def best_by(score) -> list[int]:
+        pick = []
+        for opts in parts:
+            scores = [score(f, grp) for f, grp in opts]
+            pick.append(scores.index(max(scores)))      # the first best: options are best first
+        return pick
+
+    free_pick = best_by(lambda f, grp: f)
+    knapsack = list(free_pick)
+    moves = []
+    for pos, opts in enumerate(parts):
+        base_f, base_g = opts[free_pick[pos]]
+        for i, (f, grp) in enumerate(opts):
+            used = sum(grp.values(), Decimal(0)) - sum(base_g.values(), Decimal(0))
+            gain = full(f, grp) - full(base_f, base_g)
+            if i != free_pick[pos] and gain > 0:
+                moves.append((-(gain / used) if used > 0 else Decimal("-Infinity"), pos, i))
+    moves.sort()
+    free, grouped = state(knapsack)
+    current = total(free, grouped)
+    for _, pos, i in moves:
+        new_free, trial = move(knapsack, free, grouped, pos, i)
+        value = total(new_free, trial)
+        if value > current:
+            knapsack[pos], free, grouped, current = i, new_free, trial, value
+
+    starts = [best_by(full), free_pick, knapsack]
+    improved = [ascend(list(pick)) for pick in starts]
+    return max(improved, key=lambda found: found[1])

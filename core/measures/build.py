@@ -115,6 +115,42 @@ def _write(db: sqlite_utils.Database, catalog: Catalog) -> None:
     db.execute("INSERT INTO measures_fts (id, search_text) SELECT id, search_text FROM measures")
 
 
+def database_digest(path: Path) -> str:
+    """SHA-256 of a database's content: the schema version, every schema entry (tables, indexes,
+    triggers, views) and every row of every table, the full-text index's own tables included.
+    Two builds of the same catalog give the same digest; any changed, added or removed row or
+    object changes it. sqlite3.DatabaseError when the file cannot be read as a database."""
+    import hashlib
+    import sqlite3
+
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        digest.update(repr(conn.execute("PRAGMA user_version").fetchone()).encode())
+        schema = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        digest.update(repr(schema).encode())
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            quoted = '"' + name.replace('"', '""') + '"'
+            # Rows sorted by their repr: the order rows are stored in is not content.
+            rows = sorted(repr(row) for row in conn.execute(f"SELECT * FROM {quoted}"))  # noqa: S608
+            digest.update(f"{name}:{len(rows)}\n".encode())
+            for row in rows:
+                digest.update(row.encode())
+                digest.update(b"\n")
+    finally:
+        conn.close()
+    return digest.hexdigest()
+
+
+def write_catalog(db: sqlite_utils.Database, catalog: Catalog) -> None:
+    """Every table of the catalog into an empty database (a file, or memory), then its schema
+    version."""
+    with db.atomic():
+        _write(db, catalog)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
 def build_database(catalog: Catalog, target: Path) -> Path:
     """Write the database atomically: a temporary file in the target folder, then a rename."""
     import sqlite_utils  # here, not at the top: the store reads SCHEMA_VERSION at every start
@@ -126,9 +162,7 @@ def build_database(catalog: Catalog, target: Path) -> Path:
     try:
         tmp.unlink()  # sqlite wants to create the file itself
         db = sqlite_utils.Database(tmp)
-        with db.atomic():
-            _write(db, catalog)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        write_catalog(db, catalog)
         db.close()
         os.replace(tmp, target)
     except BaseException:

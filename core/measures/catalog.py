@@ -14,7 +14,7 @@ from core.resources import measures_dir
 RELEASE_FILE = "release.json"
 RELEASE_TEXT = N_("版本 {version}（数据截至 {date}）")
 # A release version is dotted numbers, compared as numbers: 2026.11.21 < 2026.11.21.1 < 2026.12.1.
-_VERSION = re.compile(r"^\d{1,9}(\.\d{1,9}){0,4}$")
+_VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){0,4}")     # whole string: fullmatch
 
 
 @dataclass(frozen=True, order=True)
@@ -28,7 +28,7 @@ class Release:
     @classmethod
     def parse(cls, version: object, date: object) -> Release:
         """ValueError naming the field and the rule when either is malformed."""
-        if not isinstance(version, str) or not _VERSION.match(version):
+        if not isinstance(version, str) or not _VERSION.fullmatch(version):
             raise ValueError(f"version: must be dotted numbers such as 2026.11.21, got {version!r}")
         if not isinstance(date, str) or len(date) != 10:
             raise ValueError(f"date: must be a calendar date written YYYY-MM-DD, got {date!r}")

@@ -94,7 +94,7 @@ def lookup(path: str) -> FactSpec | None:
 UNIT_SUFFIX = re.compile(r"（([^（）]*)）$")
 FORM_UNITS = ("元", "千瓦", "千瓦时", "公斤", "千伏", "平方米")
 _CONCRETE_YEAR = re.compile(r"\.(\d{4})(?=\.|$)")
-_ITEM = re.compile(r"^(.*?)\[(\d+)\]\.(\w+)$")
+_ITEM = re.compile(r"(.*?)\[(\d+)\]\.(\w+)")     # whole path: fullmatch
 
 
 def label_and_unit(description: str) -> tuple[str, str | None]:
@@ -115,7 +115,7 @@ class ConcretePath:
 
 
 def parse_concrete(path: str) -> ConcretePath:
-    item = _ITEM.match(path)
+    item = _ITEM.fullmatch(path)
     if item:
         return ConcretePath(item.group(1), int(item.group(2)), item.group(3))
     year = _CONCRETE_YEAR.search(path)

@@ -152,8 +152,11 @@ def installed() -> Installed:
 
 
 def open_in_use() -> MeasuresDB:
-    """The database the program should use now (the start-up path of the window and commands)."""
-    return MeasuresDB(installed().in_use.path)
+    """The database the program should use now (the start-up path of the window and commands);
+    its `notice` says when the bundled data's cache had to be repaired (give it to the user)."""
+    db = MeasuresDB(installed().in_use.path)
+    db.notice = store.take_notice()
+    return db
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ Verification order, each step refusing with a message that says what is wrong: h
 key known → signature valid → archive readable → manifest well-formed → every member present and
 matching its hash, nothing extra → the database has this program's schema and the manifest's
 version and counts → the sources pass this program's validator (including the verbatim check
-against the seeds) and hash to the database version.
+against the seeds) and hash to the database version → the database's content equals what this
+program compiles from those sources. Members are read in chunks with their real sizes counted
+against MAX_MEMBER_BYTES and MAX_UNPACKED_BYTES; YAML aliases are refused (core.measures.yamlsource).
 """
 from __future__ import annotations
 
@@ -47,12 +49,17 @@ KEY_ID_LENGTH, SIGNATURE_LENGTH = 16, 64
 HEADER_LENGTH = len(MAGIC) + KEY_ID_LENGTH + SIGNATURE_LENGTH
 MANIFEST, DATABASE = "manifest.json", DATABASE_FILE
 SOURCES, SEEDS = "sources", "seeds"
-# A real pack is well under 5 MB; anything far larger is not one (and is not read into memory).
-MAX_MEMBER_BYTES = 64 * 1024 * 1024
+# A real pack is well under 5 MB (about 1.5 MB unpacked); anything far larger is not one. The
+# unpacked limits count the bytes actually decompressed, never the sizes the archive claims, and
+# reading stops at the first byte past them (docs/packs.md).
+MAX_MEMBER_BYTES = 64 * 1024 * 1024       # one member, unpacked
+MAX_UNPACKED_BYTES = 96 * 1024 * 1024     # all members together, unpacked
 MAX_MEMBERS = 200
 KEY_FILE_MAX_BYTES = 64 * 1024         # a PEM key is a few hundred bytes
-_MEMBER_NAME = re.compile(r"^(measures\.db|sources/[A-Za-z0-9_.-]+\.(yaml|json)|seeds/[A-Za-z0-9_.-]+\.txt)$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_READ_CHUNK = 1024 * 1024
+# Whole names, checked with fullmatch: '$' would also accept a name ending in a newline.
+_MEMBER_NAME = re.compile(r"measures\.db|sources/[A-Za-z0-9_.-]+\.(yaml|json)|seeds/[A-Za-z0-9_.-]+\.txt")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 COUNTED_TABLES = ("documents", "measures", "criteria", "evidence", "stacking")
 
 
@@ -263,19 +270,45 @@ def _read_archive(data: bytes) -> dict[str, bytes]:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
             raise PackError(_TAMPERED.format(detail=f"包含 {len(infos)} 个文件，超出措施包的范围"))
+        # The claimed sizes refuse an honest oversized pack at once; the real bytes are counted below.
+        if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+            raise PackError(_TAMPERED.format(detail=f"解压后超过 {_mib(MAX_UNPACKED_BYTES)}"))
         members: dict[str, bytes] = {}
+        unpacked = 0
         for info in infos:
             if info.file_size > MAX_MEMBER_BYTES:
                 raise PackError(_TAMPERED.format(detail=f"{info.filename} 过大"))
             if info.filename in members:
                 raise PackError(_TAMPERED.format(detail=f"{info.filename} 出现两次"))
             try:
-                members[info.filename] = archive.read(info)
+                members[info.filename], unpacked = _read_member(archive, info, unpacked)
+            except PackError:
+                raise
             # The signature has already passed, so this is a pack built wrong, not tampering in
             # transit; zipfile, zlib and an unknown compression method each raise their own kind.
             except Exception as exc:  # noqa: BLE001
                 raise PackError(_TAMPERED.format(detail=f"{info.filename} 无法解压：{exc}")) from None
     return members
+
+
+def _mib(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB"
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unpacked: int) -> tuple[bytes, int]:
+    """The member's bytes, read in chunks and counted as they come, so that an archive whose size
+    fields lie is refused at the first chunk past a limit instead of after filling memory."""
+    data = bytearray()
+    with archive.open(info) as stream:
+        while chunk := stream.read(_READ_CHUNK):
+            data += chunk
+            unpacked += len(chunk)
+            if len(data) > MAX_MEMBER_BYTES:
+                raise PackError(_TAMPERED.format(
+                    detail=f"{info.filename} 解压后超过 {_mib(MAX_MEMBER_BYTES)}"))
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise PackError(_TAMPERED.format(detail=f"解压后超过 {_mib(MAX_UNPACKED_BYTES)}"))
+    return bytes(data), unpacked
 
 
 def _check_signature(data: bytes, keys: dict[str, Ed25519PublicKey]) -> tuple[str, bytes]:
@@ -325,10 +358,10 @@ def _parse_manifest(manifest_bytes: bytes) -> Manifest:
     if not isinstance(files, dict) or DATABASE not in files:
         raise bad(f"files 应列出 {DATABASE} 及数据源文件")
     for name, entry in files.items():
-        if not isinstance(name, str) or not _MEMBER_NAME.match(name):
+        if not isinstance(name, str) or not _MEMBER_NAME.fullmatch(name):
             raise bad(f"files 中的 {name!r} 不是措施包允许的文件名")
         if (not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str)
-                or not _SHA256.match(entry["sha256"]) or not isinstance(entry.get("size"), int)):
+                or not _SHA256.fullmatch(entry["sha256"]) or not isinstance(entry.get("size"), int)):
             raise bad(f"files.{name} 应有 sha256（64 位十六进制）和 size（整数）")
     counts = raw.get("counts")
     if not isinstance(counts, dict) or any(not isinstance(counts.get(t), int) for t in COUNTED_TABLES):
@@ -359,6 +392,7 @@ def _check_members(manifest: Manifest, members: dict[str, bytes]) -> dict[str, b
 
 def _check_contents(manifest: Manifest, folder: Path) -> None:
     """The unpacked database and sources agree with the manifest and with this program."""
+    from core.measures.build import build_database, database_digest
     from core.measures.catalog import load_catalog
     from core.measures.validate import DataError
 
@@ -390,6 +424,17 @@ def _check_contents(manifest: Manifest, folder: Path) -> None:
                         "可能需要更新版本的绿策通。") from None
     if catalog.version != manifest.database_version or catalog.release != manifest.release:
         raise PackError(_TAMPERED.format(detail="数据源与数据库的版本不符"))
+    # The shipped database must hold exactly what this program compiles from the shipped sources
+    # (amounts, criteria, search index, schema): the engine reads the database, the checks above
+    # read the sources, and a pack whose two disagree would pass them and pay out wrong amounts.
+    fresh = build_database(catalog, folder.parent / f"fresh-{DATABASE}")
+    try:
+        if database_digest(db_path) != database_digest(fresh):
+            raise PackError(_TAMPERED.format(detail="数据库的内容与其数据源编译的结果不符"))
+    except sqlite3.DatabaseError as exc:
+        raise PackError(_TAMPERED.format(detail=f"数据库无法读取：{exc}")) from None
+    finally:
+        fresh.unlink(missing_ok=True)
 
 
 def verify_pack_bytes(data: bytes, keys: dict[str, Ed25519PublicKey] | None = None) -> VerifiedPack:

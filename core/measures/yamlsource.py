@@ -33,7 +33,14 @@ class YamlError(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        # Aliases (*name) are refused outright: the measures data never needs them, and a few nested
+        # ones expand into billions of nodes (the "billion laughs" bomb) before anything is checked.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"不允许使用 YAML 别名（*{event.anchor}）：请把内容直接写出", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 # Drop the timestamp resolver (dates stay strings).
@@ -82,3 +89,6 @@ def load_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise YamlError(path.name, line, f"{exc.problem or exc.context}") from None
+    except RecursionError:
+        # PyYAML composes nested collections recursively: thousands of levels exhaust the stack.
+        raise YamlError(path.name, 1, "嵌套层数过多，不是措施数据") from None
