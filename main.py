@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli.add_checklist_command(sub)
     cli.add_measures_command(sub)
     cli.add_pack_command(sub)
+    cli.add_batch_command(sub)
     return parser
 
 

@@ -139,3 +139,9 @@ def add_pack_command(sub: argparse._SubParsersAction) -> None:
     """`pack build|verify|import|rollback|status`: signed offline measure updates (docs/packs.md)."""
     from core.pack_cli import add_pack_subcommands
     add_pack_subcommands(sub)
+
+
+def add_batch_command(sub: argparse._SubParsersAction) -> None:
+    """`batch PATH... --xlsx OUT.xlsx`: many profiles, one workbook (core/batch_cli.py)."""
+    from core.batch_cli import add_batch_command as add
+    add(sub)
