@@ -342,7 +342,7 @@ class ClientBook(QDialog):
             text += _("；{n} 个档案未能读取").format(n=failed)
         if b.cancelled:
             text += _("；检查已取消，只列出已检查的企业")
-        if not b.companies and not failed:
+        if not b.companies and not failed and not b.cancelled:
             text = _("没有档案：请添加放有档案文件（.json）的文件夹，或先在主窗口打开、保存档案。")
         self.status.setText(text)
 
