@@ -153,7 +153,8 @@ def test_a_measures_update_shows_what_changed_per_client(qtbot, book, clients, e
         assert [c.measure_id for c in changes.changes] == ["lh-glc-2024/1"]
     row = texts(book, COL_NAME).index("深圳市甲公司")
     assert book.proxy.index(row, COL_CHANGES).data() == "1 项变化"
-    assert "移除的措施：罗湖区十条措施 第一条" in book.proxy.index(row, COL_CHANGES).data(Qt.ItemDataRole.ToolTipRole)
+    tip = book.proxy.index(row, COL_CHANGES).data(Qt.ItemDataRole.ToolTipRole)
+    assert "移除的措施：罗湖区十条措施 第一条" in tip
 
 
 def test_export_the_book_and_one_company(qtbot, book, clients, tmp_path):
