@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTableView,
-    QToolButton,
     QVBoxLayout,
 )
 
@@ -269,15 +268,14 @@ class ClientBook(QDialog):
         self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
         self.as_of_edit.dateChanged.connect(self._as_of_changed)
         self.as_of_label.setBuddy(self.as_of_edit)
-        self.folders_button = QToolButton()
-        self.folders_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Push buttons with menus: a tool button's menu arrow overlaps its Chinese text (seen at 1366x768).
+        self.folders_button = QPushButton()
         self.folders_menu = QMenu(self)
         self.folders_menu.aboutToShow.connect(self._fill_folders_menu)
         self.folders_button.setMenu(self.folders_menu)
         self.recheck_button = QPushButton()
         self.recheck_button.clicked.connect(self.recheck)
-        self.export_button = QToolButton()
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button = QPushButton()
         export_menu = QMenu(self)
         self.export_all_action = export_menu.addAction("")
         self.export_all_action.triggered.connect(lambda: self.export())
