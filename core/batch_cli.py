@@ -56,7 +56,7 @@ def _csv_problem(folder: Path) -> str | None:
 def run_batch(args: argparse.Namespace, out: TextIO | None = None, db=None) -> int:
     from core.batch import check_files, find_profiles
     from core.batch_export import write_csv, write_workbook
-    from core.cli import engine_for
+    from core.engine.evaluate import Engine
     from core.measures.installed import open_in_use
 
     out, err = out or sys.stdout, sys.stderr
@@ -84,7 +84,8 @@ def run_batch(args: argparse.Namespace, out: TextIO | None = None, db=None) -> i
             err.write(f"已检查 {done}/{all_}\n")
             err.flush()
 
-    engine = engine_for(db or open_in_use())
+    # The engine of `check` (core.cli.engine_for), not imported from there: core.cli imports this.
+    engine = Engine.for_database(db or open_in_use())
     batch = check_files(files, engine, args.as_of or dt.date.today(), expiring_days=args.expiring_days,
                         progress=progress, unreadable=missing)
     for u in batch.unreadable:
