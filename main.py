@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli.add_measures_command(sub)
     cli.add_pack_command(sub)
     cli.add_kiosk_command(sub)
+    cli.add_batch_command(sub)
     return parser
 
 

@@ -160,3 +160,9 @@ def add_kiosk_command(sub: argparse._SubParsersAction) -> None:
     """`kiosk set-pin`: the administrator provisions the kiosk PIN (docs/kiosk.md)."""
     from core.kiosk_cli import add_kiosk_subcommands
     add_kiosk_subcommands(sub)
+
+
+def add_batch_command(sub: argparse._SubParsersAction) -> None:
+    """`batch PATH... --xlsx OUT.xlsx`: many profiles, one workbook (core/batch_cli.py)."""
+    from core.batch_cli import add_batch_command as add
+    add(sub)

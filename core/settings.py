@@ -204,6 +204,10 @@ OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("kiosk_district", str, "", N_("自助终端所在辖区")),
     Option("kiosk_pin_hash", str, "", N_("自助终端管理密码（散列）")),
     Option("stale_after_days", int, 365, N_("措施数据超过多少天提示更新"), minimum=1, maximum=3650),
+    # = core.engine.expiring.DEFAULT_EXPIRING_DAYS (not imported: the settings load before the engine)
+    Option("expiring_days", int, 90, N_("可申请措施在多少天内到期时提示"), minimum=0, maximum=3650),
+    # the client book's folders of profiles, one absolute path a line (ui/client_book.py)
+    Option("client_folders", str, "", N_("客户台账的档案文件夹")),
 )}
 
 

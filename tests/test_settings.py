@@ -125,7 +125,13 @@ def test_every_default_is_a_valid_value_and_every_option_has_a_title():
         assert option.title
     assert set(OPTIONS) == {"language", "money_unit", "window_geometry", "form_mode", "recent_limit",
                             "autosave_seconds", "kiosk", "kiosk_idle_seconds", "kiosk_printer",
-                            "kiosk_district", "kiosk_pin_hash", "stale_after_days"}
+                            "kiosk_district", "kiosk_pin_hash", "stale_after_days", "expiring_days",
+                            "client_folders"}
+
+
+def test_the_expiring_window_default_is_the_engine_default():
+    from core.engine.expiring import DEFAULT_EXPIRING_DAYS
+    assert OPTIONS["expiring_days"].default == DEFAULT_EXPIRING_DAYS == 90
 
 
 def test_defaults_without_a_file():

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.evaluation = None
         self.checklist_dialog = None           # built on first Ctrl+P
         self.measures_dialog = None            # built on first use of the 数据 menu
+        self.client_book = None                # built on first use (menu 文件 → 客户台账)
 
         self.form = ProfileForm(self.engine.measures, self.engine.documents)
         self.interview = InterviewPage(self.form, self._evaluated)
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         unit = settings.get("money_unit")
         self.form.set_money_unit(unit)
         self.results.set_money_unit(unit)
+        self.results.set_expiring_days(settings.get("expiring_days"))
         self.form.set_as_of(self.as_of)      # the form starts empty: no second build here
         geometry = settings.get("window_geometry")
         if geometry:
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(self.save_as, QKeySequence.StandardKey.SaveAs)
         self.print_action = self._action(self.show_checklist, QKeySequence.StandardKey.Print)
+        self.client_book_action = self._action(self.show_client_book, QKeySequence("Ctrl+Shift+B"))
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.import_action = self._action(self.import_pack, QKeySequence("Ctrl+Shift+I"))
         self.rollback_action = self._action(self.rollback_measures)
@@ -155,7 +158,7 @@ class MainWindow(QMainWindow):
         self.drafts_menu = self.file_menu.addMenu("")
         self.drafts_menu.aboutToShow.connect(self._fill_drafts)
         self.file_menu.addSeparator()
-        for action in (self.save_action, self.save_as_action, self.print_action):
+        for action in (self.save_action, self.save_as_action, self.print_action, self.client_book_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -207,6 +210,7 @@ class MainWindow(QMainWindow):
         self.save_as_action.setText(_("另存为…"))
         self.print_action.setText(_("申请材料清单（预览、导出、打印）…"))
         self.quit_action.setText(_("退出"))
+        self.client_book_action.setText(_("客户台账（多家企业、导出 Excel）…"))
         self.file_menu.setTitle(_("文件(&F)"))
         # TRANSLATORS: the staleness warning (core/measures/staleness.py) names this menu "数据"
         self.data_menu.setTitle(_("数据(&M)"))
@@ -266,6 +270,8 @@ class MainWindow(QMainWindow):
             self._loading = False
         self.browser.set_database(db)
         self.evaluate()
+        if self.client_book is not None:       # checks its clients again and shows what changed
+            self.client_book.set_engine(self.engine)
         if self.checklist_dialog is not None and self.checklist_dialog.isVisible():
             self.checklist_dialog.set_evaluation(self.evaluation, self.form.profile())
         self._update_status()
@@ -344,6 +350,17 @@ class MainWindow(QMainWindow):
         self.checklist_dialog.show()
         self.checklist_dialog.raise_()
         self.checklist_dialog.activateWindow()
+
+    def show_client_book(self) -> None:
+        """The client book (ui/client_book.py): every kept profile checked at once."""
+        from ui.client_book import ClientBook
+        if self.client_book is None:
+            self.client_book = ClientBook(self.engine, self.settings, self.store, self.as_of, self)
+            self.client_book.openRequested.connect(self.open_profile)
+            self.client_book.recheck()
+        self.client_book.show()
+        self.client_book.raise_()
+        self.client_book.activateWindow()
 
     def _as_of_changed(self, qdate: QDate) -> None:
         self.as_of = dt.date(qdate.year(), qdate.month(), qdate.day())

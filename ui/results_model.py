@@ -32,6 +32,7 @@ from core.engine.evaluate import (
     MeasureResult,
     Statement,
 )
+from core.engine.expiring import DEFAULT_EXPIRING_DAYS, expiring_soon, validity_dates
 from core.engine.report import STATEMENTS_TITLE, ranked
 from core.engine.text import fact_label
 from core.i18n import N_, _, convert_policy_text, format_amount_range, format_date, format_money
@@ -122,14 +123,6 @@ def missing_label(path: str) -> str:
     return policy_text(fact_label(path, with_unit=True))
 
 
-def validity_dates(r: MeasureResult) -> tuple[dt.date | None, dt.date | None]:
-    """The validity window the engine used (the measure's own, else its document's)."""
-    def day(text):
-        return dt.date.fromisoformat(text) if text else None
-    return (day(r.measure.get("valid_from") or r.document.get("valid_from")),
-            day(r.measure.get("valid_to") or r.document.get("valid_to")))
-
-
 def validity_text(r: MeasureResult, as_of: dt.date) -> str:
     """For a result not in force: when it ended (and that it matched until then), or when it begins."""
     start, end = validity_dates(r)
@@ -171,6 +164,8 @@ class ResultsModel(QAbstractItemModel):
         self._groups: list[_Group] = []
         self._selected: set = set()          # (measure_id, project_id) chosen by the plan
         self._given_up: dict = {}            # (measure_id, project_id) -> GivenUp
+        self._expiring_days = DEFAULT_EXPIRING_DAYS
+        self._expiring: dict = {}            # measure_id -> core.engine.expiring.Expiring
         # (group, row) -> (display texts, tooltips) per column: the view asks for them many times
         # while it lays out; formatting through Babel and OpenCC once per change is enough.
         self._texts: dict[tuple[int, int], tuple[tuple, tuple]] = {}
@@ -205,7 +200,19 @@ class ResultsModel(QAbstractItemModel):
         plan = ev.plan if ev is not None else None
         self._selected = {(i.measure_id, i.project_id) for i in plan.selected} if plan else set()
         self._given_up = {(g.measure_id, g.project_id): g for g in plan.given_up} if plan else {}
+        self._expiring = ({e.measure_id: e for e in expiring_soon(ev.results, ev.as_of, self._expiring_days)}
+                          if ev is not None else {})
         self.endResetModel()
+
+    @property
+    def expiring(self) -> list:
+        """The eligible supports ending within the window (core.engine.expiring), soonest first."""
+        return list(self._expiring.values())
+
+    def set_expiring_days(self, days: int) -> None:
+        """The window of 即将到期 (the setting ``expiring_days``); takes effect with the next
+        set_evaluation (the view sets it again, keeping its selection)."""
+        self._expiring_days = days
 
     def set_money_unit(self, unit: str) -> None:
         if unit == self._unit:
@@ -391,6 +398,9 @@ class ResultsModel(QAbstractItemModel):
                     amount=format_money(r.amount_if_met, unit=self.money_unit)))
         if r.conflicts_with:
             notes.append(_("不能同时享受 {n} 项").format(n=len(r.conflicts_with)))
+        if group.key == ELIGIBLE and r.measure_id in self._expiring:
+            # TRANSLATORS: a note on an eligible result whose validity ends soon: 2025-12-31 到期
+            notes.append(_("{date} 到期").format(date=format_date(self._expiring[r.measure_id].valid_to)))
         state = self.plan_state(r) if group.key == ELIGIBLE else None
         if state is not None and state is not True:     # chosen is the rule; say only the exception
             notes.append(_("未选入推荐组合"))

@@ -216,6 +216,12 @@ class ResultsView(QWidget):
         self._current_key = key if self._index_for_key(key).isValid() else None
         self._render_all()
 
+    def set_expiring_days(self, days: int) -> None:
+        """The 即将到期 window in days (the setting ``expiring_days``)."""
+        self.model.set_expiring_days(days)
+        if self._ready:          # a held evaluation is shown with the new window when built
+            self.set_evaluation(self.evaluation)
+
     def set_money_unit(self, unit: str) -> None:
         self.model.set_money_unit(unit)
         if self._ready:
@@ -346,7 +352,14 @@ class ResultsView(QWidget):
             eligible=c[ELIGIBLE], needs_info=c[NEEDS_INFO], ineligible=c[INELIGIBLE],
             not_in_force=c[NOT_IN_FORCE], statement=c[STATEMENT], total=self._money(ev.plan.total_max))
         date = _("评估日 {date}").format(date=format_date(ev.as_of))
-        self.summary.setText(f"<b>{_e(text)}</b>　<span style='color:{MUTED}'>{_e(date)}</span>")
+        soon = self.model.expiring
+        expiring = ""
+        if soon:
+            # The same item text as the report, the checklist and the workbook (core.engine.expiring).
+            items = "；".join(policy_text(e.text(), {"script": e.script}) for e in soon)
+            expiring = (f"<br/><span style='color:{MARKS[None][1]}'>"
+                        f"{_e(_('即将到期：{items}').format(items=items))}</span>")
+        self.summary.setText(f"<b>{_e(text)}</b>　<span style='color:{MUTED}'>{_e(date)}</span>{expiring}")
 
     def _heading(self, r: MeasureResult) -> str:
         """Title plus the project, as in the report: 分布式光伏项目扶持［项目 罗湖光伏一号］."""

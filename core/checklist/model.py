@@ -24,6 +24,7 @@ import yaml
 
 from core.engine.criteria import needed_outcomes
 from core.engine.evaluate import ELIGIBLE, Evaluation, MeasureResult
+from core.engine.expiring import DEFAULT_EXPIRING_DAYS, Expiring, expiring_soon
 from core.resources import resource_dir
 
 # Statuses a user may put on a checklist: only what was checked (issue 14). A result that rests on
@@ -101,6 +102,8 @@ class Checklist:
     entries: list[Entry]
     documents: list[Document]       # the merged list, common documents first
     from_plan: bool                 # the plan's selection (True) or the user's own (False)
+    # the entries' supports whose validity ends soon (core.engine.expiring), soonest first
+    expiring: list[Expiring] = field(default_factory=list)
 
     @property
     def total_max(self) -> Decimal | None:
@@ -228,7 +231,8 @@ def _need(needed: list[Document], number: int, doc: Document, conditional: bool 
 
 def build_checklist(evaluation: Evaluation, profile: dict,
                     selection: list[Key] | None = None,
-                    generated_on: dt.date | None = None) -> Checklist:
+                    generated_on: dt.date | None = None,
+                    expiring_days: int = DEFAULT_EXPIRING_DAYS) -> Checklist:
     """The checklist for `selection` (default: the recommended plan's results, in plan order)."""
     from_plan = selection is None
     plan_amounts = {(i.measure_id, i.project_id): i.amount_max for i in evaluation.plan.selected}
@@ -305,7 +309,8 @@ def build_checklist(evaluation: Evaluation, profile: dict,
         as_of=evaluation.as_of,
         database_version=evaluation.database_version,
         generated_on=generated_on or dt.date.today(),
-        entries=entries, documents=ordered, from_plan=from_plan)
+        entries=entries, documents=ordered, from_plan=from_plan,
+        expiring=expiring_soon(results, evaluation.as_of, expiring_days))
 
 
 def _common_name(common: CommonDocument, company: dict) -> str:

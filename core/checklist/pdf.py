@@ -313,8 +313,15 @@ def _summary(checklist: Checklist, tx: PdfText, st) -> list:
     total_text = gettext("已知金额上限合计：{total}").format(total=format_money(total, tx.lang, unit="auto"))
     if checklist.total_max is None:
         total_text += gettext("（另有措施金额未列明，未计入）")
-    return [Paragraph(escape(gettext("一、申报事项汇总")), st["h1"]), data_table(rows, widths),
-            Spacer(0, 2 * mm), Paragraph(escape(total_text), st["body"])]
+    out = [Paragraph(escape(gettext("一、申报事项汇总")), st["h1"]), data_table(rows, widths),
+           Spacer(0, 2 * mm), Paragraph(escape(total_text), st["body"])]
+    if checklist.expiring:
+        # The same item text as the report and the workbook (core.engine.expiring), converted
+        # from the cited document's script (到期 and the date read alike in every script).
+        items = "；".join(tx.policy(e.text(), e.script) for e in checklist.expiring)
+        out.append(Paragraph("<font color='#B54708'>" + escape(gettext("即将到期：")) + items + "</font>",
+                             st["body"]))
+    return out
 
 
 def _document_cell(doc: Document, entry_number: int | None, tx: PdfText, st) -> Paragraph:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.engine.evaluate import ELIGIBLE, INELIGIBLE, NEEDS_INFO, NOT_IN_FORCE, Evaluation, MeasureResult
+from core.engine.expiring import DEFAULT_EXPIRING_DAYS, expiring_soon
 from core.engine.text import fact_label, money
 from core.i18n import N_, format_amount_range
 from core.userfile import printable_text
@@ -96,7 +97,8 @@ def _others(ev: Evaluation, ids: list[str]) -> str:
     return "、".join(f"{by_id[i].citation}（{by_id[i].measure['title']}）" if i in by_id else i for i in ids)
 
 
-def to_text(ev: Evaluation, company_name: str | None = None) -> str:
+def to_text(ev: Evaluation, company_name: str | None = None,
+            expiring_days: int = DEFAULT_EXPIRING_DAYS) -> str:
     lines = [f"绿策通检查结果{('：' + company_name) if company_name else ''}",
              f"评估日期 {ev.as_of}　措施数据库 {ev.database_version}", ""]
     ordered = ranked(ev.results)
@@ -144,6 +146,11 @@ def to_text(ev: Evaluation, company_name: str | None = None) -> str:
         lines.append(f"  ✗ 放弃 {_heading(r)}：{g.reason}")
     lines.extend(f"  注：{n}" for n in plan.notes)
     lines.append("")
+    soon = expiring_soon(ev.results, ev.as_of, expiring_days)
+    if soon:
+        lines.append(f"【即将到期】{expiring_days} 天内到期的可申请措施 {len(soon)} 项，请尽早申报")
+        lines.extend(f"  {e.text()}" for e in soon)
+        lines.append("")
     lines.append("说明：金额为按政策文本估算的范围；评审制措施须经评审。一切以政策原文和官方申报指南为准。")
     # Names are the user's text: a lone surrogate would make writing the report fail.
     return printable_text("\n".join(lines) + "\n")
