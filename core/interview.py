@@ -179,10 +179,10 @@ def answered(profile: dict, measures: list[dict], documents: dict[str, dict]) ->
     for project in profile.get("projects") or []:
         if not isinstance(project, dict):
             continue
-        kind = project.get("type")
+        kind = project.get("type") if isinstance(project.get("type"), str) else ""
         if kind not in by_type:
-            by_type[kind] = project_fields(kind or "", measures, documents)   # no type: its identity
-        specs = by_type[kind] or []
+            by_type[kind] = project_fields(kind, measures, documents)   # no type: its identity
+        specs = by_type[kind]
         out.extend(Answered(project.get("id"), s.path, _field_label(s))
                    for s in specs if _has(project, s.path))
     return out

@@ -387,8 +387,12 @@ def test_a_number_of_31_digits_is_refused_visibly_and_left_out(form):
     assert "31" in error_text(form, generation)
     assert "generation_kwh" not in form.profile()["projects"][0]
     generation.setText("900,000,000,000,000")                      # 15 digits are a number
-    assert not is_marked(generation)
+    assert "位数过多" not in error_text(form, generation)
     assert form.profile()["projects"][0]["generation_kwh"]["2024"] == 900_000_000_000_000
+    # ... which the profile format bounds (no plant makes 10^12 kWh a year): named, not a crash
+    assert is_marked(generation) and "1,000,000,000,000" in error_text(form, generation)
+    generation.setText("900,000")
+    assert not is_marked(generation)
 
 
 @pytest.mark.parametrize("text, refused", [
