@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 import core.i18n as i18n
-from core import smoke
+from core import about, smoke
 from core.i18n import LOCALES
 from core.resources import measures_dir, profile_schema_path, resource_dir, seeds_dir
 
@@ -72,6 +72,7 @@ def test_everything_the_resource_accessor_names_is_collected(collected):
     named = [measures_dir() / "lh-glc-2024.yaml", seeds_dir() / "README.md", profile_schema_path(),
              i18n.font_path(), i18n.font_licence_path(), resource_dir("checklist.yaml"),
              resource_dir(*smoke.SAMPLE_PROFILE), resource_dir(*spec_data.ICON[1:]),
+             resource_dir(*about.GUIDE), resource_dir("fonts", "README.md"),
              *measures_dir().glob("*.yaml"), *measures_dir().glob("*.json"), *seeds_dir().glob("*.txt")]
     for path in named:
         assert bundle_name(path) in collected, path
