@@ -34,9 +34,9 @@ STATED_LICENCES = {
     "shiboken6": "LGPL-3.0-only OR GPL-2.0-only OR GPL-3.0-only",
     "reportlab": "BSD License",
     "Babel": "BSD-3-Clause",
-    "OpenCC": "Apache Software License",
+    "OpenCC": "Apache License 2.0",
     "sqlite-utils": "Apache-2.0",
-    "PyYAML": "MIT License",
+    "PyYAML": "MIT",
     "jsonschema": "MIT",
     "pypdfium2": "BSD-3-Clause, Apache-2.0, dependency licenses",
     "cryptography": "Apache-2.0 OR BSD-3-Clause",
@@ -65,17 +65,19 @@ def app_version() -> str:
 
 
 def licence_of(meta: Message) -> str:
-    """A distribution's licence from its metadata: the SPDX expression, else the classifier, else
-    the first line of the free-text field."""
+    """A distribution's licence from its metadata: the SPDX expression; else the free-text field
+    when it is a short name ("Apache License 2.0"); else the licence classifier ("BSD License",
+    where the field holds a whole notice); else the field's first line."""
     expression = meta.get("License-Expression")
     if expression:
         return expression.strip()
+    lines = (meta.get("License") or "").strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    if text and len(lines) == 1 and len(text) <= 60 and "copyright" not in text.lower():
+        return text
     classifiers = [c.rsplit("::", 1)[-1].strip() for c in meta.get_all("Classifier") or []
                    if c.startswith("License ::")]
-    if classifiers:
-        return "; ".join(classifiers)
-    text = (meta.get("License") or "").strip().splitlines()
-    return text[0].strip() if text else ""
+    return "; ".join(classifiers) if classifiers else text
 
 
 def library_licences() -> list[Component]:

@@ -100,3 +100,19 @@ def test_the_menu_follows_the_language(window):
     set_language("zh-Hant-TW")
     assert window.help_menu.menu.title() == _("帮助(&H)") == "幫助(&H)"
     assert window.help_menu.about_action.text() == "關於綠策通"
+
+
+def test_licence_of_prefers_a_short_name_to_a_whole_notice():
+    from email.message import Message
+    notice = Message()
+    notice["License"] = "BSD license (see license.txt for details), Copyright (c) 2000-2024"
+    notice["Classifier"] = "License :: OSI Approved :: BSD License"
+    assert about.licence_of(notice) == "BSD License"
+    short = Message()
+    short["License"] = "Apache License 2.0"
+    short["Classifier"] = "License :: OSI Approved :: Apache Software License"
+    assert about.licence_of(short) == "Apache License 2.0"
+    spdx = Message()
+    spdx["License-Expression"] = "Apache-2.0"
+    spdx["License"] = "whatever"
+    assert about.licence_of(spdx) == "Apache-2.0"

@@ -109,6 +109,7 @@ def test_opencc_tables_for_every_conversion_are_collected(collected):
     share = spec_data.package_dir("opencc").joinpath(*spec_data.OPENCC_DATA)
     configs = {c for info in LOCALES.values() for c in (info.opencc, info.opencc_from_hant) if c}
     configs |= {"s2t", "t2s"}           # core.i18n's script detection
+    configs |= set(i18n.PHRASE_CONFIGS.values())   # the character level for the kept words
     for config in configs:
         assert f"opencc/clib/share/opencc/{config}.json" in collected, config
         text = (share / f"{config}.json").read_text(encoding="utf-8")
@@ -491,3 +492,12 @@ def test_a_message_box_instead_of_the_window_fails_the_qt_step(app_state_restore
                        match="main window was not created: critical box: .*措施数据库无法读取"):
         ui_smoke.check_window()
     assert QMessageBox.critical is critical            # put back
+
+
+def test_the_metadata_the_about_dialog_reads_is_collected(collected):
+    """关于 reads versions and licences with importlib.metadata: the frozen program needs them."""
+    folders = [PurePosixPath(n).parent.name for n in collected if n.endswith(".dist-info/METADATA")]
+    names = {f.removesuffix(".dist-info").rsplit("-", 1)[0].lower().replace("_", "-") for f in folders}
+    for name in (about.DISTRIBUTION, *about.MAIN_LIBRARIES):
+        assert name.lower().replace("_", "-") in names, name
+    assert not [n for n in collected if n.endswith(".dist-info/METADATA") and spec_data.unwanted(n)]
