@@ -309,10 +309,13 @@ def test_the_larger_text_setting_scales_the_window_and_is_kept(window, qtbot, se
     actions = window.text_size_menu.actions
     actions[150].trigger()
     assert QApplication.font().pointSizeF() == pytest.approx(base * 1.5)
-    # the whole window follows (the change reaches the widgets through posted events)
+    # the whole window follows (the change reaches the widgets through posted events); the form
+    # was rebuilt to measure its label column again
+    name = window.form.field_widget("company.name")
     widgets = [name, window.results.tree, window.as_of_edit, window.staleness_bar.import_button]
     qtbot.waitUntil(lambda: [w.font().pointSizeF() for w in widgets] == [pytest.approx(base * 1.5)] * 4)
     assert name.sizeHint().height() > height
+    assert name.accessibleName() == "企业名称"
     assert settings.get("text_scale") == 150 and actions[150].isChecked()
     actions[100].trigger()
     assert QApplication.font().pointSizeF() == pytest.approx(base)

@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         self.data_menu.addSeparator()
         self.data_menu.addAction(self.data_info_action)
         self.data_menu.aboutToShow.connect(self._update_data_menu)
-        self.text_size_menu = TextSizeMenu(menu, self.settings)
+        self.text_size_menu = TextSizeMenu(menu, self.settings, self._text_size_changed)
         self.help_menu = HelpMenu(self, menu, lambda: self.db)
 
     def _build_toolbar(self) -> None:
@@ -192,6 +192,17 @@ class MainWindow(QMainWindow):
         self.language_combo.currentIndexChanged.connect(
             lambda _i: self.change_language(self.language_combo.currentData()))
         bar.addWidget(self.language_combo)
+
+    def _text_size_changed(self) -> None:
+        """Widths measured from the text when built (the form's label column, the results'
+        columns) are measured again, as after a language switch, and the form and the results
+        share the width again (the larger text grew the results' minimum width)."""
+        self.form.retranslate()
+        self.results.retranslate()
+        work = self.form.parentWidget()
+        if isinstance(work, QSplitter):
+            half = sum(work.sizes()) // 2
+            work.setSizes([half, half])
 
     def tab_sequence(self) -> list[QWidget]:
         """The window's Tab stops in screen order, top to bottom and left to right: the toolbar,

@@ -47,8 +47,9 @@ def apply_text_scale(percent: int, app: QApplication | None = None) -> None:
 class TextSizeMenu:
     """视图 → 字号 → 标准 / 大 / 特大, one ticked; a choice is applied at once and kept in settings."""
 
-    def __init__(self, menu_bar, settings: Settings):
+    def __init__(self, menu_bar, settings: Settings, changed=None):
         self.settings = settings
+        self.changed = changed          # called after a new size is applied (re-measure layouts)
         self.menu: QMenu = menu_bar.addMenu("")
         self.size_menu = self.menu.addMenu("")
         self.group = QActionGroup(self.menu)
@@ -74,3 +75,5 @@ class TextSizeMenu:
             self.settings.set("text_scale", percent)
         self.actions[percent].setChecked(True)
         apply_text_scale(percent)
+        if self.changed is not None:
+            self.changed()
