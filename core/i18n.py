@@ -18,7 +18,8 @@ language: it uses ``translations(code).gettext`` and passes ``code`` to the form
 
 **Catalogs.** ``i18n/<catalog>/LC_MESSAGES/messages.po``: ``zh_Hans`` (msgstr empty = as in the
 source), ``zh_Hant_HK`` and ``zh_Hant_TW``, whose entries ``python i18n/update.py`` fills from the
-Simplified msgid with OpenCC s2hk / s2tw (flag ``opencc``) and which translators may edit by hand.
+Simplified msgid with OpenCC's phrase-level s2hkp / s2twp (flag ``opencc``; see :func:`converter`
+for the words kept at character level) and which translators may edit by hand.
 The compiled ``messages.mo`` beside each is used when present; when it is missing (a checkout
 before anyone ran the script) the ``.po`` is compiled in memory with ``babel.messages``. A message
 missing from a Traditional catalog is converted with OpenCC on the fly, so the Traditional UI never
@@ -33,6 +34,7 @@ import datetime as dt
 import gettext as _gettext
 import io
 import logging
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,7 +42,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from core.decimals import money_context
 from core.resources import resource_dir
@@ -73,9 +75,10 @@ LOCALES: dict[str, LocaleInfo] = {
     "zh-Hans": LocaleInfo("zh-Hans", "zh_Hans_CN", "zh_Hans", None, "t2s",
                           "简体中文", "zh_CN", ("qtbase_zh_CN",)),
     # Qt ships no zh_HK catalog (docs/i18n.md); its Taiwan one is the closest Traditional text.
-    "zh-Hant": LocaleInfo("zh-Hant", "zh_Hant_HK", "zh_Hant_HK", "s2hk", "t2hk",
+    # Phrase-level conversion (s2hkp / s2twp: 信息 → 資訊, 打印 → 列印 in Taiwan), see converter().
+    "zh-Hant": LocaleInfo("zh-Hant", "zh_Hant_HK", "zh_Hant_HK", "s2hkp", "t2hk",
                           "繁體中文（香港）", "zh_HK", ("qtbase_zh_HK", "qtbase_zh_TW")),
-    "zh-Hant-TW": LocaleInfo("zh-Hant-TW", "zh_Hant_TW", "zh_Hant_TW", "s2tw", "t2tw",
+    "zh-Hant-TW": LocaleInfo("zh-Hant-TW", "zh_Hant_TW", "zh_Hant_TW", "s2twp", "t2tw",
                              "繁體中文（台灣）", "zh_TW", ("qtbase_zh_TW",)),
 }
 
@@ -294,12 +297,57 @@ def remove_language_listener(callback: Callable[[str], object]) -> None:
 
 # -- OpenCC ---------------------------------------------------------------------------------------
 
+class Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+# The phrase-level configs and the character-level config each falls back to for KEEP_WORDS.
+PHRASE_CONFIGS = {"s2twp": "s2tw", "s2hkp": "s2hk"}
+# Words the regional phrase tables read as computing vocabulary, which is wrong in policy and form
+# text: 统一社会信用代码 is not 程式碼, 循环经济 not 迴圈, 审核单位 not 稽核, 项目类型 not 型別,
+# 支持对象 not 物件, 政策文件 not 檔案, 申报程序 not 程式, 发布 not 釋出, 资金支持 not 支援,
+# 优化 not 最佳化; and the names of government bodies stay as they are written (工业和信息化局,
+# 科技和工业信息化局: not 資訊化). These words (the text around them is split there) keep the
+# character-level reading.
+KEEP_WORDS = ("代码", "循环", "审核", "类型", "对象", "文件", "程序", "支持", "发布", "优化",
+              "工业和信息化", "工业信息化")
+_KEEP = re.compile("(" + "|".join(sorted(KEEP_WORDS, key=len, reverse=True)) + ")")
+
+
+class _PhraseConverter:
+    """OpenCC's phrase-level conversion, with KEEP_WORDS converted character by character."""
+
+    def __init__(self, config: str):
+        self.phrases, self.characters = converter_raw(config), converter_raw(PHRASE_CONFIGS[config])
+
+    def convert(self, text: str) -> str:
+        parts = _KEEP.split(text)     # odd indexes are the kept words
+        return "".join(self.characters.convert(part) if i % 2 else self.phrases.convert(part)
+                       for i, part in enumerate(parts) if part)
+
+
 @cache
-def converter(config: str) -> opencc.OpenCC:
-    """A cached OpenCC converter (``s2hk``, ``s2tw``, ``t2s``, ``t2hk``, ``t2tw``, …)."""
+def converter_raw(config: str) -> opencc.OpenCC:
+    """OpenCC's own converter for a config, without the KEEP_WORDS exceptions."""
     import opencc
 
     return opencc.OpenCC(config)
+
+
+@cache
+def converter(config: str) -> Converter:
+    """A cached converter (``s2hkp``, ``s2twp``, ``t2s``, ``t2hk``, ``t2tw``, …): OpenCC's, with the
+    words of KEEP_WORDS kept at character level by the phrase-level configs (PHRASE_CONFIGS)."""
+    if config in PHRASE_CONFIGS:
+        return _PhraseConverter(config)
+    return converter_raw(config)
+
+
+def convert_text(text: str, code: str | None = None) -> str:
+    """The application's own Simplified text that is not in a catalog (the bundled user guide) in
+    a language's script, as the catalogs convert it."""
+    config = _info(code).opencc
+    return converter(config).convert(text) if config and text else text
 
 
 @lru_cache(maxsize=8192)
@@ -359,7 +407,7 @@ def convert_policy_text(text: str, code: str | None = None, source_script: str |
 
     - to ``zh-Hans``: Simplified text is returned as it is; ``t2s`` runs only on Traditional text
       (``source_script="zh-Hant"``, or, when not given, text with any Traditional-only character);
-    - to ``zh-Hant`` / ``zh-Hant-TW``: Simplified text through ``s2hk`` / ``s2tw``; Traditional text
+    - to ``zh-Hant`` / ``zh-Hant-TW``: Simplified text through ``s2hkp`` / ``s2twp``; Traditional text
       is only normalised to the Hong Kong / Taiwan variants (``t2hk`` / ``t2tw``), never run
       through an s2* table meant for Simplified input.
 

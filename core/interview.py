@@ -179,7 +179,8 @@ def answered(profile: dict, measures: list[dict], documents: dict[str, dict]) ->
     for project in profile.get("projects") or []:
         if not isinstance(project, dict):
             continue
-        kind = project.get("type") if isinstance(project.get("type"), str) else ""
+        given = project.get("type")
+        kind: str = given if isinstance(given, str) else ""
         if kind not in by_type:
             by_type[kind] = project_fields(kind, measures, documents)   # no type: its identity
         specs = by_type[kind]

@@ -188,12 +188,15 @@ def _show(value: Any) -> str:
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "zh-Hant-TW")
 MONEY_UNITS = ("yuan", "wan")
+# The window's text size, in percent of the system font (menu 视图 → 字号): 100, 125 or 150.
+TEXT_SCALES = (100, 125, 150)
 
 OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("language", str, "zh-Hans", N_("界面语言"), choices=LANGUAGES),
     Option("money_unit", str, "wan", N_("金额单位（元 / 万元）"), choices=MONEY_UNITS),
     Option("window_geometry", bytes, b"", N_("窗口位置与大小")),
     Option("form_mode", str, "guided", N_("填写方式（引导填写 / 完整表单）"), choices=("guided", "form")),
+    Option("text_scale", int, 100, N_("字号（百分比）"), choices=TEXT_SCALES),
     Option("recent_limit", int, 10, N_("最近打开的档案显示条数"), minimum=0, maximum=100),
     Option("autosave_seconds", int, 30, N_("自动保存草稿间隔（秒，0 为不自动保存）"),
            minimum=0, maximum=3600),

@@ -64,7 +64,9 @@ PDF_LANGUAGES = ("zh-Hans", "zh-Hant")
 KNOWN_MESSAGE = ("金额未列明", "金額未列明")
 # OpenCC conversions the application uses (core.i18n.LOCALES), with a text and what it becomes.
 OPENCC_SAMPLES = {
-    "s2hk": ("发展节能环保产业", "發展節能環保產業"),
+    "s2hkp": ("发展节能环保产业信息", "發展節能環保產業信息"),
+    "s2twp": ("发展节能环保产业信息", "發展節能環保產業資訊"),      # Taiwan's phrases
+    "s2hk": ("发展节能环保产业", "發展節能環保產業"),     # the phrase configs' KEEP_WORDS
     "s2tw": ("发展节能环保产业", "發展節能環保產業"),
     "t2s": ("發展節能環保產業", "发展节能环保产业"),
     "t2hk": ("發展節能環保產業", "發展節能環保產業"),
@@ -306,7 +308,7 @@ class _SmokeTest:
             got = converter(config).convert(text)
             if got != expected:
                 raise SmokeFailure(f"OpenCC {config} turned {text} into {got}, expected {expected}")
-        source, converted = OPENCC_SAMPLES["s2hk"]
+        source, converted = OPENCC_SAMPLES["s2twp"]
         return f"{', '.join(OPENCC_SAMPLES)} convert ({source} → {converted})"
 
     def formatting(self) -> str:

@@ -3,9 +3,11 @@
 1. extract every ``_("…")``, ``N_("…")``, ``gettext``/``ngettext`` call from the files named in
    ``i18n/babel.cfg`` into ``i18n/messages.pot``;
 2. update ``i18n/<catalog>/LC_MESSAGES/messages.po`` for every language in ``core.i18n.LOCALES``;
-3. fill the Traditional catalogs from the Simplified msgid with OpenCC (s2hk / s2tw): an empty
-   msgstr is filled and flagged ``opencc``; a flagged entry is regenerated when its msgid changed;
-   a msgstr someone edited by hand is kept (its ``opencc`` flag is dropped, so it stays theirs);
+3. fill the Traditional catalogs from the Simplified msgid with OpenCC (s2hkp / s2twp, through
+   ``core.i18n.converter``): an empty msgstr is filled and flagged ``opencc``; a flagged entry is
+   regenerated when its msgid changed; a msgstr someone edited by hand is kept (its ``opencc`` flag
+   is dropped, so it stays theirs). ``--regenerate`` rewrites every flagged entry (after the OpenCC
+   configuration or its kept words changed); entries without the flag are never touched;
 4. compile each ``.po`` to ``messages.mo`` beside it.
 
 Files are rewritten only when their content changes (dates and the Babel version in the header
@@ -93,8 +95,11 @@ def _filled(string) -> bool:
     return all(string) if isinstance(string, (list, tuple)) else bool(string)
 
 
-def fill_traditional(catalog: Catalog, config: str) -> dict[str, int]:
-    """Fill or refresh the OpenCC-generated entries of a Traditional catalog, keeping human edits."""
+def fill_traditional(catalog: Catalog, config: str, regenerate: bool = False) -> dict[str, int]:
+    """Fill or refresh the OpenCC-generated entries of a Traditional catalog, keeping human edits.
+
+    ``regenerate``: every entry flagged ``opencc`` is generated text, whatever it says now (the
+    conversion itself changed), so it is rewritten."""
     counts = {"generated": 0, "regenerated": 0, "human": 0, "needs review": 0}
     for message in catalog:
         if not message.id:
@@ -110,7 +115,7 @@ def fill_traditional(catalog: Catalog, config: str) -> dict[str, int]:
             previous = (converted(message.previous_id if len(message.previous_id) > 1
                                   else message.previous_id[0], config, catalog.num_plurals)
                         if message.previous_id else None)
-            if current == expected or (message.fuzzy and current == previous):
+            if current == expected or regenerate or (message.fuzzy and current == previous):
                 if current != expected:
                     counts["regenerated"] += 1
                 message.string = expected
@@ -138,7 +143,8 @@ def _significant(data: bytes) -> list[bytes]:
     return [line for line in data.splitlines() if not line.startswith(tuple(v.encode() for v in _VOLATILE))]
 
 
-def updated_catalog(info: LocaleInfo, template: Catalog) -> tuple[Catalog, dict[str, int]]:
+def updated_catalog(info: LocaleInfo, template: Catalog,
+                    regenerate: bool = False) -> tuple[Catalog, dict[str, int]]:
     path = po_path(info)
     if path.is_file():
         with open(path, "rb") as f:
@@ -149,7 +155,7 @@ def updated_catalog(info: LocaleInfo, template: Catalog) -> tuple[Catalog, dict[
         catalog.fuzzy = False
     # update() adopts the template's Message objects for new entries: give each language its own.
     catalog.update(copy.deepcopy(template), update_header_comment=True)
-    counts = fill_traditional(catalog, info.opencc) if info.opencc else {}
+    counts = fill_traditional(catalog, info.opencc, regenerate) if info.opencc else {}
     # Generated text that no longer has a msgid is worth nothing; human text is kept as #~.
     for key, message in list(catalog.obsolete.items()):
         if GENERATED in message.flags or not _filled(message.string):
@@ -157,13 +163,13 @@ def updated_catalog(info: LocaleInfo, template: Catalog) -> tuple[Catalog, dict[
     return catalog, counts
 
 
-def planned_files() -> tuple[dict[Path, bytes], dict[str, dict[str, int]]]:
+def planned_files(regenerate: bool = False) -> tuple[dict[Path, bytes], dict[str, dict[str, int]]]:
     """Every file the script would write, with its new content; and the fill counts per language."""
     template = extract()
     files = {POT: _render(template, omit_header=False)}
     stats = {}
     for info in LOCALES.values():
-        catalog, counts = updated_catalog(info, template)
+        catalog, counts = updated_catalog(info, template, regenerate)
         po = _render(catalog)
         files[po_path(info)] = po
         files[mo_path(info)] = compile_po(po)
@@ -229,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 and list the problems when the catalogs are out of date")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="rewrite every OpenCC-generated entry (after the conversion changed)")
     args = parser.parse_args(argv)
     if args.check:
         problems = check()
@@ -236,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         print("out of date: run python i18n/update.py" if problems else "catalogs up to date")
         return 1 if problems else 0
-    files, stats = planned_files()
+    files, stats = planned_files(args.regenerate)
     for path, data in files.items():
         if _differs(path, data):
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -219,9 +219,34 @@ def native_libraries() -> list[tuple[str, str]]:
             if p.is_file() and p.name.endswith(NATIVE_SUFFIXES)]
 
 
+def metadata_datas() -> list[tuple[str, str]]:
+    """The installed ``METADATA`` of the program and of the libraries 关于 names
+    (``core.about.MAIN_LIBRARIES``), in their ``<name>-<version>.dist-info`` folders at the top
+    of the bundle, where ``importlib.metadata`` finds them when frozen (what PyInstaller's
+    ``copy_metadata`` does): the dialog then shows their versions and licences as installed. A
+    program not installed in the build's environment (no ``pip install -e .``) is left out; the
+    dialog then reads the version from nowhere and says 未知."""
+    from importlib import metadata
+
+    from core.about import DISTRIBUTION, MAIN_LIBRARIES
+
+    pairs = []
+    for name in (DISTRIBUTION, *MAIN_LIBRARIES):
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            if name == DISTRIBUTION:
+                continue
+            raise
+        for f in dist.files or []:
+            if f.name == "METADATA" and f.parent.name.endswith(".dist-info"):
+                pairs.append((str(Path(str(dist.locate_file(f))).resolve()), f.parent.as_posix()))
+    return pairs
+
+
 def datas(root: Path = ROOT) -> list[tuple[str, str]]:
     """Every data file of the bundle, as PyInstaller's ``datas``."""
-    return project_datas(root) + third_party_datas()
+    return project_datas(root) + third_party_datas() + metadata_datas()
 
 
 def unwanted(dest_name: str) -> bool:

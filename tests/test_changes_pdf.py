@@ -24,7 +24,7 @@ COMPANY = LUOHU_COMPANY["company"]["name"]        # 罗湖…: would become 羅�
 EXPECTED = {   # title, a kind heading with its count, the transition of 第一条, the new ceiling
     "zh-Hans": ("措施数据更新：对本单位的影响", "结论有变化（11）", "不在有效期", "300 万元"),
     "zh-Hant": ("措施數據更新：對本單位的影響", "結論有變化（11）", "不在有效期", "300 萬元"),
-    "zh-Hant-TW": ("措施數據更新：對本單位的影響", "結論有變化（11）", "不在有效期", "300 萬元"),
+    "zh-Hant-TW": ("措施資料更新：對本單位的影響", "結論有變化（11）", "不在有效期", "300 萬元"),
 }
 
 

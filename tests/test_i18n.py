@@ -58,8 +58,8 @@ def test_n_marks_without_translating_and_ngettext_follows_the_language():
 def test_language_codes_and_aliases():
     assert list(i18n.LOCALES) == ["zh-Hans", "zh-Hant", "zh-Hant-TW"]
     assert [(i.babel, i.catalog, i.opencc) for i in i18n.LOCALES.values()] == [
-        ("zh_Hans_CN", "zh_Hans", None), ("zh_Hant_HK", "zh_Hant_HK", "s2hk"),
-        ("zh_Hant_TW", "zh_Hant_TW", "s2tw")]
+        ("zh_Hans_CN", "zh_Hans", None), ("zh_Hant_HK", "zh_Hant_HK", "s2hkp"),
+        ("zh_Hant_TW", "zh_Hant_TW", "s2twp")]
     assert [i.name for i in i18n.available_languages()] == [
         "简体中文", "繁體中文（香港）", "繁體中文（台灣）"]
     for alias, code in [("zh_Hant_TW", "zh-Hant-TW"), ("zh-TW", "zh-Hant-TW"), ("zh_HK", "zh-Hant"),

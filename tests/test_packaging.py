@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 import core.i18n as i18n
-from core import smoke
+from core import about, smoke
 from core.i18n import LOCALES
 from core.resources import measures_dir, profile_schema_path, resource_dir, seeds_dir
 
@@ -72,6 +72,7 @@ def test_everything_the_resource_accessor_names_is_collected(collected):
     named = [measures_dir() / "lh-glc-2024.yaml", seeds_dir() / "README.md", profile_schema_path(),
              i18n.font_path(), i18n.font_licence_path(), resource_dir("checklist.yaml"),
              resource_dir(*smoke.SAMPLE_PROFILE), resource_dir(*spec_data.ICON[1:]),
+             resource_dir(*about.GUIDE), resource_dir("fonts", "README.md"),
              *measures_dir().glob("*.yaml"), *measures_dir().glob("*.json"), *seeds_dir().glob("*.txt")]
     for path in named:
         assert bundle_name(path) in collected, path
@@ -108,6 +109,7 @@ def test_opencc_tables_for_every_conversion_are_collected(collected):
     share = spec_data.package_dir("opencc").joinpath(*spec_data.OPENCC_DATA)
     configs = {c for info in LOCALES.values() for c in (info.opencc, info.opencc_from_hant) if c}
     configs |= {"s2t", "t2s"}           # core.i18n's script detection
+    configs |= set(i18n.PHRASE_CONFIGS.values())   # the character level for the kept words
     for config in configs:
         assert f"opencc/clib/share/opencc/{config}.json" in collected, config
         text = (share / f"{config}.json").read_text(encoding="utf-8")
@@ -490,3 +492,12 @@ def test_a_message_box_instead_of_the_window_fails_the_qt_step(app_state_restore
                        match="main window was not created: critical box: .*措施数据库无法读取"):
         ui_smoke.check_window()
     assert QMessageBox.critical is critical            # put back
+
+
+def test_the_metadata_the_about_dialog_reads_is_collected(collected):
+    """关于 reads versions and licences with importlib.metadata: the frozen program needs them."""
+    folders = [PurePosixPath(n).parent.name for n in collected if n.endswith(".dist-info/METADATA")]
+    names = {f.removesuffix(".dist-info").rsplit("-", 1)[0].lower().replace("_", "-") for f in folders}
+    for name in (about.DISTRIBUTION, *about.MAIN_LIBRARIES):
+        assert name.lower().replace("_", "-") in names, name
+    assert not [n for n in collected if n.endswith(".dist-info/METADATA") and spec_data.unwanted(n)]

@@ -126,12 +126,24 @@ def test_every_default_is_a_valid_value_and_every_option_has_a_title():
     assert set(OPTIONS) == {"language", "money_unit", "window_geometry", "form_mode", "recent_limit",
                             "autosave_seconds", "kiosk", "kiosk_idle_seconds", "kiosk_printer",
                             "kiosk_district", "kiosk_pin_hash", "stale_after_days", "expiring_days",
-                            "client_folders"}
+                            "client_folders", "text_scale"}
 
 
 def test_the_expiring_window_default_is_the_engine_default():
     from core.engine.expiring import DEFAULT_EXPIRING_DAYS
     assert OPTIONS["expiring_days"].default == DEFAULT_EXPIRING_DAYS == 90
+
+
+def test_text_scale_takes_only_the_offered_sizes(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text('{"text_scale": 175}', encoding="utf-8")
+    s = Settings(path)
+    assert s.get("text_scale") == 100 and [p.path for p in s.problems] == ["text_scale"]
+    s.set("text_scale", 150)
+    s.save()
+    assert Settings(path).get("text_scale") == 150
+    with pytest.raises(ValueError, match="text_scale"):
+        s.set("text_scale", 120)
 
 
 def test_defaults_without_a_file():

@@ -256,6 +256,11 @@ class ChecklistPanel(PdfActions, QWidget):
         self.print_button.setText(_("打印…"))
         self.direct_button.setText(_("直接打印"))
         self.printer.setToolTip(_("直接打印到这台打印机"))
+        # Screen readers: each control by what it is (the combos would otherwise read their value).
+        self.choices.setAccessibleName(_("列入清单的措施"))
+        self.language.setAccessibleName(_("清单文字"))
+        self.printer.setAccessibleName(_("打印机"))
+        self.preview.setAccessibleName(_("清单预览"))
         self.printer.setPlaceholderText(_("（没有可用的打印机）"))
         if self.evaluation is not None:
             self._fill_choices(set(self.selection()))     # the list follows; the PDF keeps its script

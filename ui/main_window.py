@@ -16,12 +16,15 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QDate, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -30,15 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from core.engine.evaluate import Engine
-from core.i18n import LOCALES, _, current_language, set_language
+from core.i18n import LOCALES, MSG_LANGUAGE, _, current_language, set_language
 from core.profile import PROFILE_FORMAT, ProfileError, load_profile, save_profile
 from core.settings import Settings, SettingsError
+from ui.help import HelpMenu
 from ui.interview_page import InterviewPage
 from ui.language import follow_language
 from ui.measure_browser import MeasureBrowser
 from ui.measures_status import StalenessBar, staleness_lines
 from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
+from ui.text_size import TextSizeMenu, apply_text_scale
 from ui.widgets import later
 
 EVALUATE_DELAY_MS = 150      # typing stays smooth; results follow within a blink
@@ -69,6 +74,7 @@ class MainWindow(QMainWindow):
         self.checklist_dialog = None           # built on first Ctrl+P
         self.measures_dialog = None            # built on first use of the 数据 menu
         self.client_book = None                # built on first use (menu 文件 → 客户台账)
+        apply_text_scale(settings.get("text_scale"))   # before any widget measures its text
 
         self.form = ProfileForm(self.engine.measures, self.engine.documents)
         self.interview = InterviewPage(self.form, self._evaluated)
@@ -126,6 +132,8 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         follow_language(self, self.retranslate)
         self.retranslate()
+        # The keyboard starts at the form's tab bar: the first Tab reaches 企业名称.
+        self.form.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
         self.evaluate()
         later(self.update_staleness)          # reads every measure: after the first paint
 
@@ -168,6 +176,8 @@ class MainWindow(QMainWindow):
         self.data_menu.addSeparator()
         self.data_menu.addAction(self.data_info_action)
         self.data_menu.aboutToShow.connect(self._update_data_menu)
+        self.text_size_menu = TextSizeMenu(menu, self.settings, self._text_size_changed)
+        self.help_menu = HelpMenu(self, menu, lambda: self.db)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar()
@@ -197,6 +207,52 @@ class MainWindow(QMainWindow):
             lambda _i: self.change_language(self.language_combo.currentData()))
         bar.addWidget(self.language_combo)
 
+    def _text_size_changed(self) -> None:
+        """Widths measured from the text when built (the form's label column, the results'
+        columns) are measured again, as after a language switch, and the form and the results
+        share the width again (the larger text grew the results' minimum width)."""
+        self.form.retranslate()
+        self.results.retranslate()
+        work = self.form.parentWidget()
+        if isinstance(work, QSplitter):
+            half = sum(work.sizes()) // 2
+            work.setSizes([half, half])
+
+    def tab_sequence(self) -> list[QWidget]:
+        """The window's Tab stops in screen order, top to bottom and left to right: the toolbar,
+        the warning bar, the page tabs, then the shown page (the form and the results beside it,
+        or the measure browser). Only what can take the focus now is listed."""
+        widgets: list[QWidget] = [self.as_of_edit, self.unit_combo, self.language_combo,
+                                  *self.staleness_bar.findChildren(QAbstractButton), self.tabs.tabBar()]
+        if self.tabs.currentIndex() == 0:
+            widgets += self.form.tab_sequence()
+            widgets += [self.results.tree, self.results.tabs.tabBar(), self.results.tabs.currentWidget()]
+        elif self.browser._built:
+            b = self.browser
+            widgets += [b.search, b.document_filter, b.level_filter, b.region_filter, b.kind_filter,
+                        b.state_filter, b.list, b.detail]
+        return [w for w in widgets if w.isVisible() and w.isEnabled()
+                and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt API
+        """Tab and Shift+Tab follow tab_sequence(): the form's fields are rebuilt after the
+        window's first paint and on every project switch, so Qt's focus chain (the order widgets
+        were made in) would send Tab through the results and the toolbar before 企业名称."""
+        forward = next
+        focus = QApplication.focusWidget()
+        order = self.tab_sequence()
+        here = [i for i, w in enumerate(order) if focus is not None and (w is focus or w.isAncestorOf(focus))]
+        if not here:
+            return super().focusNextPrevChild(forward)
+        target = order[(here[0] + (1 if forward else -1)) % len(order)]
+        target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        scroll = target.parentWidget()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        if scroll is not None:
+            scroll.ensureWidgetVisible(target)      # as QScrollArea does for its own Tab
+        return True
+
     # -- language ------------------------------------------------------------------------------
     def change_language(self, code: str) -> None:
         set_language(code)
@@ -225,6 +281,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, _("措施浏览"))
         self.as_of_label.setText(_("评估日期(&D)："))
         self.as_of_edit.setToolTip(_("按此日期判断有效期、上一年度和满一年等时间条件"))
+        self.as_of_edit.setAccessibleName(_("评估日期"))
+        self.unit_combo.setAccessibleName(_("金额单位"))
+        self.language_combo.setAccessibleName(_(MSG_LANGUAGE))
         unit = self.settings.get("money_unit")
         self.unit_combo.blockSignals(True)
         self.unit_combo.clear()

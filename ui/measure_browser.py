@@ -142,6 +142,15 @@ class MeasureBrowser(QWidget):
         if not self._built:
             return
         self.search.setPlaceholderText(_("搜索，如：光伏、储能（至少两个字）"))
+        # Screen readers name each control by what it is, not by what it currently shows.
+        self.search.setAccessibleName(_("搜索措施"))
+        names = {self.document_filter: _("按政策文件筛选"), self.level_filter: _("按层级筛选"),
+                 self.region_filter: _("按地区筛选"), self.kind_filter: _("按支持方式筛选"),
+                 self.state_filter: _("按状态筛选")}
+        for combo, name in names.items():
+            combo.setAccessibleName(name)
+        self.list.setAccessibleName(_("措施列表"))
+        self.detail.setAccessibleName(_("所选措施的原文与说明"))
         alls = {self.document_filter: _("全部文件"), self.level_filter: _("全部层级"),
                 self.region_filter: _("全部地区"), self.kind_filter: _("全部支持方式"),
                 self.state_filter: _("全部状态")}

@@ -79,3 +79,4 @@ class StalenessBar(QFrame):
     def retranslate(self) -> None:
         self.import_button.setText(_("导入措施包…"))
         self.close_button.setToolTip(_("本次不再提示"))
+        self.close_button.setAccessibleName(_("关闭提示，本次不再提示"))   # "×" says nothing

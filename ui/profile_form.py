@@ -77,6 +77,7 @@ from core.measures.vocabulary import PROJECT_TYPES
 from core.profile import PROFILE_FORMAT, Problem, validate_profile
 from ui.language import follow_language
 from ui.widgets import (
+    MSG_ROW_FIELD,
     MSG_UNIT_WAN,
     MSG_UNIT_YUAN,
     Column,
@@ -137,8 +138,6 @@ MSG_NEEDED_BY_TIP = N_("需要此项的条款：")
 MSG_PERCENT_NOTE = N_("按百分数填写：12 表示 12%")
 # TRANSLATORS: a problem in one row of a list; {row} counts from 1
 MSG_ROW = N_("第 {row} 行：{message}")
-# TRANSLATORS: one field of one item of a list, e.g. 主导或参与制定、修订的标准 第 2 行 标准发布日期
-MSG_ROW_FIELD = N_("{list} 第 {row} 行 {field}")
 # TRANSLATORS: {label} is a field's name, {message} says what is wrong with the text typed
 MSG_INPUT_PROBLEM = N_("{label}：{message}")
 
@@ -417,13 +416,22 @@ class _Editor:
         self.label.setToolTip(tip)
         self.tooltip = tip
         last = str(self.form.as_of().year - 1)
+        unit = self._unit_text()
+        # What a screen reader says for each input: the label as shown, with its unit and, for a
+        # yearly field, its year ("2024 年 营业收入（万元）") — never the value, never nothing.
+        name = self.label.text() + (f"（{unit}）" if unit else "")
         for slot in self.slots:
             if slot.caption is not None:
                 slot.caption.setText(_(MSG_LAST_YEAR if slot.year == last else MSG_YEAR)
                                      .format(year=slot.year))
             if slot.unit is not None:
-                slot.unit.setText(self._unit_text())
+                slot.unit.setText(unit)
             slot.widget.retranslate()
+            slot_name = f"{slot.caption.text()} {name}" if slot.caption is not None else name
+            if isinstance(slot.widget, (ItemTableEdit, KeyListEdit)):
+                slot.widget.set_accessible_label(slot_name)
+            else:
+                slot.widget.setAccessibleName(slot_name)
             if not slot.widget.toolTip():
                 slot.widget.setToolTip(tip)
 
@@ -562,6 +570,9 @@ class ProfileForm(QWidget):
         self.company_scroll = QScrollArea()
         self.company_scroll.setWidgetResizable(True)
         self.company_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop itself: Tab goes from field to field, and the scroll area keeps the
+        # focused field in view (QScrollArea.focusNextPrevChild).
+        self.company_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._company_host = QWidget()
         QVBoxLayout(self._company_host).setContentsMargins(0, 0, 0, 0)
         self.company_scroll.setWidget(self._company_host)
@@ -594,6 +605,7 @@ class ProfileForm(QWidget):
         self.project_scroll = QScrollArea()
         self.project_scroll.setWidgetResizable(True)
         self.project_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.project_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._project_host = QWidget()
         QVBoxLayout(self._project_host).setContentsMargins(0, 0, 0, 0)
         self.project_scroll.setWidget(self._project_host)
@@ -1024,7 +1036,7 @@ class ProfileForm(QWidget):
         self._align_labels(editors)
         self._company_editors = editors
         self._swap(self._company_host, content)
-        self._set_tab_order([w for e in editors for w in e.focus_widgets()])
+        self._set_tab_order()
 
     def _rebuild_project(self) -> None:
         self._discard(self._project_editors)
@@ -1069,9 +1081,7 @@ class ProfileForm(QWidget):
         self._align_labels(editors)
         self._project_editors = editors
         self._swap(self._project_host, content)
-        self._set_tab_order([self.project_list, self.add_project_button,
-                             self.duplicate_project_button, self.remove_project_button]
-                            + [w for e in editors for w in e.focus_widgets()])
+        self._set_tab_order()
         self._apply_marks()
 
     def _rebuild(self) -> None:
@@ -1104,8 +1114,23 @@ class ProfileForm(QWidget):
                         return side, editor.spec.path, slot.key
         return None
 
-    def _set_tab_order(self, widgets: list[QWidget]) -> None:
-        for first, second in itertools.pairwise(widgets):
+    def tab_sequence(self) -> list[QWidget]:
+        """The form's Tab stops in screen order: its tab bar, then the shown page's inputs (the
+        company's fields; or the project list, its buttons and the project's fields). Fields are
+        rebuilt and table rows added at any time, so the window asks for this on every Tab
+        (MainWindow.focusNextPrevChild) rather than relying on Qt's creation-order focus chain."""
+        out = [self.tabs.tabBar()]
+        if self.tabs.currentIndex() == 0:
+            out += [w for e in self._company_editors if e.alive for w in e.focus_widgets()]
+        else:
+            out += [self.project_list, self.add_project_button, self.duplicate_project_button,
+                    self.remove_project_button]
+            out += [w for e in self._project_editors if e.alive for w in e.focus_widgets()]
+        return out
+
+    def _set_tab_order(self) -> None:
+        """Qt's focus chain in the same order, for the form outside the main window."""
+        for first, second in itertools.pairwise(self.tab_sequence()):
             QWidget.setTabOrder(first, second)
 
     @staticmethod
@@ -1131,11 +1156,7 @@ class ProfileForm(QWidget):
                 again.slots[0].widget.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(slot.widget, ItemTableEdit):
             # rows were added or removed: their cells join the tab order in place
-            if editor.subject is self._company:
-                self._set_tab_order([w for e in self._company_editors for w in e.focus_widgets()])
-            else:
-                self._set_tab_order([self.remove_project_button]
-                                    + [w for e in self._project_editors for w in e.focus_widgets()])
+            self._set_tab_order()
         self._after_edit()
 
     def _show_in_twins(self, source: _Editor) -> None:
@@ -1315,6 +1336,7 @@ class ProfileForm(QWidget):
     def _retranslate_static(self) -> None:
         self.tabs.setTabText(0, _(MSG_COMPANY_TAB))
         self.project_list_label.setText(_(MSG_PROJECTS))
+        self.project_list.setAccessibleName(_(MSG_PROJECTS))
         self.add_project_button.setText(_(MSG_ADD_PROJECT))
         self.duplicate_project_button.setText(_(MSG_DUPLICATE_PROJECT))
         self.remove_project_button.setText(_(MSG_REMOVE_PROJECT))

@@ -67,6 +67,10 @@ MSG_REMOVE_ROW = N_("删除所选行")
 MSG_CELL_PROBLEM = N_("第 {row} 行“{column}”：{problem}")
 MSG_UNIT_WAN = N_("万元")
 MSG_UNIT_YUAN = N_("元")
+# TRANSLATORS: one field of one item of a list, e.g. 主导或参与制定、修订的标准 第 2 行 标准发布日期
+MSG_ROW_FIELD = N_("{list} 第 {row} 行 {field}")
+# TRANSLATORS: what a screen reader says for a list's button, e.g. 主导或参与制定、修订的标准：添加一行
+MSG_LIST_ACTION = N_("{list}：{action}")
 
 # Plain decimals, optional sign; grouping commas only in groups of three (so "1,5" is not 15).
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -433,6 +437,10 @@ class KeyListEdit(QListWidget):
             return convert_policy_text(self._labels[key])
         return _(MSG_UNKNOWN_VALUE).format(value=key)
 
+    def set_accessible_label(self, label: str) -> None:
+        """The list's name for screen readers: its field's label, never the ticked values."""
+        self.setAccessibleName(label)
+
     def retranslate(self) -> None:
         self._loading = True
         try:
@@ -542,9 +550,13 @@ class ItemTableEdit(QWidget):
         self._rows: list[dict[str, QWidget]] = []
         self._extras: list[dict] = []
         self._loading = False
+        self._accessible_label = ""          # the field's label (set_accessible_label)
 
         self.table = QTableWidget(0, len(self.columns), self)
         self.table.setTabKeyNavigation(False)
+        # Not a Tab stop of its own: Tab goes through the cells, then the buttons (the table's
+        # name is still its field's label, for screen readers reading the cells' container).
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -597,7 +609,26 @@ class ItemTableEdit(QWidget):
         for row in self._rows:
             for w in row.values():
                 w.retranslate()
+        self._name_widgets()
         self._fit_height()
+
+    def set_accessible_label(self, label: str) -> None:
+        """Name the table, its buttons and every cell after the field's label (screen readers
+        otherwise read a cell's value, or nothing)."""
+        self._accessible_label = label
+        self._name_widgets()
+
+    def _name_widgets(self) -> None:
+        label = self._accessible_label
+        if not label:
+            return
+        self.table.setAccessibleName(label)
+        for button in (self.add_button, self.remove_button, self.none_box):
+            button.setAccessibleName(_(MSG_LIST_ACTION).format(list=label, action=button.text()))
+        for r, widgets in enumerate(self._rows):
+            for column in self.columns:
+                widgets[column.name].setAccessibleName(_(MSG_ROW_FIELD).format(
+                    list=label, row=r + 1, field=self._header(column)))
 
     def set_money_unit(self, unit: str) -> None:
         self._money_unit = unit
@@ -659,6 +690,7 @@ class ItemTableEdit(QWidget):
             finally:
                 self._loading = False
         self._append_row(None)
+        self._name_widgets()
         self._fit_height()
         self._update_buttons()
         self.table.selectRow(self.table.rowCount() - 1)
@@ -674,6 +706,7 @@ class ItemTableEdit(QWidget):
         self.table.removeRow(row)
         del self._rows[row]
         del self._extras[row]
+        self._name_widgets()              # the rows below moved up: their numbers changed
         self._fit_height()
         self._update_buttons()
         if self._rows:
@@ -736,6 +769,7 @@ class ItemTableEdit(QWidget):
             self.none_box.setChecked(value == [])
         finally:
             self._loading = False
+        self._name_widgets()
         self._fit_height()
         self._update_buttons()
         self.changed.emit()
