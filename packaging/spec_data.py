@@ -232,15 +232,17 @@ def metadata_datas() -> list[tuple[str, str]]:
 
     pairs = []
     for name in (DISTRIBUTION, *MAIN_LIBRARIES):
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
+        # Every installation of the name on the path: run from the checkout, the first found is
+        # setuptools' `<name>.egg-info` beside pyproject.toml (made by `pip install -e .`), which
+        # lists no files; the installed `.dist-info` comes after it.
+        found = [(dist, f) for dist in metadata.distributions(name=name) for f in dist.files or []
+                 if f.name == "METADATA" and f.parent.name.endswith(".dist-info")]
+        if not found:
             if name == DISTRIBUTION:
                 continue
-            raise
-        for f in dist.files or []:
-            if f.name == "METADATA" and f.parent.name.endswith(".dist-info"):
-                pairs.append((str(Path(str(dist.locate_file(f))).resolve()), f.parent.as_posix()))
+            raise metadata.PackageNotFoundError(name)
+        dist, f = found[0]
+        pairs.append((str(Path(str(dist.locate_file(f))).resolve()), f.parent.as_posix()))
     return pairs
 
 

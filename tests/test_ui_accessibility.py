@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QScrollArea,
+    QSplitter,
     QTabBar,
     QWidget,
 )
@@ -50,6 +51,8 @@ def window(qtbot, bundled_db, settings, tmp_path):
     qtbot.waitExposed(w)
     w.form.ensure_built()
     w.results.ensure_built()
+    w.show_full_form()            # these walk the full form; the guided pane has its own test
+    w.modes.tabBar().setFocus()
     yield w
     if w.checklist_dialog is not None:
         panel = w.checklist_dialog.panel
@@ -172,6 +175,15 @@ def _place(w: QWidget, window) -> tuple[QScrollArea | None, QRect]:
     return None, QRect(w.mapTo(window, QPoint(0, 0)), w.size())
 
 
+def _side(w: QWidget) -> QWidget:
+    """The side of the window a widget sits in: the splitter's pane that holds it (the form
+    beside the results), else the widget itself (the toolbar)."""
+    side = w
+    while side.parentWidget() is not None and not isinstance(side.parentWidget(), QSplitter):
+        side = side.parentWidget()
+    return side if side.parentWidget() is not None else w
+
+
 def _follows(a: QRect, b: QRect) -> bool:
     """b comes after a in reading order: on a later line, or further right without being above."""
     tolerance = 4
@@ -206,11 +218,31 @@ def test_tab_reaches_the_company_name_first_and_follows_the_screen(window, qtbot
         if pane_a is not None and pane_a is pane_b:
             ok = _follows(rect_a, rect_b)
         else:                            # between panes: compare the panes where they sit
-            ok = _follows(_place(pane_a, window)[1] if pane_a else rect_a,
-                          _place(pane_b, window)[1] if pane_b else rect_b)
+            side_a, side_b = _side(pane_a or a), _side(pane_b or b)
+            if side_a is side_b:         # one pane: where the two sit in the window
+                side_a, side_b = pane_a or a, pane_b or b
+            ok = _follows(QRect(side_a.mapTo(window, QPoint(0, 0)), side_a.size()),
+                          QRect(side_b.mapTo(window, QPoint(0, 0)), side_b.size()))
         assert ok, f"Tab goes from {spoken_name(a)!r} {rect_a} to {spoken_name(b)!r} {rect_b}"
     # Shift+Tab walks the same way back.
     assert _tab(qtbot, window, backwards=True) is cycle[-1]
+
+
+def test_the_guided_pane_is_walked_by_tab_in_screen_order(window, qtbot):
+    window.modes.setCurrentWidget(window.interview)
+    window.interview.show_step()
+    window.modes.tabBar().setFocus()
+    first = [_tab(qtbot, window) for _ in range(2)]
+    name = next(e for e in window.interview.editors if e.spec.path == "company.name")
+    assert name.slots[0].widget in first
+    order = window.interview.tab_sequence()
+    assert order[-1] is window.interview.next_button
+    inputs = [w for w in order if w.isVisible() and w not in (
+        window.interview.back_button, window.interview.skip_button, window.interview.next_button)]
+    places = [w.mapTo(window, w.rect().topLeft()).y() for w in inputs]
+    assert places == sorted(places) and len(inputs) >= 4
+    for w in inputs:                     # every guided input is named by its label
+        assert spoken_name(w) not in ("", "未填写"), w
 
 
 def test_tab_reaches_the_cells_of_a_row_added_later(window, qtbot):

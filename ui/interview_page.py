@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -113,6 +113,7 @@ class InterviewPage(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # Tab goes to the inputs inside it
         self.back_button = QPushButton()
         self.skip_button = QPushButton()
         self.next_button = QPushButton()
@@ -178,6 +179,20 @@ class InterviewPage(QWidget):
         self.interview.skip([question])
         self._fresh()
         self.show_step()
+
+    def tab_sequence(self) -> list[QWidget]:
+        """The pane's Tab stops in screen order: the page's inputs and buttons top to bottom and
+        left to right, then 上一步 / 跳过这些问题 / 下一步 (the window's Tab follows this list)."""
+        page = self.scroll.widget()
+        if page is None:
+            return [self.back_button, self.skip_button, self.next_button]
+        widgets = [w for e in self.editors if e.alive for w in e.focus_widgets() if page.isAncestorOf(w)]
+        widgets += page.findChildren(QPushButton)
+
+        def place(w: QWidget) -> tuple[int, int]:
+            at = w.mapTo(page, QPoint(0, 0))
+            return (at.y(), at.x())
+        return sorted(widgets, key=place) + [self.back_button, self.skip_button, self.next_button]
 
     # -- building pages --------------------------------------------------------------------------
     def _fresh(self) -> Evaluation:

@@ -132,8 +132,8 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         follow_language(self, self.retranslate)
         self.retranslate()
-        # The keyboard starts at the form's tab bar: the first Tab reaches 企业名称.
-        self.form.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+        # The keyboard starts at the 引导填写 / 完整表单 tabs: the first Tab reaches 企业名称 in either.
+        self.modes.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
         self.evaluate()
         later(self.update_staleness)          # reads every measure: after the first paint
 
@@ -225,7 +225,9 @@ class MainWindow(QMainWindow):
         widgets: list[QWidget] = [self.as_of_edit, self.unit_combo, self.language_combo,
                                   *self.staleness_bar.findChildren(QAbstractButton), self.tabs.tabBar()]
         if self.tabs.currentIndex() == 0:
-            widgets += self.form.tab_sequence()
+            widgets.append(self.modes.tabBar())
+            widgets += (self.interview.tab_sequence() if self.modes.currentWidget() is self.interview
+                        else self.form.tab_sequence())
             widgets += [self.results.tree, self.results.tabs.tabBar(), self.results.tabs.currentWidget()]
         elif self.browser._built:
             b = self.browser
