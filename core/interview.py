@@ -162,7 +162,8 @@ def _has(data: dict, path: str) -> bool:
         if part == "{year}":
             rest = ".".join(parts[i + 1:])
             return isinstance(node, dict) and any(
-                _has({"x": entry}, f"x.{rest}") if rest else _given(entry) for entry in node.values())
+                (isinstance(entry, dict) and _has(entry, f"year.{rest}")) if rest else _given(entry)
+                for entry in node.values())
         if not isinstance(node, dict) or part not in node:
             return False
         node = node[part]

@@ -195,6 +195,8 @@ OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("language", str, "zh-Hans", N_("界面语言"), choices=LANGUAGES),
     Option("money_unit", str, "wan", N_("金额单位（元 / 万元）"), choices=MONEY_UNITS),
     Option("window_geometry", bytes, b"", N_("窗口位置与大小")),
+    Option("work_splitter", bytes, b"", N_("表单与结果的分隔位置")),
+    Option("project_splitter", bytes, b"", N_("项目列表与项目表单的分隔位置")),
     Option("form_mode", str, "guided", N_("填写方式（引导填写 / 完整表单）"), choices=("guided", "form")),
     Option("text_scale", int, 100, N_("字号（百分比）"), choices=TEXT_SCALES),
     Option("recent_limit", int, 10, N_("最近打开的档案显示条数"), minimum=0, maximum=100),

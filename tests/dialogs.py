@@ -15,3 +15,19 @@ def refuse_modal_dialogs(monkeypatch, file_dialogs: tuple[str, ...] = ()) -> Non
     for module in file_dialogs:
         monkeypatch.setattr(f"{module}.QFileDialog.getOpenFileName", refuse)
         monkeypatch.setattr(f"{module}.QFileDialog.getSaveFileName", refuse)
+
+
+def close_main_window(window, store=None) -> None:
+    """Close a test's MainWindow without the unsaved-changes question, delete it (so no language
+    listener outlives it), close its profile store, and go back to Simplified."""
+    import shiboken6
+
+    from core.i18n import set_language
+    if shiboken6.isValid(window):
+        window.form.changed.disconnect()
+        window.dirty = False
+        window.close()
+        shiboken6.delete(window)
+    if store is not None:
+        store.close()
+    set_language("zh-Hans")

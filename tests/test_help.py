@@ -6,7 +6,6 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 
 from core import about
@@ -14,7 +13,7 @@ from core.engine.report import STATUS_TITLES
 from core.i18n import _, set_language
 from core.profile_store import ProfileStore
 from core.settings import Settings
-from tests.dialogs import refuse_modal_dialogs
+from tests.dialogs import close_main_window, refuse_modal_dialogs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,13 +30,7 @@ def window(qtbot, bundled_db, tmp_path):
     w = MainWindow(bundled_db, Settings(tmp_path / "settings.json"), store)
     w.show()
     yield w
-    if shiboken6.isValid(w):
-        w.form.changed.disconnect()
-        w.dirty = False
-        w.close()
-        shiboken6.delete(w)
-    store.close()
-    set_language("zh-Hans")
+    close_main_window(w, store)
 
 
 def test_the_guide_explains_filling_in_statuses_and_data(window, bundled_db):

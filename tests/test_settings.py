@@ -123,7 +123,8 @@ def test_every_default_is_a_valid_value_and_every_option_has_a_title():
         assert option.name == name
         assert option.check(option.default) is None, name
         assert option.title
-    assert set(OPTIONS) == {"language", "money_unit", "window_geometry", "form_mode", "recent_limit",
+    assert set(OPTIONS) == {"language", "money_unit", "window_geometry", "work_splitter",
+                            "project_splitter", "form_mode", "recent_limit",
                             "autosave_seconds", "kiosk", "kiosk_idle_seconds", "kiosk_printer",
                             "kiosk_district", "kiosk_pin_hash", "stale_after_days", "expiring_days",
                             "client_folders", "text_scale"}

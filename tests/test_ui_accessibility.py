@@ -24,7 +24,7 @@ from core.i18n import set_language
 from core.profile import load_profile
 from core.profile_store import ProfileStore
 from core.settings import Settings
-from tests.dialogs import refuse_modal_dialogs
+from tests.dialogs import close_main_window, refuse_modal_dialogs
 
 USCC = "914403001922038216"      # a published code of a Shenzhen company (tests/test_profile.py)
 
@@ -57,12 +57,7 @@ def window(qtbot, bundled_db, settings, tmp_path):
     if w.checklist_dialog is not None:
         panel = w.checklist_dialog.panel
         qtbot.waitUntil(lambda: not panel.is_busy(), timeout=20000)
-    if shiboken6.isValid(w):
-        w.form.changed.disconnect()
-        w.dirty = False
-        w.close()
-        shiboken6.delete(w)
-    store.close()
+    close_main_window(w, store)
     apply_text_scale(100)
     set_language("zh-Hans")
 

@@ -13,7 +13,7 @@ from core.i18n import set_language
 from core.profile import load_profile
 from core.profile_store import ProfileStore
 from core.settings import Settings
-from tests.dialogs import refuse_modal_dialogs
+from tests.dialogs import close_main_window, refuse_modal_dialogs
 
 PROFILE = {
     "format": "greenmeasures.profile/1",
@@ -39,13 +39,7 @@ def window(qtbot, bundled_db, tmp_path):
     w.show()          # closed below, not by qtbot: its close would meet the unsaved-changes question
     w.as_of_edit.setDate(QDate(2025, 6, 30))
     yield w
-    if shiboken6.isValid(w):
-        w.form.changed.disconnect()
-        w.dirty = False
-        w.close()
-        shiboken6.delete(w)
-    store.close()
-    set_language("zh-Hans")
+    close_main_window(w, store)
 
 
 def result(w, measure_id, project_id=None):
@@ -75,13 +69,89 @@ def test_save_and_reopen_round_trips_exactly(window, tmp_path, monkeypatch):
     target = tmp_path / "company.json"
     monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     assert window.save_as()
-    assert load_profile(target) == window.form.profile()
+    # the as-of date is saved with the profile (issue 16 item 4) ...
+    assert load_profile(target) == {**window.form.profile(), "as_of": "2025-06-30"}
     assert not window.dirty and window.windowTitle().startswith("company.json")
     window.new_profile()
+    window.as_of_edit.setDate(QDate(2026, 12, 3))
     assert window.form.profile()["projects"] == []
     assert window.open_profile(str(target))
     assert window.form.profile() == load_profile(target)
     assert [e.path for e in window.store.recent()] == [str(target.resolve())]
+    # ... and restored on open
+    assert window.as_of == dt.date(2025, 6, 30) and window.evaluation.as_of == dt.date(2025, 6, 30)
+
+
+def test_the_save_dialog_suggests_company_and_date(window, tmp_path, monkeypatch):
+    window.form.set_profile({**PROFILE, "company": {**PROFILE["company"], "name": 'A/B:公司*?'}})
+    offered = []
+    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName",
+                        lambda parent, title, start, *a: offered.append(start) or ("", ""))
+    assert not window.save_as()
+    assert offered and offered[0].endswith("AB公司-2025-06-30.json")
+
+
+def test_a_typed_as_of_date_is_taken_as_typed_or_refused_visibly(window, qtbot):
+    """Issue 16: typing 2025-06-30 over a QDateEdit's date gave 2026-06-30 with no warning."""
+    from PySide6.QtTest import QTest
+    edit = window.as_of_edit.edit
+    window.as_of_edit.setDate(QDate(2026, 12, 3))
+    edit.selectAll()
+    QTest.keyClicks(edit, "2025-06-30")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert window.as_of == dt.date(2025, 6, 30) and window.evaluation.as_of == dt.date(2025, 6, 30)
+    for typed in ("2025-02-30", "2025-6-30", "2024-W01-1", "30/06/2025"):
+        edit.selectAll()
+        QTest.keyClicks(edit, typed)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+        assert window.as_of == dt.date(2025, 6, 30), typed          # refused: the date in use stays
+        assert edit.property("problem") is True or "YYYY-MM-DD" in edit.toolTip()
+        assert "YYYY-MM-DD" in window.statusBar().currentMessage()
+    window.as_of_edit.setDate(QDate(2025, 7, 1))                   # a good date clears the mark
+    assert "YYYY-MM-DD" not in edit.toolTip()
+
+
+def test_the_traditional_title_names_the_application_once(window):
+    from PySide6.QtGui import QGuiApplication
+    set_language("zh-Hant")
+    assert window.windowTitle().endswith("— 綠策通")
+    assert QGuiApplication.applicationDisplayName() == "綠策通"      # Qt adds nothing more
+
+
+def test_first_window_size_follows_the_screen():
+    from PySide6.QtCore import QSize
+
+    from ui.main_window import window_size_for
+    assert window_size_for(QSize(1366, 728)) == QSize(1366, 728)        # laptop: all of it
+    assert window_size_for(QSize(1280, 680)) == QSize(1280, 680)        # 1920×1080 at 150%
+    big = window_size_for(QSize(2560, 1400))
+    assert big.width() < 2560 and big.height() < 1400 and big.width() >= 1280
+
+
+def test_a_saved_size_larger_than_the_screen_is_cut_to_it(window, tmp_path):
+    screen = window.screen().availableGeometry()
+    window.resize(screen.width() + 600, screen.height() + 400)
+    window.place_on_screen(bytes(window.saveGeometry()))
+    frame = window.frameGeometry()
+    assert frame.width() <= screen.width() and frame.height() <= screen.height()
+    assert screen.contains(frame.topLeft())
+
+
+def test_splitters_remember_their_place(window, bundled_db, tmp_path):
+    from ui.main_window import MainWindow
+    window.resize(1300, 760)
+    window.work.setSizes([400, 900])
+    sizes = window.work.sizes()
+    window.close()
+    again = MainWindow(bundled_db, window.settings, window.store)
+    again.resize(1300, 760)
+    again.show()
+    try:
+        assert again.work.sizes() == sizes
+    finally:
+        again.dirty = False
+        again.close()
+        shiboken6.delete(again)
 
 
 def test_invalid_file_is_refused_and_nothing_changes(window, tmp_path, monkeypatch):

@@ -127,7 +127,10 @@ def create_window(argv: list[str]):
         window = MainWindow(db, settings, store)
     store.parent = window
     queue.append(store.open)
-    window.show()
+    if window.fills_screen:         # a laptop screen: all of it, the frame placed by the system
+        window.showMaximized()
+    else:
+        window.show()
     if db.notice is not None:       # the measures cache was repaired or is in memory: say it once
         window.statusBar().showMessage(db.notice.text(_), 30000)
     run_after_first_paint(window, queue)

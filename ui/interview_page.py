@@ -132,6 +132,7 @@ class InterviewPage(QWidget):
         layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
         follow_language(self, self.retranslate)
+        form.replaced.connect(lambda: self.show_step() if self.scroll.widget() is not None else None)
         self._retranslate_frame()
         later(self.show_step)          # the inputs are the form's: after the window's first paint
 
@@ -146,7 +147,7 @@ class InterviewPage(QWidget):
         self.evaluation = ev
         self._update_progress()
         if self.interview.step == "results":
-            self.show_step()
+            self.show_step(fresh=False)         # the summary follows (this is the fresh evaluation)
 
     def go(self, step: str) -> None:
         self.interview.go(step)
@@ -203,14 +204,14 @@ class InterviewPage(QWidget):
         self.form.release_editors(self.editors)
         self.editors = []
 
-    def show_step(self) -> None:
+    def show_step(self, fresh: bool = True) -> None:
         self._release()
         self.shown_questions = []
         step = self.interview.step
         build = {"identity": self._identity_page, "projects": self._projects_page,
                  "questions": self._questions_page, "review": self._review_page,
                  "results": self._results_page}[step]
-        if step in ("questions", "results"):
+        if fresh and step in ("questions", "results"):
             self._fresh()                       # what is asked follows every answer given so far
         page = build()
         old = self.scroll.takeWidget()

@@ -10,16 +10,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import re
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDate, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QDate, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from core.engine.evaluate import Engine
 from core.i18n import LOCALES, MSG_LANGUAGE, _, current_language, set_language
-from core.profile import PROFILE_FORMAT, ProfileError, load_profile, save_profile
+from core.profile import PROFILE_FORMAT, ProfileError, load_profile, parse_strict_date, save_profile
 from core.settings import Settings, SettingsError
 from ui.help import HelpMenu
 from ui.interview_page import InterviewPage
@@ -44,7 +44,7 @@ from ui.measures_status import StalenessBar, staleness_lines
 from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
 from ui.text_size import TextSizeMenu, apply_text_scale
-from ui.widgets import later
+from ui.widgets import AsOfDateEdit, later
 
 EVALUATE_DELAY_MS = 150      # typing stays smooth; results follow within a blink
 
@@ -54,6 +54,15 @@ def _profile_store():
     window's first paint need not wait for (ui/app.py opens the store right after that paint)."""
     from core import profile_store
     return profile_store
+
+
+def window_size_for(available: QSize) -> QSize:
+    """The first window's size on a screen with this much room (logical pixels, so 150% scaling
+    is already counted): the whole room on a laptop (1366×768, or 1920×1080 at 150% = 1280×720),
+    where every pixel is needed; on a larger screen 85% of it, but not less than 1280×760."""
+    if available.width() <= 1440 or available.height() <= 900:
+        return QSize(available)
+    return QSize(max(1280, int(available.width() * 0.85)), max(760, int(available.height() * 0.85)))
 
 
 def empty_profile() -> dict:
@@ -90,11 +99,13 @@ class MainWindow(QMainWindow):
         self.results = ResultsView()
         self.browser = MeasureBrowser(db)
         self.tabs = QTabWidget()
-        work = QSplitter()
+        work = self.work = QSplitter()
+        work.setObjectName("work")
         work.addWidget(self.modes)
         work.addWidget(self.results)
         work.setStretchFactor(0, 1)
         work.setStretchFactor(1, 1)
+        work.setChildrenCollapsible(False)        # a pane dragged small stays usable, never gone
         self.tabs.addTab(work, "")
         self.tabs.addTab(self.browser, "")
         self.staleness_bar = StalenessBar()
@@ -125,11 +136,16 @@ class MainWindow(QMainWindow):
         self.results.set_money_unit(unit)
         self.results.set_expiring_days(settings.get("expiring_days"))
         self.form.set_as_of(self.as_of)      # the form starts empty: no second build here
-        geometry = settings.get("window_geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray(geometry))
-        else:
-            self.resize(1280, 800)
+        self.fills_screen = False
+        self.place_on_screen(settings.get("window_geometry"))
+        # The project list needs about ten characters; the project's fields get the rest.
+        em = self.fontMetrics().horizontalAdvance("中")
+        self.form.project_splitter.setSizes([em * 10, max(em * 30, self.width())])
+        for splitter, name in ((self.work, "work_splitter"),
+                               (self.form.project_splitter, "project_splitter")):
+            state = settings.get(name)
+            if state:
+                splitter.restoreState(QByteArray(state))
         follow_language(self, self.retranslate)
         self.retranslate()
         # The keyboard starts at the 引导填写 / 完整表单 tabs: the first Tab reaches 企业名称 in either.
@@ -188,10 +204,9 @@ class MainWindow(QMainWindow):
             bar.addAction(action)
         bar.addSeparator()
         self.as_of_label = QLabel()
-        self.as_of_edit = QDateEdit(QDate(self.as_of.year, self.as_of.month, self.as_of.day))
-        self.as_of_edit.setCalendarPopup(True)
-        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_edit = AsOfDateEdit(QDate(self.as_of.year, self.as_of.month, self.as_of.day))
         self.as_of_edit.dateChanged.connect(self._as_of_changed)
+        self.as_of_edit.refused.connect(lambda message: self.statusBar().showMessage(message, 15000))
         self.as_of_label.setBuddy(self.as_of_edit)
         bar.addWidget(self.as_of_label)
         bar.addWidget(self.as_of_edit)
@@ -207,22 +222,48 @@ class MainWindow(QMainWindow):
             lambda _i: self.change_language(self.language_combo.currentData()))
         bar.addWidget(self.language_combo)
 
+    def place_on_screen(self, saved: bytes | None = None) -> None:
+        """The window's place: where the user left it, kept inside the screen it is on now (a
+        saved size from a larger screen or a lower scaling is cut to what is available); the
+        first time, from the available screen (window_size_for)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        if saved:
+            self.restoreGeometry(QByteArray(saved))
+        if available is None:
+            if not saved:
+                self.resize(1280, 800)
+            return
+        if not saved:
+            self.resize(window_size_for(available.size()))
+            self.move(available.center() - self.rect().center())
+            self.fills_screen = self.size() == available.size()    # ui/app.py shows it maximized
+            return
+        frame = self.frameGeometry()
+        width = min(frame.width(), available.width())
+        height = min(frame.height(), available.height())
+        if (width, height) != (frame.width(), frame.height()):
+            self.resize(width - (frame.width() - self.width()), height - (frame.height() - self.height()))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), available.x()), available.right() - frame.width() + 1)
+        y = min(max(frame.y(), available.y()), available.bottom() - frame.height() + 1)
+        self.move(x, y)
+
     def _text_size_changed(self) -> None:
         """Widths measured from the text when built (the form's label column, the results'
         columns) are measured again, as after a language switch, and the form and the results
         share the width again (the larger text grew the results' minimum width)."""
         self.form.retranslate()
         self.results.retranslate()
-        work = self.form.parentWidget()
-        if isinstance(work, QSplitter):
-            half = sum(work.sizes()) // 2
-            work.setSizes([half, half])
+        half = sum(self.work.sizes()) // 2
+        self.work.setSizes([half, half])
 
     def tab_sequence(self) -> list[QWidget]:
         """The window's Tab stops in screen order, top to bottom and left to right: the toolbar,
         the warning bar, the page tabs, then the shown page (the form and the results beside it,
         or the measure browser). Only what can take the focus now is listed."""
-        widgets: list[QWidget] = [self.as_of_edit, self.unit_combo, self.language_combo,
+        widgets: list[QWidget] = [self.as_of_edit.edit, self.as_of_edit.calendar_button, self.unit_combo,
+                                  self.language_combo,
                                   *self.staleness_bar.findChildren(QAbstractButton), self.tabs.tabBar()]
         if self.tabs.currentIndex() == 0:
             widgets.append(self.modes.tabBar())
@@ -284,6 +325,8 @@ class MainWindow(QMainWindow):
         self.as_of_label.setText(_("评估日期(&D)："))
         self.as_of_edit.setToolTip(_("按此日期判断有效期、上一年度和满一年等时间条件"))
         self.as_of_edit.setAccessibleName(_("评估日期"))
+        self.as_of_edit.edit.setAccessibleName(_("评估日期"))
+        self.as_of_edit.calendar_button.setAccessibleName(_("从日历选择评估日期"))
         self.unit_combo.setAccessibleName(_("金额单位"))
         self.language_combo.setAccessibleName(_(MSG_LANGUAGE))
         unit = self.settings.get("money_unit")
@@ -302,6 +345,9 @@ class MainWindow(QMainWindow):
             self.update_staleness()
 
     def _update_title(self) -> None:
+        """The file's name; Qt adds the application's display name, set here in the same script
+        (set once in Simplified, 綠策通 in the title did not match it and Qt added 绿策通 again)."""
+        QGuiApplication.setApplicationDisplayName(_("绿策通"))
         name = self.path.name if self.path else _("未命名档案")
         self.setWindowTitle(f"{'*' if self.dirty else ''}{name} — {_('绿策通')}")
 
@@ -469,6 +515,9 @@ class MainWindow(QMainWindow):
     def _load(self, data: dict, path: Path | None, draft_id: str | None = None) -> None:
         self._set_form(data)
         self.interview.reset()
+        saved = parse_strict_date(data.get("as_of")) if isinstance(data, dict) else None
+        if saved is not None:         # the date the profile was checked as of, saved with it
+            self.as_of_edit.setDate(QDate(saved.year, saved.month, saved.day))
         self.path = path
         store = _profile_store()
         self.draft_id = draft_id or (store.draft_id_for(path) if path else store.new_draft_id())
@@ -502,9 +551,16 @@ class MainWindow(QMainWindow):
             return self.save_as()
         return self._save_to(self.path)
 
+    def suggested_file_name(self) -> str:
+        """企业名称-评估日期.json, without the characters a file name cannot hold."""
+        name = (self.form.profile().get("company") or {}).get("name")
+        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", name).strip(" .") if isinstance(name, str) else ""
+        return f"{name[:60] or _('未命名档案')}-{self.as_of.isoformat()}.json"
+
     def save_as(self) -> bool:
+        start = self.path or (Path.home() / self.suggested_file_name())
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("保存档案"), str(self.path or ""), _("绿策通档案 (*.json)"))
+            self, _("保存档案"), str(start), _("绿策通档案 (*.json)"))
         if not path:
             return False
         if not path.lower().endswith(".json"):
@@ -513,6 +569,7 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: Path) -> bool:
         data = self.form.profile()
+        data["as_of"] = self.as_of.isoformat()      # restored when the profile is opened again
         try:
             save_profile(data, path)
         except ProfileError as exc:
@@ -592,6 +649,8 @@ class MainWindow(QMainWindow):
         if not self.dirty:
             self._store_call(self.store.discard_draft, self.draft_id)
         self.settings.set("window_geometry", bytes(self.saveGeometry()))
+        self.settings.set("work_splitter", bytes(self.work.saveState()))
+        self.settings.set("project_splitter", bytes(self.form.project_splitter.saveState()))
         with contextlib.suppress(SettingsError):    # the window still closes; settings are a convenience
             self.settings.save()
         event.accept()

@@ -539,6 +539,7 @@ class ProfileForm(QWidget):
     ``input_problems()``, ``field_widget(path, project_id)``; signal ``changed()`` after each edit.
     """
     changed = Signal()
+    replaced = Signal()          # set_profile: another profile (editors shared with a view are gone)
 
     def __init__(self, measures: list[dict], documents: dict[str, dict], parent=None):
         super().__init__(parent)
@@ -593,9 +594,14 @@ class ProfileForm(QWidget):
         self.add_project_button.clicked.connect(lambda: self.add_project())
         self.duplicate_project_button.clicked.connect(self.duplicate_project)
         self.remove_project_button.clicked.connect(self.remove_project)
-        buttons = QHBoxLayout()
-        for b in (self.add_project_button, self.duplicate_project_button, self.remove_project_button):
-            buttons.addWidget(b)
+        # 添加项目 above 复制 / 删除: the list stays narrow (about ten characters at any scaling), so
+        # the project's fields beside it get the room.
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_project_button)
+        pair = QHBoxLayout()
+        pair.addWidget(self.duplicate_project_button)
+        pair.addWidget(self.remove_project_button)
+        buttons.addLayout(pair)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -663,6 +669,7 @@ class ProfileForm(QWidget):
         self._problems = []                    # the old profile's; validated anew below
         if self._built:
             self._show_profile()
+        self.replaced.emit()
 
     def _show_profile(self) -> None:
         self._rebuild_company()

@@ -38,6 +38,7 @@ from core.engine.stacking import gives_support
 from core.i18n import _, format_amount_range, format_date, format_money, on_language_changed
 from ui.results_model import (
     COL_AMOUNT,
+    COL_NOTES,
     COL_PROJECT,
     COL_TITLE,
     COLLAPSED_BY_DEFAULT,
@@ -127,11 +128,14 @@ class ResultsView(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setExpandsOnDoubleClick(False)    # activation toggles groups (keyboard too)
         header = self.tree.header()
-        # The title gets room for about 16 characters (a full title is in the tooltip and the
-        # detail); notes take what is left. Widths follow the font, so 150% scaling still fits.
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_TITLE, self.fontMetrics().horizontalAdvance("中") * 16)
+        # Project and amount always show whole (fitted to their texts; an amount is never cut);
+        # the title takes the room left (a full title is in the tooltip and the detail) and the
+        # notes about 14 characters, elided, whole in their tooltip. So at 1366×768 or 150% no
+        # column is pushed out of sight. Widths follow the font.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("中") * 3)
+        header.resizeSection(COL_NOTES, self.fontMetrics().horizontalAdvance("中") * 14)
         # Project and amount are fitted to their contents once per update (_fit_columns), not
         # with ResizeToContents, which measures every row again at each expand and collapse.
 
@@ -274,11 +278,10 @@ class ResultsView(QWidget):
         metrics = self.tree.fontMetrics()
         header = self.tree.header()
         pad = metrics.horizontalAdvance("中") * 2
-        # The title's room was set from the font at construction; a style sheet applied later
-        # (the kiosk's large type) needs it widened, never narrowed below what the user chose.
-        title = metrics.horizontalAdvance("中") * 16
-        if header.sectionSize(COL_TITLE) < title:
-            header.resizeSection(COL_TITLE, title)
+        # The notes' room follows the font (a style sheet applied later: the kiosk's large type).
+        notes = metrics.horizontalAdvance("中") * 14
+        if header.sectionSize(COL_NOTES) < notes:
+            header.resizeSection(COL_NOTES, notes)
         for column in (COL_PROJECT, COL_AMOUNT):
             texts = self.model.column_texts(column)
             widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
