@@ -248,3 +248,30 @@ def test_cli_real_process(profile_file, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "申請材料清單" in pdf_text(target)
+
+
+def test_the_checklist_reads_in_plan_order_and_names_the_release(catalog, tmp_path):
+    """Issue 16 item 8: the selected supports by amount, whatever order they were ticked in; the
+    data named by its release (version and date), not a hash; a heading never alone at a page foot."""
+    from core.measures.catalog import read_release
+    release = read_release()
+    engine = Engine(catalog.measures, catalog.documents, catalog.version, release)
+    evaluation = engine.evaluate(PROFILE, AS_OF)
+    planned = build_checklist(evaluation, PROFILE, generated_on=dt.date(2026, 11, 21))
+    highs = [e.amount_max for e in planned.entries]
+    known = [h for h in highs if h is not None]
+    assert len(known) >= 2 and known == sorted(known, reverse=True)
+    assert highs[: len(known)] == known                       # unstated amounts come last
+    keys = [(e.result.measure_id, e.result.project_id) for e in planned.entries]
+    ticked = build_checklist(evaluation, PROFILE, list(reversed(keys)), generated_on=dt.date(2026, 11, 21))
+    assert [(e.result.measure_id, e.result.project_id) for e in ticked.entries] == keys
+    assert [e.number for e in ticked.entries] == list(range(1, len(keys) + 1))
+
+    path = tmp_path / "c.pdf"
+    path.write_bytes(render_checklist(planned, "zh-Hans").pdf)
+    text = pdf_text(path)
+    assert f"版本 {release.version}" in text and catalog.version not in text
+    pages = text.split("\f")
+    with_heading = next(p for p in pages if "二、分项材料清单" in p)
+    after = with_heading[with_heading.index("二、分项材料清单"):]
+    assert re.search(r"\n1\. ", after), "the section heading is not followed by its first entry"

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -33,6 +34,9 @@ from core.resources import resource_dir
 CHECKLIST_STATUSES = (ELIGIBLE,)
 
 Key = tuple[str, "str | None"]          # (measure_id, project_id): one result
+
+if TYPE_CHECKING:
+    from core.measures.catalog import Release
 
 
 class ChecklistError(ValueError):
@@ -104,6 +108,7 @@ class Checklist:
     from_plan: bool                 # the plan's selection (True) or the user's own (False)
     # the entries' supports whose validity ends soon (core.engine.expiring), soonest first
     expiring: list[Expiring] = field(default_factory=list)
+    release: Release | None = None  # the data's release (version and date), shown instead of the hash
 
     @property
     def total_max(self) -> Decimal | None:
@@ -248,6 +253,14 @@ def build_checklist(evaluation: Evaluation, profile: dict,
         if result.status not in CHECKLIST_STATUSES:
             raise ChecklistError(f"{result.citation}：状态为“{result.status}”，不能列入申请清单")
         results.append(result)
+    # The plan's supports first, then the rest ticked; each by the highest amount (unstated last),
+    # so the checklist reads in the order that matters.
+    def order(r: MeasureResult) -> tuple[bool, Decimal]:
+        key = (r.measure_id, r.project_id)
+        high = plan_amounts.get(key, r.amount_max)
+        return key not in plan_amounts, -(high if high is not None else Decimal(-1))
+    results.sort(key=order)
+    keys = [(r.measure_id, r.project_id) for r in results]
 
     company = profile.get("company") or {}
     cfg = rules()
@@ -308,6 +321,7 @@ def build_checklist(evaluation: Evaluation, profile: dict,
         uscc=company.get("uscc") or "",
         as_of=evaluation.as_of,
         database_version=evaluation.database_version,
+        release=evaluation.release,
         generated_on=generated_on or dt.date.today(),
         entries=entries, documents=ordered, from_plan=from_plan,
         expiring=expiring_soon(results, evaluation.as_of, expiring_days))

@@ -165,7 +165,8 @@ def render_checklist(checklist: Checklist, lang: str = "zh-Hans") -> RenderedChe
         (gettext("申请单位"), tx.typed(checklist.company_name) or escape(gettext("（未填写）"))),
         (gettext("统一社会信用代码"), tx.typed(checklist.uscc) or escape(gettext("（未填写）"))),
         (gettext("评估日期"), escape(format_date(checklist.as_of, lang))),
-        (gettext("措施数据库版本"), tx.typed(checklist.database_version)),
+        (gettext("措施数据"), escape(checklist.release.describe(gettext, lambda d: format_date(d, lang)))
+         if checklist.release is not None else tx.typed(checklist.database_version)),
         (gettext("生成日期"), escape(format_date(checklist.generated_on, lang))),
         (gettext("清单范围"), escape(gettext("推荐组合中的措施") if checklist.from_plan
                                     else gettext("用户勾选的措施"))),
@@ -351,7 +352,9 @@ def _notes_cell(doc: Document, tx: PdfText, st, also: list[int] | None = None) -
 
 def _per_measure(checklist: Checklist, tx: PdfText, st) -> list:
     gettext = tx.gettext
-    out: list = [CondPageBreak(60 * mm), Paragraph(escape(gettext("二、分项材料清单")), st["h1"])]
+    out: list = [CondPageBreak(60 * mm)]
+    # The section's heading goes with its first entry: never alone at the foot of a page.
+    section: list = [Paragraph(escape(gettext("二、分项材料清单")), st["h1"])]
     widths = [9 * mm, 88 * mm]
     widths.append(FRAME_WIDTH - sum(widths))
     for e in checklist.entries:
@@ -376,16 +379,17 @@ def _per_measure(checklist: Checklist, tx: PdfText, st) -> list:
         table = data_table(rows, widths, zebra=False)
         # Keep the heading with the first rows; a long table may then split across pages.
         if len(rows) <= 8:
-            out.append(KeepTogether([head, meta, Spacer(0, 1.5 * mm), table]))
+            out.append(KeepTogether([*section, head, meta, Spacer(0, 1.5 * mm), table]))
         else:
             # A long table may split across pages, but never leaves its heading alone at the foot
             # of a page: start on a new page unless the heading and a few rows fit.
-            out.extend([CondPageBreak(55 * mm), _keep_head(head, meta, table)])
-    return out
+            out.extend([CondPageBreak(55 * mm), _keep_head([*section, head, meta], table)])
+        section = []
+    return out + section
 
 
-def _keep_head(head, meta, table) -> KeepTogether:
-    return KeepTogether([head, meta, Spacer(0, 1.5 * mm), table], maxHeight=PAGE[1] / 3)
+def _keep_head(heads: list, table) -> KeepTogether:
+    return KeepTogether([*heads, Spacer(0, 1.5 * mm), table], maxHeight=PAGE[1] / 3)
 
 
 def _merged(checklist: Checklist, tx: PdfText, st) -> list:

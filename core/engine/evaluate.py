@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
@@ -19,6 +20,9 @@ from core.engine.text import fact_label
 
 ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE = "eligible", "needs_info", "ineligible", "not_in_force"
 STATUSES = (ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE)
+
+if TYPE_CHECKING:
+    from core.measures.catalog import Release
 
 
 @dataclass
@@ -107,6 +111,7 @@ class Evaluation:
     results: list[MeasureResult]
     plan: Plan
     statements: list[Statement] = field(default_factory=list)
+    release: Release | None = None    # the data's release (version and date), if known
 
     def result(self, measure_id: str, project_id: str | None = None) -> MeasureResult:
         for r in self.results:
@@ -118,10 +123,12 @@ class Evaluation:
 class Engine:
     """Holds the measures (already loaded) so that each evaluation only does the checking."""
 
-    def __init__(self, measures: list[dict], documents: dict[str, dict], version: str = ""):
+    def __init__(self, measures: list[dict], documents: dict[str, dict], version: str = "",
+                 release: Release | None = None):
         self.measures = measures
         self.documents = documents
         self.version = version
+        self.release = release          # shown to people instead of the content hash
         supports = [m for m in measures if not is_statement(m)]
         self.statements = [Statement(m, documents[m["document"]]) for m in measures if is_statement(m)]
         self.company_measures = [m for m in supports if m["subject"]["company"]]
@@ -134,7 +141,8 @@ class Engine:
     @classmethod
     def for_database(cls, db) -> Engine:
         """The engine for a MeasuresDB (anything with all_measures(), documents() and version)."""
-        return cls(db.all_measures(), {d["key"]: d for d in db.documents()}, db.version)
+        return cls(db.all_measures(), {d["key"]: d for d in db.documents()}, db.version,
+                   getattr(db, "release", None))
 
     def evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
         company = profile.get("company") or {}
@@ -149,7 +157,7 @@ class Engine:
         pending = [r for r in results if r.status == NEEDS_INFO]
         if pending:
             plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
-        return Evaluation(as_of, self.version, results, plan, list(self.statements))
+        return Evaluation(as_of, self.version, results, plan, list(self.statements), self.release)
 
     @staticmethod
     def _met(measure: dict, document: dict, subject: str, ctx: Context) -> bool:
