@@ -1,13 +1,15 @@
-"""Take screenshots of the main screens in both scripts (run under Xvfb or on a desktop).
+"""Take screenshots of the desktop window in both scripts, as users see it (under Xvfb or a desktop).
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" \\
-        python packaging/screenshots.py [--scale 1.5] [--out docs/screenshots]
+    xvfb-run -a -s "-screen 0 1366x768x24" python packaging/screenshots.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" python packaging/screenshots.py
+    QT_SCALE_FACTOR=1.5 xvfb-run -a -s "-screen 0 1920x1080x24" python packaging/screenshots.py --scale 1.5
 
-Writes main-<lang>.png (profile and live results), needs-info-<lang>.png (a result that needs a
-fact, selected), plan-<lang>.png, browser-<lang>.png and checklist-<lang>.png (the checklist window
-with its preview), with @1.5x for --scale 1.5; at scale 1 also the first two pages of the checklist
-PDF in all three scripts, checklist-pdf-<lang>-<page>.png. Nothing is written to the user's
-folders: settings and drafts go to a temporary folder and memory.
+The window is made and shown exactly as a real start does (MainWindow, placed from the available
+screen, ui.app.show_main_window): no resizing here, so a cut-off pane shows in the pictures. Writes
+desktop-<shot>-<lang>-<W>x<H>[@1.5x].png for the guided interview's five steps (guided-1 … guided-5),
+the full form (form), a result that needs a fact (needs-info), the plan, the measure browser and the
+checklist window; at 1366x768 and scale 1 also the first two pages of the checklist PDF in all three
+scripts (checklist-pdf-<lang>-<page>.png). Nothing is written to the user's folders.
 """
 from __future__ import annotations
 
@@ -84,7 +86,7 @@ def main() -> int:
     from core.measures.store import open_bundled
     from core.profile_store import MemoryProfileStore
     from core.settings import Settings
-    from ui.app import install_qt_translations, register_bundled_font
+    from ui.app import install_qt_translations, register_bundled_font, show_main_window
     from ui.main_window import MainWindow
 
     app = QApplication(sys.argv)
@@ -92,41 +94,55 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(open_bundled(), Settings(Path(temp) / "settings.json"), MemoryProfileStore())
-    window.resize(1366, 820)
-    window.show()
+    show_main_window(window)
     window.as_of_edit.setDate(QDate(2025, 6, 30))
-    window._set_form(json.loads(json.dumps(SAMPLE)))
-    window.evaluate()
+    screen = window.screen().size()
+    scale = float(args.scale)
+    size = f"{round(screen.width() * scale)}x{round(screen.height() * scale)}"
     suffix = "" if args.scale == "1" else f"@{args.scale}x"
+
+    def grab(name: str, lang: str, widget=None) -> None:
+        settle(app, 0.2)
+        (widget or window).grab().save(str(out / f"desktop-{name}-{lang}-{size}{suffix}.png"))
 
     def shoot() -> None:
         for lang in ("zh-Hans", "zh-Hant"):
             set_language(lang)
             install_qt_translations(app, lang)
             window.tabs.setCurrentIndex(0)
+            # the guided interview, from an empty profile to the results
+            window.modes.setCurrentWidget(window.interview)
+            window._load(json.loads(json.dumps({"format": SAMPLE["format"], "company": {},
+                                                 "projects": []})), None)
+            grab("guided-1", lang)
+            window._load(json.loads(json.dumps(SAMPLE)), None)
+            window.as_of_edit.setDate(QDate(2025, 6, 30))
+            for n, step in enumerate(("projects", "questions", "review", "results"), start=2):
+                window.interview.go(step)
+                grab(f"guided-{n}", lang)
+            window.dirty = False
+            window.show_full_form()
             window.results.select("lh-glc-2024/1", None)
-            app.processEvents()
-            window.grab().save(str(out / f"main-{lang}{suffix}.png"))
+            grab("form", lang)
+            window.form.tabs.setCurrentIndex(1)
             window.results.select("lh-glc-2024/7.1", "p1")
-            app.processEvents()
-            window.grab().save(str(out / f"needs-info-{lang}{suffix}.png"))
+            grab("needs-info", lang)
             window.results.tabs.setCurrentIndex(1)
-            app.processEvents()
-            window.grab().save(str(out / f"plan-{lang}{suffix}.png"))
+            grab("plan", lang)
             window.results.tabs.setCurrentIndex(0)
+            window.form.tabs.setCurrentIndex(0)
             window.tabs.setCurrentIndex(1)
             window.browser.show_measure("lh-glc-2024/7.1")
-            app.processEvents()
-            window.grab().save(str(out / f"browser-{lang}{suffix}.png"))
+            grab("browser", lang)
             window.tabs.setCurrentIndex(0)
             window.show_checklist()
             panel = window.checklist_dialog.panel
             panel.language.setCurrentIndex(panel.language.findData(lang))
             wait_for(app, lambda p=panel: p.rendered is not None and not p.is_busy())
             settle(app)          # let the pages' layout and paint happen before the grab
-            window.checklist_dialog.grab().save(str(out / f"checklist-{lang}{suffix}.png"))
+            grab("checklist", lang, window.checklist_dialog)
             window.checklist_dialog.hide()
-        if args.scale == "1":
+        if args.scale == "1" and size == "1366x768":
             save_pdf_pages(window, out)
         window.dirty = False
         app.quit()

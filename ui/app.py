@@ -83,6 +83,15 @@ class DeferredProfileStore:
         return getattr(self.open(), name)
 
 
+def show_main_window(window) -> None:
+    """Show the window as a real start does (the screenshot script calls this too, so what it
+    pictures is what users get): maximized on a laptop-sized screen, else at its placed size."""
+    if window.fills_screen:         # all of the screen, the frame placed by the system
+        window.showMaximized()
+    else:
+        window.show()
+
+
 def _measures_errors() -> tuple[type[Exception], ...]:
     # Called only when opening the database failed: DataError's module imports the YAML reader.
     from core.measures.validate import DataError
@@ -127,10 +136,7 @@ def create_window(argv: list[str]):
         window = MainWindow(db, settings, store)
     store.parent = window
     queue.append(store.open)
-    if window.fills_screen:         # a laptop screen: all of it, the frame placed by the system
-        window.showMaximized()
-    else:
-        window.show()
+    show_main_window(window)
     if db.notice is not None:       # the measures cache was repaired or is in memory: say it once
         window.statusBar().showMessage(db.notice.text(_), 30000)
     run_after_first_paint(window, queue)

@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 import shiboken6
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -38,7 +38,6 @@ from core.engine.stacking import gives_support
 from core.i18n import _, format_amount_range, format_date, format_money, on_language_changed
 from ui.results_model import (
     COL_AMOUNT,
-    COL_NOTES,
     COL_PROJECT,
     COL_TITLE,
     COLLAPSED_BY_DEFAULT,
@@ -67,7 +66,7 @@ MUTED = "#5f6368"
 # select a result as the user would: the whole row, and nothing else
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
 # Below this many CJK characters of width the panel stacks the tree above the detail.
-STACK_BELOW_CHARS = 64
+STACK_BELOW_CHARS = 80     # the tree needs about 42 (title, project, amount, notes), the detail 30+
 
 
 def _e(text) -> str:
@@ -132,10 +131,10 @@ class ResultsView(QWidget):
         # the title takes the room left (a full title is in the tooltip and the detail) and the
         # notes about 14 characters, elided, whole in their tooltip. So at 1366×768 or 150% no
         # column is pushed out of sight. Widths follow the font.
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("中") * 3)
-        header.resizeSection(COL_NOTES, self.fontMetrics().horizontalAdvance("中") * 14)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_TITLE, self.fontMetrics().horizontalAdvance("中") * 16)
+        self.tree.viewport().installEventFilter(self)      # the title's share follows the width
         # Project and amount are fitted to their contents once per update (_fit_columns), not
         # with ResizeToContents, which measures every row again at each expand and collapse.
 
@@ -278,14 +277,26 @@ class ResultsView(QWidget):
         metrics = self.tree.fontMetrics()
         header = self.tree.header()
         pad = metrics.horizontalAdvance("中") * 2
-        # The notes' room follows the font (a style sheet applied later: the kiosk's large type).
-        notes = metrics.horizontalAdvance("中") * 14
-        if header.sectionSize(COL_NOTES) < notes:
-            header.resizeSection(COL_NOTES, notes)
         for column in (COL_PROJECT, COL_AMOUNT):
             texts = self.model.column_texts(column)
             widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
             header.resizeSection(column, max(widest + pad, header.sectionSizeHint(column)))
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """Project and amount are whole; of the room left the title takes most (8 to 18
+        characters) and the notes (the last, stretching column) the rest, so neither vanishes in
+        a narrow pane; past that the tree scrolls sideways rather than cut an amount."""
+        em = self.tree.fontMetrics().horizontalAdvance("中")
+        header = self.tree.header()
+        free = (self.tree.viewport().width() - header.sectionSize(COL_PROJECT)
+                - header.sectionSize(COL_AMOUNT))
+        header.resizeSection(COL_TITLE, max(8 * em, min(18 * em, free - 8 * em)))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_width()
+        return super().eventFilter(watched, event)
 
     def _index_for_key(self, key) -> QModelIndex:
         if not key:
