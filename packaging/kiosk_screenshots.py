@@ -1,11 +1,14 @@
-"""Screenshots of every kiosk screen in both scripts at two screen sizes (run under Xvfb).
+"""Screenshots of every kiosk screen in both scripts, from the real window shown as a real start
+shows it (ui.app.show_kiosk_window: full screen), at the size of the screen it runs on:
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" python packaging/kiosk_screenshots.py [--out docs/screenshots]
+    xvfb-run -a -s "-screen 0 1366x768x24" python packaging/kiosk_screenshots.py [--out docs/screenshots]
+    xvfb-run -a -s "-screen 0 1920x1080x24" python packaging/kiosk_screenshots.py
+    xvfb-run -a -s "-screen 0 1080x1920x24" python packaging/kiosk_screenshots.py
 
-Writes kiosk-<screen>-<lang>-<W>x<H>.png for 1920×1080 and 1366×768, screens: unavailable (no
-usable PIN: the kiosk fails closed), start, company, projects, results, print, confirm, countdown,
-pin, pin-locked (after five wrong PINs), admin. Nothing is written to
-the user's folders: the configuration and data folders are temporary ones.
+Writes kiosk-<screen>-<lang>-<W>x<H>.png, screens: unavailable (no usable PIN: the kiosk fails
+closed), start, start-large (大字模式), company, projects, results, print, confirm, wipe-confirm,
+countdown, pin, pin-locked (after five wrong PINs), admin. Nothing is written to the user's
+folders: the configuration and data folders are temporary ones.
 """
 from __future__ import annotations
 
@@ -22,7 +25,6 @@ sys.path.insert(0, str(ROOT / "packaging"))
 
 from screenshots import SAMPLE, settle, wait_for  # noqa: E402  (packaging/screenshots.py)
 
-SIZES = ((1920, 1080), (1366, 768))
 LANGS = {"zh-Hans": "hans", "zh-Hant": "hant"}
 
 
@@ -41,66 +43,72 @@ def main() -> int:
     from core.kiosk import FREE_ATTEMPTS, LOCKOUT_FIRST, hash_pin
     from core.measures.store import open_bundled
     from core.settings import Settings
-    from ui.app import register_bundled_font
+    from ui.app import register_bundled_font, show_kiosk_window
     from ui.kiosk import KioskWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     register_bundled_font(app)
     db = open_bundled()
-    for width, height in SIZES:
-        for lang, script in LANGS.items():
-            set_language("zh-Hans")
-            settings = Settings()
-            settings.set("kiosk_pin_hash", "")
-            settings.set("kiosk_printer", "hall-printer")
-            settings.set("kiosk_district", "luohu")
-            window = KioskWindow(db, settings)
+    screen = app.primaryScreen().size()
+    width, height = screen.width(), screen.height()
+    for lang, script in LANGS.items():
+        set_language("zh-Hans")
+        settings = Settings()
+        settings.set("kiosk_pin_hash", "")
+        settings.set("kiosk_printer", "hall-printer")
+        settings.set("kiosk_district", "luohu")
+        window = KioskWindow(db, settings)
 
-            def shot(name: str, window=window, tag=f"{lang}-{width}x{height}") -> None:
-                settle(app)
-                path = args.out / f"kiosk-{name}-{tag}.png"
-                window.grab().save(str(path))
-                print(path)
+        def shot(name: str, window=window, tag=f"{lang}-{width}x{height}") -> None:
+            settle(app)
+            path = args.out / f"kiosk-{name}-{tag}.png"
+            window.grab().save(str(path))
+            print(path)
 
-            window.setFixedSize(width, height)
-            window.show()
-            window.set_script(script)
-            shot("unavailable")
-            settings.set("kiosk_pin_hash", hash_pin("2468"))
-            window.wipe()
-            window.set_script(script)
-            shot("start")
-            window.start()
-            window.form.set_profile(SAMPLE)
-            shot("company")
-            window.next()
-            shot("projects")
-            window.next()
-            shot("results")
-            window.next()
-            wait_for(app, lambda w=window: w.checklist.rendered is not None and not w.checklist.is_busy())
-            shot("print")
-            window.ask_print()
-            shot("confirm")
-            window.confirm.hide()
-            window.idle()
-            shot("countdown")
-            window.keep_going()
-            window.ask_admin()
-            for digit in "13":
-                window.pin_pad.digits[digit].click()
-            shot("pin")
-            lock = window.pin_lock                # as after five wrong PINs, 18 s into the lock
-            lock.failures, lock.until = FREE_ATTEMPTS, time.time() + LOCKOUT_FIRST - 18
-            window.pin_pad.refresh()
-            shot("pin-locked")
-            lock.reset()
-            window.pin_pad.hide()
-            window._pin_accepted("2468")       # as after the right PIN
-            shot("admin")
-            window.exit_kiosk()
-            window.deleteLater()
-            settle(app, 0.1)
+        show_kiosk_window(window)
+        window.set_script(script)
+        shot("unavailable")
+        settings.set("kiosk_pin_hash", hash_pin("2468"))
+        window.wipe()
+        window.set_script(script)
+        shot("start")
+        window.large_button.click()
+        shot("start-large")
+        window.large_button.click()
+        window.start()
+        window.form.set_profile(SAMPLE)
+        shot("company")
+        window.next()
+        shot("projects")
+        window.next()
+        shot("results")
+        window.next()
+        wait_for(app, lambda w=window: w.checklist.rendered is not None and not w.checklist.is_busy())
+        shot("print")
+        window.ask_print()
+        shot("confirm")
+        window.confirm.hide()
+        window.ask_wipe()
+        shot("wipe-confirm")
+        window.wipe_confirm.hide()
+        window.idle()
+        shot("countdown")
+        window.keep_going()
+        window.ask_admin()
+        for digit in "13":
+            window.pin_pad.digits[digit].click()
+        shot("pin")
+        lock = window.pin_lock                # as after five wrong PINs, 18 s into the lock
+        lock.failures, lock.until = FREE_ATTEMPTS, time.time() + LOCKOUT_FIRST - 18
+        window.pin_pad.refresh()
+        shot("pin-locked")
+        lock.reset()
+        window.pin_pad.hide()
+        window._pin_accepted("2468")       # as after the right PIN
+        shot("admin")
+        window.exit_kiosk()
+        window.deleteLater()
+        settle(app, 0.1)
     set_language("zh-Hans")
     db.close()
     return 0

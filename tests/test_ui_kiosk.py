@@ -16,7 +16,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from core.i18n import current_language, set_language
 from core.kiosk import FREE_ATTEMPTS, LOCKOUT_FIRST, LOCKOUT_MAX, WRONG_PIN_DELAY, hash_pin
@@ -185,6 +185,8 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
 
     old = (kiosk.form, kiosk.results, kiosk.checklist)
     kiosk.finish_button.click()
+    assert kiosk.wipe_confirm.isVisible() and kiosk.form is old[0]     # asked once, nothing wiped yet
+    kiosk.wipe_button.click()
     assert_wiped(kiosk, old)
     wait_deleted(qtbot, old)
     wait_idle()
@@ -469,6 +471,7 @@ def test_the_wipe_empties_the_clipboard(qtbot, make_kiosk):
     if board.supportsSelection():
         board.setText("隐私测试公司ZQXW", QClipboard.Mode.Selection)
     kiosk.finish_button.click()
+    kiosk.wipe_button.click()
     assert board.text() == ""
     if board.supportsSelection():
         assert board.text(QClipboard.Mode.Selection) == ""
@@ -511,6 +514,7 @@ def test_an_engine_failure_is_told_not_fatal(qtbot, make_kiosk, monkeypatch, cap
     assert "kiosk evaluation failed" in caplog.text
     kiosk.message_button.click()
     kiosk.finish_button.click()
+    kiosk.wipe_button.click()
     assert kiosk.current_screen() == "start"
 
 # -- touch and languages ---------------------------------------------------------------------------
@@ -544,3 +548,119 @@ def test_the_language_toggle_retranslates_the_kiosk(make_kiosk):
     assert "項目" in kiosk.next_button.text()
     kiosk.hans_button.click()
     assert "项目" in kiosk.next_button.text() and kiosk.hans_button.isChecked()
+
+
+# -- issue 17: screen sizes, touch targets, time and mistakes ---------------------------------------
+
+SCREENS = ((1366, 768), (1920, 1080), (1080, 1920))
+
+
+def visit_every_page(kiosk, qtbot):
+    """Each kiosk page and overlay in turn, yielding its name while it is shown."""
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    steps = [("start", lambda: kiosk.show_screen("start")),
+             ("company", lambda: kiosk.show_screen("company")),
+             ("projects", lambda: kiosk.show_screen("projects")),
+             ("results", lambda: kiosk.show_screen("results")),
+             ("print", lambda: kiosk.show_screen("print")),
+             ("confirm", kiosk.ask_print),
+             ("wipe-confirm", kiosk.ask_wipe),
+             ("countdown", kiosk.idle),
+             ("pin", kiosk.ask_admin),
+             ("admin", lambda: kiosk._pin_accepted(PIN)),
+             ("data", kiosk.show_data)]
+    for name, show in steps:
+        for overlay in kiosk.overlays:
+            overlay.hide()
+        kiosk.tick_timer.stop()
+        show()
+        qtbot.wait(30)
+        yield name
+
+
+def visible_interactive(kiosk):
+    """(description, QRect in window coordinates) of every widget a finger may need to hit."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QTabBar,
+    )
+    kinds = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox)
+    for widget in kiosk.findChildren(QWidget):
+        if not widget.isVisibleTo(kiosk) or not widget.isVisible():
+            continue
+        if isinstance(widget.parentWidget(), (QComboBox, QAbstractSpinBox)):
+            continue                    # the editor inside a combo or spin box: the box is the target
+        if widget.metaObject().className() == "QTableCornerButton" and not widget.isEnabled():
+            continue                    # a table's corner, switched off in the kiosk: does nothing
+        if isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                r = widget.tabRect(i)
+                yield f"tab {widget.tabText(i)}", QRect(widget.mapTo(kiosk, r.topLeft()), r.size())
+        elif isinstance(widget, QAbstractItemView):
+            model = widget.model()
+            if model is None:
+                continue
+            for row in range(min(model.rowCount(), 8)):
+                r = widget.visualRect(model.index(row, 0))
+                if r.isValid() and not r.isEmpty():
+                    yield f"row {row} of {widget.objectName() or type(widget).__name__}", r.translated(
+                        widget.viewport().mapTo(kiosk, QPoint(0, 0)))
+        elif isinstance(widget, kinds):
+            text = widget.text() if hasattr(widget, "text") else type(widget).__name__
+            yield f"{type(widget).__name__} {text!r}", QRect(widget.mapTo(kiosk, widget.rect().topLeft()),
+                                                              widget.size())
+
+
+def in_scrolled_content(widget) -> bool:
+    """True for a widget inside a scroll area's content (a field of a long form), which scrolls;
+    the step's own buttons never are."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+    parent = widget.parentWidget()
+    while parent is not None:
+        outer = parent.parentWidget()
+        if isinstance(outer, QAbstractScrollArea) and parent is outer.viewport():
+            return True
+        parent = outer
+    return False
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("width, height", SCREENS)
+def test_every_page_fits_the_screen_and_every_target_is_big(qtbot, make_kiosk, width, height, large):
+    """At 1366×768, 1920×1080 and portrait 1080×1920 (and in 大字模式) the window takes the screen's
+    size (its minimum is smaller), every visible button lies inside it, and every interactive
+    widget, tab and list row is at least 48 px both ways."""
+    from PySide6.QtWidgets import QAbstractButton
+    kiosk = make_kiosk()
+    kiosk.large_button.setChecked(large)
+    kiosk.setGeometry(0, 0, width, height)
+    qtbot.wait(20)
+    assert (kiosk.width(), kiosk.height()) == (width, height)
+    window = kiosk.rect()
+    seen = set()
+    for page in visit_every_page(kiosk, qtbot):
+        seen.add(page)
+        assert (kiosk.width(), kiosk.height()) == (width, height), page
+        for button in kiosk.findChildren(QAbstractButton):
+            if button.isVisible() and not in_scrolled_content(button):
+                r = button.rect().translated(button.mapTo(kiosk, button.rect().topLeft()))
+                assert window.contains(r), (page, button.text(), r)
+        small = [(what, r.width(), r.height()) for what, r in visible_interactive(kiosk)
+                 if r.height() < 48 or r.width() < 48]
+        assert not small, (page, small)
+    assert len(seen) == 11
+
+
+def test_no_hint_names_a_key(qtbot, make_kiosk):
+    from PySide6.QtWidgets import QLabel, QTextBrowser
+    kiosk = make_kiosk()
+    for page in visit_every_page(kiosk, qtbot):
+        texts = [w.text() for w in kiosk.findChildren(QLabel) if w.isVisible()]
+        texts += [w.toPlainText() for w in kiosk.findChildren(QTextBrowser) if w.isVisible()]
+        assert not [t for t in texts if "Enter" in t or "按键" in t or " 键" in t], page

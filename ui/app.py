@@ -165,8 +165,18 @@ def create_kiosk_window(argv: list[str], *, show: bool = True):
         return app, None
     window = KioskWindow(db, settings)
     if show:
-        window.showFullScreen()
+        show_kiosk_window(window)
     return app, window
+
+
+def show_kiosk_window(window) -> None:
+    """Show the kiosk as a real start does (the kiosk screenshot script calls this too): the
+    whole screen, whatever its size; the window's minimum fits 1366×768 and portrait 1080×1920.
+    The geometry is set too: without a window manager (a bare X session, Xvfb) nothing else
+    would honour "full screen"."""
+    screen = window.screen() or QApplication.primaryScreen()
+    window.setGeometry(screen.geometry())
+    window.showFullScreen()
 
 
 def run_kiosk(argv: list[str]) -> int:

@@ -51,13 +51,16 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QScroller,
     QSpinBox,
     QStackedWidget,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -93,7 +96,7 @@ from ui.widgets import DateEdit
 log = logging.getLogger(__name__)
 
 EVALUATE_DELAY_MS = 150
-COUNTDOWN_SECONDS = 15
+COUNTDOWN_SECONDS = 30        # the idle warning: at least 20 s to read it and tap 继续使用
 STEPS = ("company", "projects", "results", "print")
 ESCAPE_KEYS = {(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
                (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
@@ -104,37 +107,67 @@ ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent
 DISTRICTS = ("futian", "luohu", "yantian", "nanshan", "baoan", "longgang", "longhua", "pingshan",
              "guangming", "dapeng", "shenshan")
 
+# Every interactive widget is at least 48 px both ways (a fingertip, not a mouse pointer):
+# buttons, fields, check boxes, tabs, list and tree rows. Colour is never the only cue: a checked
+# toggle also has a thick border and a ✓, a disabled button a dashed border.
 STYLE = """
 KioskWindow { background: #f4f7f5; }
-QPushButton { min-height: 56px; padding: 6px 28px; font-size: 22px; border-radius: 10px;
+QPushButton { min-height: 56px; min-width: 48px; padding: 6px 28px; font-size: 22px; border-radius: 10px;
               border: 2px solid #1e7b34; background: white; color: #1e7b34; }
-QPushButton:disabled { border-color: #b8c4bb; color: #9aa59d; }
+QPushButton:disabled { border: 2px dashed #b8c4bb; color: #9aa59d; }
+QPushButton:checked { border-width: 4px; }
 QPushButton#primary { background: #1e7b34; color: white; }
 QPushButton#primary:disabled { background: #b8c4bb; color: white; }
 QPushButton#big { min-height: 120px; min-width: 360px; font-size: 40px; background: #1e7b34; color: white; }
 QPushButton#lang { min-width: 56px; padding: 6px 12px; }
 QPushButton#lang:checked { background: #1e7b34; color: white; }
 QPushButton#finish { border-color: #b42318; color: #b42318; }
-QPushButton#admin { border: none; background: transparent; color: #9aa59d; min-width: 56px; font-size: 18px; }
-QPushButton#digit { min-height: 72px; min-width: 96px; font-size: 30px; }
-QLabel, QCheckBox, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar { font-size: 20px; }
+QPushButton#admin { border: none; background: transparent; color: #6b7770; min-width: 56px; font-size: 18px; }
+QPushButton#digit { min-height: 64px; min-width: 96px; font-size: 30px; }
+QToolButton { min-height: 48px; min-width: 48px; font-size: 20px; }
+QLabel, QCheckBox, QRadioButton, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar { font-size: 20px; }
+QCheckBox, QRadioButton { min-height: 48px; min-width: 48px; }
 QLabel[role="note"] { font-size: 17px; }
 QCheckBox::indicator, QListWidget::indicator, QTreeView::indicator { width: 28px; height: 28px; }
-QLineEdit, QComboBox, QSpinBox { min-height: 48px; font-size: 20px; }
-QLineEdit#pin { font-size: 32px; min-height: 64px; }
-QListWidget::item { min-height: 48px; }
-QTreeView::item { padding: 6px 0; }
+QLineEdit, QComboBox, QAbstractSpinBox { min-height: 48px; min-width: 48px; font-size: 20px; }
+QComboBox QAbstractItemView::item { min-height: 48px; }
+QLineEdit#pin { font-size: 32px; min-height: 56px; }
+QListWidget::item, QListView::item, QTreeView::item { min-height: 48px; }
+QTabBar::tab { min-height: 48px; min-width: 48px; padding: 4px 20px; }
 QScrollBar:vertical { width: 24px; }
 QScrollBar:horizontal { height: 24px; }
-QLabel#title { font-size: 44px; font-weight: bold; color: #1e7b34; }
+QLabel#title { font-size: 40px; font-weight: bold; color: #1e7b34; }
 QLabel#subtitle { font-size: 26px; }
 QLabel#steps { font-size: 22px; }
 QLabel#brand { font-size: 24px; font-weight: bold; color: #1e7b34; }
+QLabel#printerNote { font-size: 22px; color: #7a4b00; }
 QWidget#overlay { background: rgba(0, 0, 0, 150); }
 QFrame#card { background: white; border-radius: 18px; }
 QLabel#cardTitle { font-size: 32px; font-weight: bold; }
 QLabel#cardText { font-size: 24px; }
 QLabel#problem { color: #b42318; font-size: 22px; }
+QScrollArea#page { background: transparent; border: none; }
+QWidget#pageBody { background: transparent; }
+"""
+# 大字模式 (for older visitors): larger type everywhere and darker, higher-contrast text and borders.
+LARGE_STYLE = """
+KioskWindow { background: white; }
+QLabel, QCheckBox, QRadioButton, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar {
+    font-size: 27px; color: black; }
+QLineEdit, QComboBox, QAbstractSpinBox { font-size: 27px; min-height: 56px; color: black; }
+QPushButton { font-size: 28px; min-height: 64px; border: 3px solid #0b4d1c; color: #0b4d1c; }
+QPushButton#primary, QPushButton#lang:checked { background: #0b4d1c; color: white; }
+QPushButton#finish { border-color: #8a1a12; color: #8a1a12; }
+QPushButton#admin { color: #333333; font-size: 22px; }
+QLabel[role="note"] { font-size: 23px; }
+QLabel#title { font-size: 48px; color: #0b4d1c; }
+QLabel#subtitle, QLabel#cardText { font-size: 32px; color: black; }
+QLabel#steps { font-size: 28px; }
+QLabel#cardTitle { font-size: 38px; }
+QLabel#problem { color: #8a1a12; font-size: 28px; }
+QLabel#printerNote { font-size: 28px; color: #5a3500; }
+QTabBar::tab { min-height: 56px; }
+QListWidget::item, QListView::item, QTreeView::item { min-height: 56px; }
 """
 
 
@@ -175,6 +208,29 @@ def _button_row(left: list[QPushButton], right: QPushButton) -> QHBoxLayout:
     return row
 
 
+def _scroll_page(body: QLayout, footer: QLayout | None = None, margins: int = 48) -> QWidget:
+    """A page whose content scrolls (by swiping) while its buttons stay in a fixed footer, so a
+    small or portrait screen never hides the way on below the fold."""
+    inner = QWidget()
+    inner.setObjectName("pageBody")
+    inner.setLayout(body)
+    scroll = QScrollArea()
+    scroll.setObjectName("page")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(inner)
+    touch_scroll(scroll)
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(margins, 16, margins, 16)
+    column.setSpacing(16)
+    column.addWidget(scroll, 1)
+    if footer is not None:
+        column.addLayout(footer)
+    return page
+
+
 class _Guard(QObject):
     """Application-wide: swallows the escape shortcuts, reports activity, sets keypad hints."""
 
@@ -192,11 +248,24 @@ class _Guard(QObject):
                 return True
         if kind in ACTIVITY:
             self.window.activity()
-        elif kind == QEvent.Type.Polish and isinstance(obj, DateEdit):
-            obj.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly
-                                    | Qt.InputMethodHint.ImhPreferNumbers
-                                    | Qt.InputMethodHint.ImhNoPredictiveText)
+        elif kind == QEvent.Type.Polish:
+            fit_for_touch(obj)
         return False
+
+
+def fit_for_touch(obj) -> None:
+    """Adapt a widget as it is first shown (the form makes its fields as it goes): keypad hints
+    for dates, no 19 px ✕ in line edits, table rows a finger can pick."""
+    if isinstance(obj, DateEdit):
+        obj.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly
+                                | Qt.InputMethodHint.ImhPreferNumbers
+                                | Qt.InputMethodHint.ImhNoPredictiveText)
+    if isinstance(obj, QLineEdit):
+        obj.setClearButtonEnabled(False)     # the on-screen keyboard deletes; the ✕ is too small
+    elif isinstance(obj, QTableView):
+        obj.verticalHeader().setMinimumSectionSize(48)
+        obj.verticalHeader().setDefaultSectionSize(56)
+        obj.setCornerButtonEnabled(False)   # the sliver left of the header does nothing then
 
 
 class Overlay(QWidget):
@@ -270,7 +339,6 @@ class PinPad(Overlay):
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
         grid = QGridLayout()
-        grid.setSpacing(12)
         self.digits: dict[str, QPushButton] = {}
         for i, d in enumerate("123456789"):
             self.digits[d] = self._digit(d, grid, i // 3, i % 3)
@@ -284,6 +352,10 @@ class PinPad(Overlay):
         self.body.insertWidget(2, self.display)
         self.body.insertLayout(3, grid)
         self.body.insertWidget(4, self.problem)
+        # Compact enough that the whole pad, 确定 and 取消 included, fits a 768 px high screen.
+        self.body.setSpacing(12)
+        self.body.setContentsMargins(32, 20, 32, 20)
+        grid.setSpacing(10)
         self.cancel_button = self.add_button()
         self.cancel_button.clicked.connect(self.hide)
         self.ok_button = self.add_button("primary")
@@ -390,6 +462,30 @@ class KioskChecklistPanel(ChecklistPanel):
         super()._update_buttons()
         self.stateChanged.emit()
 
+    def retranslate(self) -> None:
+        """The kiosk has no script list of its own: the checklist is written in the script the
+        visitor reads (简 / 繁 at any step), so the preview is made again when it changes."""
+        super().retranslate()
+        index = self.language.findData(current_language())
+        if index >= 0 and index != self.language.currentIndex():
+            self.language.setCurrentIndex(index)       # re-renders (ui/pdf_actions.py)
+
+
+def printer_problem(name: str | None) -> str | None:
+    """Why the kiosk's printer (None: the default) cannot print now, for staff; None when it can."""
+    from core.printing import PrintError, check_printer
+    from ui import printing
+    try:
+        if printing.use_cups():
+            check_printer(name)
+        else:
+            printing.qt_printer(name)
+    except PrintError as exc:
+        return exc.message_zh
+    except OSError as exc:          # lpstat could not be run at all
+        return str(exc)
+    return None
+
 
 class KioskWindow(QWidget):
     """The kiosk: start → company → projects → results → print, with wipe, idle and PIN gate."""
@@ -432,21 +528,31 @@ class KioskWindow(QWidget):
         for button, script in ((self.hans_button, "hans"), (self.hant_button, "hant")):
             button.setCheckable(True)
             button.clicked.connect(lambda _c=False, s=script: self.set_script(s))
+        self.large_button = _button(name="lang")
+        self.large_button.setCheckable(True)
+        self.large_button.toggled.connect(self.set_large)
         self.finish_button = _button(name="finish")
-        self.finish_button.clicked.connect(self.wipe)
+        self.finish_button.clicked.connect(self.ask_wipe)
         self.admin_button = _button(name="admin")
         self.admin_button.clicked.connect(self.ask_admin)
+        # 完成（清除） sits at the left, by the name, far from 简 / 繁 and 大字模式 on the right:
+        # a finger aiming at the language must not wipe the visitor's answers. The step line has
+        # a row of its own, so the bar fits a portrait screen 1080 px wide.
         top = QHBoxLayout()
-        top.setContentsMargins(24, 12, 24, 12)
+        top.setContentsMargins(24, 12, 24, 4)
         top.setSpacing(16)
         top.addWidget(self.brand)
         top.addSpacing(24)
-        top.addWidget(self.steps_label, 1)
+        top.addWidget(self.finish_button)
+        top.addStretch(1)
+        top.addWidget(self.large_button)
+        top.addSpacing(16)
         top.addWidget(self.hans_button)
         top.addWidget(self.hant_button)
         top.addSpacing(16)
-        top.addWidget(self.finish_button)
         top.addWidget(self.admin_button)
+        self.steps_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.steps_label.setContentsMargins(24, 0, 24, 4)
 
         # screens
         self.stack = QStackedWidget()
@@ -480,6 +586,7 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(top)
+        layout.addWidget(self.steps_label)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.bottom)
 
@@ -497,11 +604,16 @@ class KioskWindow(QWidget):
         self.message = Overlay(self)
         self.message_button = self.message.add_button("primary")
         self.message_button.clicked.connect(self.message.hide)
+        self.wipe_confirm = Overlay(self)         # 完成（清除） asks once, in the window
+        self.wipe_cancel = self.wipe_confirm.add_button()
+        self.wipe_cancel.clicked.connect(self.wipe_confirm.hide)
+        self.wipe_button = self.wipe_confirm.add_button("finish")
+        self.wipe_button.clicked.connect(self.wipe)
         # Beside settings.json: wrong PINs are counted across closing the pad and restarts.
         self.pin_lock = PinLock.beside(settings.path, pin_clock)
         self.pin_pad = PinPad(self, settings, self.pin_lock)
         self.pin_pad.accepted.connect(self._pin_accepted)
-        self.overlays = (self.countdown, self.confirm, self.message, self.pin_pad)
+        self.overlays = (self.countdown, self.confirm, self.message, self.wipe_confirm, self.pin_pad)
 
         # timers
         self.eval_timer = QTimer(self, singleShot=True, interval=EVALUATE_DELAY_MS)
@@ -512,6 +624,8 @@ class KioskWindow(QWidget):
         self.tick_timer.timeout.connect(self._tick)
         self._apply_idle()
 
+        self.printer_trouble: str | None = None      # why this kiosk cannot print (for staff)
+        self.check_printer()
         self.form = self.results = self.checklist = None
         self._build_visitor_widgets()
         self.guard = _Guard(self)
@@ -544,16 +658,19 @@ class KioskWindow(QWidget):
         self.start_text.setWordWrap(True)
         self.start_button = _button(name="big")
         self.start_button.clicked.connect(self.start)
+        self.start_printer = QLabel()       # one line when this kiosk cannot print, before anything is typed
+        self.start_printer.setObjectName("printerNote")
+        self.start_printer.setWordWrap(True)
         column = QVBoxLayout(page)
         column.setSpacing(32)
         column.addStretch(2)
-        for label in (self.start_title, self.start_district, self.start_text):
+        for label in (self.start_title, self.start_district, self.start_text, self.start_printer):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(label)
         column.addSpacing(24)
         column.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
-        column.setContentsMargins(80, 0, 80, 0)
+        column.setContentsMargins(48, 0, 48, 0)
         self.stack.addWidget(page)
         self.screens["start"] = page
 
@@ -569,7 +686,6 @@ class KioskWindow(QWidget):
         self.print_host.layout().addLayout(row)
 
     def _build_admin(self) -> None:
-        page = QWidget()
         self.admin_title = QLabel()
         self.admin_title.setObjectName("title")
         self.printer_combo = QComboBox()
@@ -605,17 +721,20 @@ class KioskWindow(QWidget):
         self.data_button = _button()
         self.data_button.clicked.connect(self.show_data)
         buttons = _button_row([self.save_button, self.lock_button, self.data_button], self.exit_button)
-        column = QVBoxLayout(page)
-        column.setContentsMargins(120, 24, 120, 24)
+        column = QVBoxLayout()
         column.setSpacing(24)
         column.addWidget(self.admin_title)
         column.addLayout(grid)
         column.addWidget(self.admin_status)
+        self.admin_printer = QLabel()       # what staff must fix for printing, here, not on the start
+        self.admin_printer.setObjectName("problem")
+        self.admin_printer.setWordWrap(True)
+        column.addWidget(self.admin_printer)
         column.addStretch(1)
         self.admin_data = QLabel()          # the data in use and its age, in one line
         self.admin_data.setWordWrap(True)
         column.addWidget(self.admin_data)
-        column.addLayout(buttons)
+        page = _scroll_page(column, buttons)
         self.stack.addWidget(page)
         self.screens["admin"] = page
 
@@ -645,7 +764,7 @@ class KioskWindow(QWidget):
         self.data_back_button.clicked.connect(lambda: self.show_screen("admin"))
         buttons = _button_row([self.rescan_button, self.import_pack_button], self.data_back_button)
         column = QVBoxLayout(page)
-        column.setContentsMargins(120, 24, 120, 24)
+        column.setContentsMargins(48, 16, 48, 16)
         column.setSpacing(16)
         column.addWidget(self.data_title)
         column.addWidget(self.data_status)
@@ -670,7 +789,7 @@ class KioskWindow(QWidget):
         self.unavailable_staff.setProperty("role", "note")
         self.unavailable_staff.setWordWrap(True)
         column = QVBoxLayout(page)
-        column.setContentsMargins(80, 0, 80, 0)
+        column.setContentsMargins(48, 0, 48, 0)
         column.setSpacing(32)
         column.addStretch(2)
         for label in (self.unavailable_title, self.unavailable_text, self.unavailable_staff):
@@ -693,7 +812,7 @@ class KioskWindow(QWidget):
         touch_scroll(self.form.project_list)
         self.form_host.layout().addWidget(self.form)
 
-        self.results = ResultsView(money_unit=unit)
+        self.results = ResultsView(money_unit=unit, touch=True)
         self.results.missingFieldRequested.connect(self._jump_to_field)
         for view in (self.results.tree, self.results.detail, self.results.plan):
             touch_scroll(view)
@@ -831,6 +950,35 @@ class KioskWindow(QWidget):
         else:
             self.countdown.text.setText(self._countdown_text())
 
+    def ask_wipe(self) -> None:
+        """完成（清除）: once asked in the window (a finger can slip); nothing to lose on the start."""
+        if self.current_screen() in ("start", "unavailable"):
+            self.wipe()
+            return
+        self._wipe_question()
+
+    def _wipe_question(self) -> None:
+        self.wipe_confirm.open(_("清除本次填写的全部内容？"),
+                               _("清除后回到开始页面，本机不保留您填写的任何内容。"))
+
+    def set_large(self, on: bool) -> None:
+        """大字模式: larger type and higher contrast on every screen (the wipe turns it off)."""
+        self.setStyleSheet(STYLE + (LARGE_STYLE if on else ""))
+        self._update_chrome()
+
+    def check_printer(self) -> None:
+        """Whether the kiosk can print, asked before a visitor starts: the start screen then says
+        so in one line; the reason, for staff, is on the administrator page."""
+        self.printer_trouble = printer_problem(self.printer_name())
+        self._show_printer_state()
+
+    def _show_printer_state(self) -> None:
+        trouble = self.printer_trouble
+        self.start_printer.setText(_("本机暂不能打印，可在屏幕上查看结果") if trouble else "")
+        self.start_printer.setVisible(bool(trouble))
+        self.admin_printer.setText(_("打印机不可用：{problem}").format(problem=trouble) if trouble else "")
+        self.admin_printer.setVisible(bool(trouble))
+
     def keep_going(self) -> None:
         self.tick_timer.stop()
         self.countdown.hide()
@@ -848,6 +996,8 @@ class KioskWindow(QWidget):
         self._clear_admin_inputs()
         self._rebuild_visitor_widgets()
         clear_clipboard()
+        self.large_button.setChecked(False)      # the next visitor starts in the usual type
+        self.check_printer()
         self._reset_language()
         self.show_screen(self._home())
         self.idle_timer.start()
@@ -892,6 +1042,9 @@ class KioskWindow(QWidget):
         self.start_text.setText(_("介绍贵公司和项目，看看可以申请哪些扶持，并打印申请材料清单。"
                                   "本机不保存您填写的任何内容，离开前请按“完成（清除）”。"))
         self.start_button.setText(_("开始"))
+        self._show_printer_state()
+        self.wipe_cancel.setText(_("取消"))
+        self.wipe_button.setText(_("清除"))
         self.back_button.setText(_("‹ 上一步"))
         self.print_button.setText(_("打印清单"))
         self.continue_button.setText(_("继续使用"))
@@ -920,6 +1073,8 @@ class KioskWindow(QWidget):
                                          "“GreenMeasuresCmd.exe kiosk set-pin”设置管理密码后重新启动"
                                          "自助终端（见 docs/kiosk.md）。"))
         self.pin_pad.retranslate()
+        if self.wipe_confirm.isVisible():
+            self._wipe_question()
         if self.countdown.isVisible():
             self.countdown.title.setText(_("还在使用吗？"))
             self.countdown.text.setText(self._countdown_text())
@@ -931,6 +1086,10 @@ class KioskWindow(QWidget):
         hant = current_language().startswith("zh-Hant")
         self.hans_button.setChecked(not hant)
         self.hant_button.setChecked(hant)
+        # A tick as well as the fill: which toggle is on must not be told by colour alone.
+        for button, text in ((self.hans_button, "简"), (self.hant_button, "繁"),
+                             (self.large_button, _("大字模式"))):
+            button.setText(("✓ " if button.isChecked() else "") + text)
         names = {"company": _("公司"), "projects": _("项目"), "results": _("结果"), "print": _("打印")}
         parts = []
         for i, step in enumerate(STEPS, 1):
@@ -938,6 +1097,7 @@ class KioskWindow(QWidget):
             parts.append(f"<b style='color:#1e7b34'>● {text}</b>" if step == screen
                          else f"<span style='color:#6b7770'>{text}</span>")
         self.steps_label.setText("　›　".join(parts) if screen in STEPS else "")
+        self.steps_label.setVisible(screen in STEPS)
         self.bottom.setVisible(screen in STEPS)
         self.finish_button.setVisible(screen not in ("unavailable", "admin", "data"))
         self.admin_button.setVisible(screen != "unavailable")
@@ -945,6 +1105,7 @@ class KioskWindow(QWidget):
         nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"),
                "results": _("下一步：打印清单 ›")}
         self.next_button.setText(nxt.get(screen, ""))
+        self.large_button.setVisible(screen not in ("admin", "data"))
         hints = {"company": _("填写您知道的公司情况，不知道的可以留空。上下滑动可查看更多。"),
                  "projects": _("按“新增项目”添加光伏、储能、节能改造等项目，再填写项目情况。"),
                  "results": _("点选一项措施可看详情；标“?”的措施缺少信息，点它可回到对应的填写项。"),
@@ -967,6 +1128,7 @@ class KioskWindow(QWidget):
 
     def _pin_accepted(self, pin: str) -> None:
         self._unlocked = True
+        self.check_printer()
         self._fill_admin()
         self.show_screen("admin")
 
@@ -1040,6 +1202,7 @@ class KioskWindow(QWidget):
         self._unlocked = False
         self._clear_admin_inputs()
         self.admin_status.clear()
+        self.check_printer()
         self.show_screen("start")
         self.idle_timer.start()
 

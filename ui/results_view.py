@@ -101,8 +101,9 @@ class ResultsView(QWidget):
     missingFieldRequested = Signal(str, object)   # fact path, project id (None for the company)
     measureRequested = Signal(str)                # measure id
 
-    def __init__(self, parent=None, money_unit: str = "wan"):
+    def __init__(self, parent=None, money_unit: str = "wan", touch: bool = False):
         super().__init__(parent)
+        self.touch = touch          # the kiosk: no hint names a key
         self.model = ResultsModel(self)
         self.model.set_evaluation(None, money_unit)
         self._expanded: dict[str, bool] = {}       # group key -> expanded, as the user left it
@@ -400,10 +401,12 @@ class ResultsView(QWidget):
     def _placeholder_html(self) -> str:
         if self.evaluation is None:
             return f"<p>{_e(_('填写企业和项目信息后，这里会列出可申请的措施、需补充的信息和推荐组合。'))}</p>"
-        return (f"<p>{_e(_('在左侧选择一项，查看它的条件、金额和需补充的信息。'))}</p>"
-                f"<p>{self._legend()}</p>"
-                f"<p style='color:{MUTED}'>"
-                f"{_e(_('按 Enter 键：需补充信息的一项会跳到表单中缺少的第一项。'))}</p>")
+        text = (f"<p>{_e(_('在左侧选择一项，查看它的条件、金额和需补充的信息。'))}</p>"
+                f"<p>{self._legend()}</p>")
+        if not self.touch:          # a touch screen (the kiosk) has no keyboard to press keys on
+            key_hint = _("按 Enter 键：需补充信息的一项会跳到表单中缺少的第一项。")
+            text += f"<p style='color:{MUTED}'>{_e(key_hint)}</p>"
+        return text
 
     def _group_html(self, key: str) -> str:
         explain = {
