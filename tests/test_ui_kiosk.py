@@ -664,3 +664,96 @@ def test_no_hint_names_a_key(qtbot, make_kiosk):
         texts = [w.text() for w in kiosk.findChildren(QLabel) if w.isVisible()]
         texts += [w.toPlainText() for w in kiosk.findChildren(QTextBrowser) if w.isVisible()]
         assert not [t for t in texts if "Enter" in t or "按键" in t or " 键" in t], page
+
+
+def test_the_idle_warning_gives_twenty_seconds_and_one_tap_continues(qtbot, bundled_db, clock):
+    from ui.kiosk import COUNTDOWN_SECONDS, KioskWindow
+    assert COUNTDOWN_SECONDS >= 20
+    kiosk = KioskWindow(bundled_db, make_settings(), pin_clock=clock)     # the real defaults
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    try:
+        assert kiosk.countdown_seconds >= 20
+        kiosk.start_button.click()
+        kiosk.form.set_profile(copy.deepcopy(PROFILE))
+        kiosk.idle()
+        assert kiosk.countdown.isVisible() and "30 秒" in kiosk.countdown.text.text()
+        kiosk.continue_button.click()                      # one tap
+        assert not kiosk.countdown.isVisible() and kiosk.form.profile()["company"]
+        assert not kiosk.tick_timer.isActive()
+    finally:
+        kiosk._unlocked = True
+        kiosk.close()
+
+
+@pytest.mark.parametrize("width, height", SCREENS)
+def test_finish_asks_once_and_is_far_from_the_language_buttons(qtbot, make_kiosk, width, height):
+    kiosk = make_kiosk()
+    kiosk.setGeometry(0, 0, width, height)
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    qtbot.wait(20)
+    finish = kiosk.finish_button.geometry()
+    for button in (kiosk.hans_button, kiosk.hant_button, kiosk.large_button):
+        other = button.geometry()
+        assert other.left() - finish.right() >= 200, (button.text(), finish, other)
+    form = kiosk.form
+    kiosk.finish_button.click()
+    assert kiosk.wipe_confirm.isVisible() and kiosk.wipe_confirm.title.text() == "清除本次填写的全部内容？"
+    kiosk.wipe_cancel.click()                  # a slip costs nothing
+    assert kiosk.form is form and form.profile()["company"]["name"] == PROFILE["company"]["name"]
+    kiosk.finish_button.click()
+    kiosk.wipe_button.click()
+    assert kiosk.current_screen() == "start" and kiosk.form is not form
+    assert not kiosk.wipe_confirm.isVisible()
+
+
+@needs_poppler
+def test_the_language_toggle_rerenders_the_checklist_at_the_print_step(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.show_screen("print")
+
+    def pdf_text():
+        qtbot.waitUntil(lambda: kiosk.checklist.rendered is not None and not kiosk.checklist.is_busy(),
+                        timeout=30000)
+        return subprocess.run(["pdftotext", "-", "-"], input=kiosk.checklist.rendered.pdf,
+                              capture_output=True, check=True).stdout.decode()
+
+    assert "申请材料清单" in pdf_text()
+    kiosk.hant_button.click()
+    assert kiosk.current_screen() == "print" and kiosk.checklist.lang() == "zh-Hant"
+    assert "申請材料清單" in pdf_text()
+    kiosk.hans_button.click()
+    assert "申请材料清单" in pdf_text()
+
+
+def test_the_start_screen_says_when_the_kiosk_cannot_print(qtbot, make_kiosk, cups_server):
+    kiosk = make_kiosk(make_settings(kiosk_printer="gm-no-such-printer"))
+    assert kiosk.start_printer.isVisible()
+    assert kiosk.start_printer.text() == "本机暂不能打印，可在屏幕上查看结果"
+    assert "gm-no-such-printer" not in kiosk.start_text.text() + kiosk.start_printer.text()
+    kiosk.ask_admin()
+    enter(kiosk, PIN)
+    assert kiosk.current_screen() == "admin" and kiosk.admin_printer.isVisible()
+    assert "gm-no-such-printer" in kiosk.admin_printer.text()      # what staff must fix, here only
+    ready = make_kiosk(make_settings(kiosk_printer="gm-test"))
+    assert not ready.start_printer.isVisible() and ready.printer_trouble is None
+
+
+def test_large_type_on_every_screen_and_the_wipe_resets_it(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    normal = kiosk.start_title.fontInfo().pixelSize()
+    for page in visit_every_page(kiosk, qtbot):
+        if page in ("start", "company", "projects", "results", "print"):
+            assert kiosk.large_button.isVisible(), page
+    kiosk.show_screen("start")
+    kiosk.large_button.click()
+    assert kiosk.start_title.fontInfo().pixelSize() > normal
+    assert kiosk.large_button.text().startswith("✓")       # on/off told by a mark, not by colour alone
+    assert kiosk.hans_button.text().startswith("✓") and not kiosk.hant_button.text().startswith("✓")
+    kiosk.start_button.click()
+    kiosk.wipe()
+    assert not kiosk.large_button.isChecked() and not kiosk.large_button.text().startswith("✓")
+    assert kiosk.start_title.fontInfo().pixelSize() == normal
