@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import hashlib
 import json
 import os
@@ -563,6 +564,7 @@ def visit_every_page(kiosk, qtbot):
              ("company", lambda: kiosk.show_screen("company")),
              ("projects", lambda: kiosk.show_screen("projects")),
              ("results", lambda: kiosk.show_screen("results")),
+             ("qr", lambda: (kiosk.show_screen("results"), kiosk.show_qr())),
              ("print", lambda: kiosk.show_screen("print")),
              ("confirm", kiosk.ask_print),
              ("wipe-confirm", kiosk.ask_wipe),
@@ -654,7 +656,7 @@ def test_every_page_fits_the_screen_and_every_target_is_big(qtbot, make_kiosk, w
         small = [(what, r.width(), r.height()) for what, r in visible_interactive(kiosk)
                  if r.height() < 48 or r.width() < 48]
         assert not small, (page, small)
-    assert len(seen) == 11
+    assert len(seen) == 12
 
 
 def test_no_hint_names_a_key(qtbot, make_kiosk):
@@ -757,3 +759,57 @@ def test_large_type_on_every_screen_and_the_wipe_resets_it(qtbot, make_kiosk):
     kiosk.wipe()
     assert not kiosk.large_button.isChecked() and not kiosk.large_button.text().startswith("✓")
     assert kiosk.start_title.fontInfo().pixelSize() == normal
+
+
+def decode_qr(pixmap) -> str:
+    """The text a phone would read from the QR code on the screen (zxing-cpp)."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QIODevice
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    import io
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(bytes(buffer.data()))))
+    assert len(found) == 1
+    return found[0].text
+
+
+def test_the_qr_summary_names_the_supports_and_documents_but_not_the_uscc(bundled_db):
+    from core.engine.evaluate import Engine
+    from ui.kiosk_qr import MAX_BYTES, summary_text
+    evaluation = Engine.for_database(bundled_db).evaluate(PROFILE, dt.date(2025, 6, 1))
+    eligible = [r for r in evaluation.results if r.plannable]
+    assert eligible
+    text = summary_text(evaluation, PROFILE)
+    assert PROFILE["company"]["name"] in text and PROFILE["company"]["uscc"] not in text
+    assert f"可申请（{len(eligible)} 项）" in text
+    for r in eligible:
+        assert r.citation in text
+    assert "需准备的材料" in text and "营业执照" in text
+    assert len(text.encode()) <= MAX_BYTES
+    set_language("zh-Hant")
+    try:
+        hant = summary_text(evaluation, PROFILE)
+    finally:
+        set_language("zh-Hans")
+    assert "可申請" in hant and "需準備的材料" in hant and "营业执照" not in hant
+
+
+def test_the_qr_code_holds_the_summary_and_goes_with_the_wipe(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.show_screen("company")
+    assert not kiosk.qr_button.isVisible()
+    kiosk.show_screen("results")
+    assert kiosk.qr_button.isVisible()
+    kiosk.qr_button.click()
+    assert kiosk.qr.isVisible()
+    text = kiosk.qr_text.text()
+    assert PROFILE["company"]["name"] in text and PROFILE["company"]["uscc"] not in text
+    assert decode_qr(kiosk.qr_image.pixmap()) == text      # what the phone reads is what is shown
+    kiosk.qr_close.click()
+    kiosk.finish_button.click()
+    kiosk.wipe_button.click()
+    assert kiosk.qr_image.pixmap().isNull() and kiosk.qr_text.text() == "" and not kiosk.qr.isVisible()

@@ -96,6 +96,7 @@ from ui.widgets import DateEdit
 log = logging.getLogger(__name__)
 
 EVALUATE_DELAY_MS = 150
+QR_PIXELS = 400               # the QR code's side: readable by a phone, fits a 768 px high screen
 COUNTDOWN_SECONDS = 30        # the idle warning: at least 20 s to read it and tap 继续使用
 STEPS = ("company", "projects", "results", "print")
 ESCAPE_KEYS = {(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
@@ -578,6 +579,9 @@ class KioskWindow(QWidget):
         bottom.setSpacing(24)
         bottom.addWidget(self.back_button)
         bottom.addWidget(self.hint, 1)
+        self.qr_button = _button()          # the results to take away on a phone
+        self.qr_button.clicked.connect(self.show_qr)
+        bottom.addWidget(self.qr_button)
         bottom.addWidget(self.next_button)
         self.bottom = QWidget()
         self.bottom.setLayout(bottom)
@@ -604,6 +608,7 @@ class KioskWindow(QWidget):
         self.message = Overlay(self)
         self.message_button = self.message.add_button("primary")
         self.message_button.clicked.connect(self.message.hide)
+        self._build_qr()
         self.wipe_confirm = Overlay(self)         # 完成（清除） asks once, in the window
         self.wipe_cancel = self.wipe_confirm.add_button()
         self.wipe_cancel.clicked.connect(self.wipe_confirm.hide)
@@ -613,7 +618,8 @@ class KioskWindow(QWidget):
         self.pin_lock = PinLock.beside(settings.path, pin_clock)
         self.pin_pad = PinPad(self, settings, self.pin_lock)
         self.pin_pad.accepted.connect(self._pin_accepted)
-        self.overlays = (self.countdown, self.confirm, self.message, self.wipe_confirm, self.pin_pad)
+        self.overlays = (self.countdown, self.confirm, self.message, self.qr, self.wipe_confirm,
+                         self.pin_pad)
 
         # timers
         self.eval_timer = QTimer(self, singleShot=True, interval=EVALUATE_DELAY_MS)
@@ -775,6 +781,52 @@ class KioskWindow(QWidget):
         column.addLayout(buttons)
         self.stack.addWidget(page)
         self.screens["data"] = page
+
+    def _build_qr(self) -> None:
+        """The results as a QR code beside the text it holds (ui/kiosk_qr.py), in the window."""
+        self.qr = Overlay(self)
+        self.qr.card.setMaximumWidth(1040)
+        self.qr_image = QLabel()
+        self.qr_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_text = QLabel()
+        self.qr_text.setProperty("role", "note")
+        self.qr_text.setWordWrap(True)
+        self.qr_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.qr_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.qr_text)
+        scroll.setMaximumHeight(QR_PIXELS)
+        touch_scroll(scroll)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.qr_image)
+        row.addWidget(scroll, 1)
+        self.qr.body.insertLayout(2, row)
+        self.qr_close = self.qr.add_button("primary")
+        self.qr_close.clicked.connect(self.qr.hide)
+
+    def show_qr(self) -> None:
+        """The results and the documents to prepare as a QR code (no USCC; gone with the wipe)."""
+        from PySide6.QtGui import QPixmap
+
+        from ui.kiosk_qr import qr_png, summary_text
+        if not self.evaluate():
+            return
+        text = summary_text(self.evaluation, self.form.profile())
+        pixmap = QPixmap()
+        pixmap.loadFromData(qr_png(text, QR_PIXELS))
+        self.qr_image.setPixmap(pixmap)
+        self.qr_text.setText(text)
+        self.qr.open(_("用手机扫码带走结果"), _("用手机相机扫描左边的二维码，即可在手机上保存下面这段文字。"
+                                           "二维码不含统一社会信用代码，本机不保存。"))
+
+    def _forget_qr(self) -> None:
+        self.qr.hide()
+        self.qr_image.clear()
+        self.qr_text.clear()
 
     def _build_unavailable(self) -> None:
         """What a kiosk without a usable PIN shows: it serves nobody and offers no administration
@@ -1005,6 +1057,7 @@ class KioskWindow(QWidget):
 
     def _rebuild_visitor_widgets(self) -> None:
         """Delete the form, the results and the checklist panel and make them anew, empty."""
+        self._forget_qr()
         self.checklist.clear()
         for widget in (self.form, self.results, self.checklist):
             widget.hide()
@@ -1052,6 +1105,8 @@ class KioskWindow(QWidget):
         self.confirm_cancel.setText(_("取消"))
         self.confirm_button.setText(_("确认打印"))
         self.message_button.setText(_("知道了"))
+        self.qr_button.setText(_("扫码带走"))
+        self.qr_close.setText(_("关闭"))
         self.admin_title.setText(_("自助终端设置"))
         for label, text in zip(self.form_labels, (_("打印机"), _("无操作多少秒后清空"), _("首先显示的辖区"),
                                                   _("启动时进入自助终端模式"), _("新管理密码（不改请留空）"),
@@ -1102,6 +1157,7 @@ class KioskWindow(QWidget):
         self.finish_button.setVisible(screen not in ("unavailable", "admin", "data"))
         self.admin_button.setVisible(screen != "unavailable")
         self.next_button.setVisible(screen in STEPS[:-1])
+        self.qr_button.setVisible(screen == "results")
         nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"),
                "results": _("下一步：打印清单 ›")}
         self.next_button.setText(nxt.get(screen, ""))
