@@ -6,7 +6,7 @@ shows it (ui.app.show_kiosk_window: full screen), at the size of the screen it r
     xvfb-run -a -s "-screen 0 1080x1920x24" python packaging/kiosk_screenshots.py
 
 Writes kiosk-<screen>-<lang>-<W>x<H>.png, screens: unavailable (no usable PIN: the kiosk fails
-closed), start, start-large (大字模式), company, projects, results, print, confirm, wipe-confirm,
+closed), start, start-large (大字模式), company, projects, results, qr (扫码带走), print, confirm, wipe-confirm,
 countdown, pin, pin-locked (after five wrong PINs), admin. Nothing is written to the user's
 folders: the configuration and data folders are temporary ones.
 """
@@ -82,6 +82,9 @@ def main() -> int:
         shot("projects")
         window.next()
         shot("results")
+        window.show_qr()
+        shot("qr")
+        window.qr.hide()
         window.next()
         wait_for(app, lambda w=window: w.checklist.rendered is not None and not w.checklist.is_busy())
         shot("print")
