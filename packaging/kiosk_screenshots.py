@@ -6,8 +6,8 @@ shows it (ui.app.show_kiosk_window: full screen), at the size of the screen it r
     xvfb-run -a -s "-screen 0 1080x1920x24" python packaging/kiosk_screenshots.py
 
 Writes kiosk-<screen>-<lang>-<W>x<H>.png, screens: unavailable (no usable PIN: the kiosk fails
-closed), start, start-large (大字模式), company, projects, results, qr (扫码带走), print, confirm, wipe-confirm,
-countdown, pin, pin-locked (after five wrong PINs), admin. Nothing is written to the user's
+closed), start, start-large (大字模式), company, projects, results, qr (扫码带走), print, confirm,
+wipe-confirm, countdown, pin, pin-locked (after five wrong PINs), admin. Nothing is written to the user's
 folders: the configuration and data folders are temporary ones.
 """
 from __future__ import annotations
