@@ -7,6 +7,7 @@ measure names. Each result carries its status, amount range, one reason line per
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -15,7 +16,15 @@ from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
 from core.engine.context import Context, Outcome
 from core.engine.criteria import evaluate_tree
-from core.engine.stacking import Plan, find_conflicts, gives_support, make_plan
+from core.engine.stacking import (
+    ConflictGraph,
+    Plan,
+    SubjectConflicts,
+    find_conflicts,
+    gives_support,
+    make_plan,
+    subject_conflicts,
+)
 from core.engine.text import fact_label
 
 ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE = "eligible", "needs_info", "ineligible", "not_in_force"
@@ -132,7 +141,10 @@ class Engine:
         supports = [m for m in measures if not is_statement(m)]
         self.statements = [Statement(m, documents[m["document"]]) for m in measures if is_statement(m)]
         self.company_measures = [m for m in supports if m["subject"]["company"]]
-        self.conflict_cache: dict = {}
+        # The conflicts among one subject's measures, per subject kind (None: the company; else a
+        # project type), built the first time a profile has such a subject (they depend on the
+        # measures only).
+        self.conflict_cache: dict[str | None, SubjectConflicts] = {}
         self.by_type: dict[str, list[dict]] = {}
         for m in supports:
             for t in m["subject"]["project_types"]:
@@ -147,17 +159,37 @@ class Engine:
     def evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
         company = profile.get("company") or {}
         results = [self._one(m, company, None, as_of) for m in self.company_measures]
+        segments = [(0, self._subject_conflicts(None, self.company_measures))]
+        subjects: set[str | None] = {None}
         for project in profile.get("projects") or []:
-            for m in self.by_type.get(project.get("type"), []):
-                results.append(self._one(m, company, project, as_of))
-        edges = find_conflicts(results, self.documents, self.conflict_cache)
-        for i, r in enumerate(results):
-            r.conflicts_with = sorted({results[j].measure["id"] for j in edges.get(i, ())})
+            measures = self.by_type.get(project.get("type"), [])
+            segments.append((len(results), self._subject_conflicts(project.get("type"), measures)))
+            subjects.add(project.get("id"))
+            results.extend(self._one(m, company, project, as_of) for m in measures)
+        edges: Mapping[int, dict[int, str]]
+        if len(subjects) == len(segments):
+            # Each subject's results are consecutive and one per measure of its kind's list, so
+            # the cached conflicts of that list apply as they are.
+            edges = ConflictGraph(segments, len(results))
+            for start, conflicts in segments:
+                for k, ids in enumerate(conflicts.conflicts_with):
+                    results[start + k].conflicts_with = list(ids)
+        else:
+            # Projects sharing an id (or without one) are one subject: take the general path.
+            edges = find_conflicts(results, self.documents)
+            for i, r in enumerate(results):
+                r.conflicts_with = sorted({results[j].measure["id"] for j in edges.get(i, ())})
         plan = make_plan(results, edges)
         pending = [r for r in results if r.status == NEEDS_INFO]
         if pending:
             plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
         return Evaluation(as_of, self.version, results, plan, list(self.statements), self.release)
+
+    def _subject_conflicts(self, kind: str | None, measures: list[dict]) -> SubjectConflicts:
+        conflicts = self.conflict_cache.get(kind)
+        if conflicts is None:
+            conflicts = self.conflict_cache[kind] = subject_conflicts(measures, self.documents)
+        return conflicts
 
     @staticmethod
     def _met(measure: dict, document: dict, subject: str, ctx: Context) -> bool:
