@@ -7,6 +7,7 @@ measure names. Each result carries its status, amount range, one reason line per
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -157,15 +158,30 @@ class Engine:
                    getattr(db, "release", None))
 
     def evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
+        # An evaluation allocates many small objects and makes no reference cycles, so the cyclic
+        # collector would only re-traverse the loaded measures over and over (most of the time of
+        # a large check); it is paused for the call and restored as it was.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._evaluate(profile, as_of)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
         company = profile.get("company") or {}
-        results = [self._one(m, company, None, as_of) for m in self.company_measures]
+        # A document's applicability is the same for all its measures with the same validity:
+        # decided once per subject and window (key: document, subject, valid_from, valid_to).
+        memo: dict = {}
+        results = [self._one(m, company, None, as_of, memo) for m in self.company_measures]
         segments = [(0, self._subject_conflicts(None, self.company_measures))]
         subjects: set[str | None] = {None}
         for project in profile.get("projects") or []:
             measures = self.by_type.get(project.get("type"), [])
             segments.append((len(results), self._subject_conflicts(project.get("type"), measures)))
             subjects.add(project.get("id"))
-            results.extend(self._one(m, company, project, as_of) for m in measures)
+            results.extend(self._one(m, company, project, as_of, memo) for m in measures)
         edges: Mapping[int, dict[int, str]]
         if len(subjects) == len(segments):
             # Each subject's results are consecutive and one per measure of its kind's list, so
@@ -197,7 +213,10 @@ class Engine:
         return (_met_tree(applicability_for(document, subject), ctx) is True
                 and _met_tree(measure.get("criteria") or [], ctx) is True)
 
-    def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date) -> MeasureResult:
+    def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date,
+             memo: dict | None = None) -> MeasureResult:
+        """One result; `memo` (one evaluation's, while its profile is alive) shares the documents'
+        applicability outcomes between measures."""
         document = self.documents[measure["document"]]
         cite = f"{document['short_title']} {measure['clause']}"
         valid_from = _date(measure.get("valid_from") or document.get("valid_from"))
@@ -221,9 +240,16 @@ class Engine:
         result.reasons.append(
             f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）")
         ctx = Context(as_of, company, project, valid_from, valid_to)
-        applicability = applicability_for(document, result.subject)
-        outcomes: list[Outcome] = []
-        app = evaluate_tree(applicability, ctx, outcomes)
+        memo_key = (measure["document"], id(project), valid_from, valid_to)
+        known = memo.get(memo_key) if memo is not None else None
+        if known is None:
+            app_outcomes: list[Outcome] = []
+            app = evaluate_tree(applicability_for(document, result.subject), ctx, app_outcomes)
+            known = (app, app_outcomes)
+            if memo is not None:
+                memo[memo_key] = known
+        app = known[0]
+        outcomes: list[Outcome] = list(known[1])
         n_app = len(outcomes)
         crit = evaluate_tree(measure.get("criteria") or [], ctx, outcomes)
         state = _and(app.state, crit.state)
