@@ -29,6 +29,8 @@ class Context:
 
     def concrete(self, path: str) -> str:
         """Fill the year templates: company.years.{last_year}.revenue → company.years.2024.revenue."""
+        if "{" not in path:
+            return path
         ly = self.last_year
         return (path.replace("{last_year-2}", str(ly - 2)).replace("{last_year-1}", str(ly - 1))
                 .replace("{last_year}", str(ly)))

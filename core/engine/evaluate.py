@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
 from core.engine.context import Context, Outcome
-from core.engine.criteria import evaluate_tree
+from core.engine.criteria import Compiled, compile_tree, evaluate_tree
 from core.engine.stacking import (
     ConflictGraph,
     Plan,
@@ -146,6 +146,9 @@ class Engine:
         # project type), built the first time a profile has such a subject (they depend on the
         # measures only).
         self.conflict_cache: dict[str | None, SubjectConflicts] = {}
+        # What _one needs of a measure that does not depend on the profile (its compiled criteria,
+        # dates, citation), prepared the first time the measure is evaluated; key: id(measure).
+        self._prepared: dict[int, _Prepared] = {}
         self.by_type: dict[str, list[dict]] = {}
         for m in supports:
             for t in m["subject"]["project_types"]:
@@ -217,10 +220,11 @@ class Engine:
              memo: dict | None = None) -> MeasureResult:
         """One result; `memo` (one evaluation's, while its profile is alive) shares the documents'
         applicability outcomes between measures."""
-        document = self.documents[measure["document"]]
-        cite = f"{document['short_title']} {measure['clause']}"
-        valid_from = _date(measure.get("valid_from") or document.get("valid_from"))
-        valid_to = _date(measure.get("valid_to") or document.get("valid_to"))
+        prepared = self._prepared.get(id(measure))
+        if prepared is None or prepared.measure is not measure:
+            prepared = self._prepared[id(measure)] = _Prepared.of(measure, self.documents)
+        document, cite = prepared.document, prepared.cite
+        valid_from, valid_to = prepared.valid_from, prepared.valid_to
         result = MeasureResult(measure, document, project.get("id") if project else None,
                                NOT_IN_FORCE, NOTHING,
                                project_name=project.get("name") if project else None,
@@ -244,14 +248,14 @@ class Engine:
         known = memo.get(memo_key) if memo is not None else None
         if known is None:
             app_outcomes: list[Outcome] = []
-            app = evaluate_tree(applicability_for(document, result.subject), ctx, app_outcomes)
+            app = prepared.applicability[result.subject](ctx, app_outcomes)
             known = (app, app_outcomes)
             if memo is not None:
                 memo[memo_key] = known
         app = known[0]
         outcomes: list[Outcome] = list(known[1])
         n_app = len(outcomes)
-        crit = evaluate_tree(measure.get("criteria") or [], ctx, outcomes)
+        crit = prepared.criteria(ctx, outcomes)
         state = _and(app.state, crit.state)
         amount = amounts_mod.compute(measure.get("benefit"), ctx)
 
@@ -294,6 +298,26 @@ class Engine:
                 wanted = "、".join(fact_label(p) for p in amount.missing)
                 result.reasons.append(f"{cite}：金额——需补充{wanted}才能计算")
         return result
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    measure: dict
+    document: dict
+    cite: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    criteria: Compiled
+    applicability: dict[str, Compiled]      # per subject ("company", "project")
+
+    @classmethod
+    def of(cls, measure: dict, documents: dict[str, dict]) -> _Prepared:
+        document = documents[measure["document"]]
+        return cls(measure, document, f"{document['short_title']} {measure['clause']}",
+                   _date(measure.get("valid_from") or document.get("valid_from")),
+                   _date(measure.get("valid_to") or document.get("valid_to")),
+                   compile_tree(measure.get("criteria") or []),
+                   {s: compile_tree(applicability_for(document, s)) for s in ("company", "project")})
 
 
 def _met_tree(nodes: list[dict], ctx: Context) -> bool | None:
