@@ -117,12 +117,14 @@ def compile_tree(nodes: list[dict]) -> Compiled:
 
 def _compile_group(kind: str, nodes: list[dict]) -> Compiled:
     parts = [_compile_node(n) for n in nodes]
-    combine = all_of if kind == "all_of" else any_of
     is_all = kind == "all_of"
+    # all_of / any_of of context.py over tri-state values (True, False, None), by membership.
+    decisive, other = (False, True) if is_all else (True, False)
 
     def run(ctx: Context, out: list[Outcome]) -> TreeResult:
         results = [part(ctx, out) for part in parts]
-        state = combine([r.state for r in results])
+        states = [r.state for r in results]
+        state = decisive if decisive in states else (None if None in states else other)
         missing: list[str] = []
         gaps: list[str] | None = None
         if state is None:

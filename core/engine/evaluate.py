@@ -257,7 +257,6 @@ class Engine:
         n_app = len(outcomes)
         crit = prepared.criteria(ctx, outcomes)
         state = _and(app.state, crit.state)
-        amount = amounts_mod.compute(measure.get("benefit"), ctx)
 
         if state is False:
             result.status, result.amount = INELIGIBLE, NOTHING
@@ -265,14 +264,18 @@ class Engine:
             known = [t.gaps for t in failed if t.gaps is not None]
             if len(known) == len(failed):
                 result.gaps = [g for gaps in known for g in gaps]
+            # The amount of an ineligible result is wanted only to say what closing its gaps pays.
+            amount = amounts_mod.compute(measure.get("benefit"), ctx) if result.gaps else NOTHING
             if result.gaps and not amount.missing and amount.max:
                 result.amount_if_met = amount.max
-        elif state is None or amount.missing:
-            result.status, result.amount = NEEDS_INFO, amount
-            missing = (app.missing + crit.missing) if state is None else []
-            result.missing = list(dict.fromkeys(missing + amount.missing))
         else:
-            result.status, result.amount = ELIGIBLE, amount
+            amount = amounts_mod.compute(measure.get("benefit"), ctx)
+            if state is None or amount.missing:
+                result.status, result.amount = NEEDS_INFO, amount
+                missing = (app.missing + crit.missing) if state is None else []
+                result.missing = list(dict.fromkeys(missing + amount.missing))
+            else:
+                result.status, result.amount = ELIGIBLE, amount
         result.outcomes = outcomes
 
         short = document["short_title"]
