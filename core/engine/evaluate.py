@@ -46,7 +46,7 @@ class MeasureResult:
     missing: list[str] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
-    conflicts_with: list[str] = field(default_factory=list)
+    conflicts_with: list[str] = field(default_factory=list)     # may be shared: do not modify
     project_name: str | None = None
     subject: str = "company"        # "company" or "project": which applicability criteria apply
     # Ineligible with gaps: the most it would pay once the gaps are closed (today's other figures).
@@ -190,9 +190,11 @@ class Engine:
             # Each subject's results are consecutive and one per measure of its kind's list, so
             # the cached conflicts of that list apply as they are.
             edges = ConflictGraph(segments, len(results))
+            # The lists are the cached ones, shared by every subject of a kind (read, never
+            # changed): with dense conflicts, copies would grow as results × rivals.
             for start, conflicts in segments:
                 for k, ids in enumerate(conflicts.conflicts_with):
-                    results[start + k].conflicts_with = list(ids)
+                    results[start + k].conflicts_with = ids
         else:
             # Projects sharing an id (or without one) are one subject: take the general path.
             edges = find_conflicts(results, self.documents)
