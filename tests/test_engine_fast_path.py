@@ -121,8 +121,8 @@ def test_the_conflict_graph_reads_rivals_in_source_order(engine):
     profile = make_profile()
     ev = engine.evaluate(profile, dt.date(2025, 6, 30))
     segments, start = [], 0
-    for kind, measures in [(None, engine.company_measures)] + [
-            (p["type"], engine.by_type.get(p["type"], [])) for p in profile["projects"]]:
+    for kind, measures in [(("company",), engine.company_measures)] + [
+            (("project", p["type"]), engine.by_type.get(p["type"], [])) for p in profile["projects"]]:
         segments.append((start, engine.conflict_cache[kind]))
         start += len(measures)
     graph = ConflictGraph(segments, len(ev.results))
@@ -136,3 +136,17 @@ def test_the_conflict_graph_reads_rivals_in_source_order(engine):
         assert sorted({ev.results[j].measure_id for j in rivals}) == ev.results[i].conflicts_with
         assert all(graph[j][i] == graph[i][j] for j in rivals)
     assert graph.get(len(ev.results)) is None and graph.get(-1) is None
+
+
+def test_a_project_without_a_type_is_its_own_empty_subject(engine):
+    """Regression: the company's cached conflicts were keyed None, as a project without a type
+    would be; such a project then took the company's conflicts and shifted everyone else's."""
+    profile = make_profile()
+    untyped = {k: v for k, v in profile["projects"][0].items() if k != "type"}
+    profile["projects"] = [untyped | {"id": "untyped"}, profile["projects"][0],
+                           profile["projects"][1] | {"type": "no_such_type"}]
+    as_of = dt.date(2025, 6, 30)
+    fast = engine.evaluate(profile, as_of)
+    assert not [r for r in fast.results if r.project_id in ("untyped", "p02")]
+    assert any(r.conflicts_with for r in fast.results if r.project_id is None)
+    assert to_json(fast) == to_json(straightforward(engine, profile, as_of))

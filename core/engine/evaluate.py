@@ -142,10 +142,10 @@ class Engine:
         supports = [m for m in measures if not is_statement(m)]
         self.statements = [Statement(m, documents[m["document"]]) for m in measures if is_statement(m)]
         self.company_measures = [m for m in supports if m["subject"]["company"]]
-        # The conflicts among one subject's measures, per subject kind (None: the company; else a
-        # project type), built the first time a profile has such a subject (they depend on the
-        # measures only).
-        self.conflict_cache: dict[str | None, SubjectConflicts] = {}
+        # The conflicts among one subject's measures, per subject kind (("company",), or
+        # ("project", its type)), built the first time a profile has such a subject (they depend
+        # on the measures only).
+        self.conflict_cache: dict[tuple, SubjectConflicts] = {}
         # What _one needs of a measure that does not depend on the profile (its compiled criteria,
         # dates, citation), prepared the first time the measure is evaluated; key: id(measure).
         self._prepared: dict[int, _Prepared] = {}
@@ -178,11 +178,12 @@ class Engine:
         # decided once per subject and window (key: document, subject, valid_from, valid_to).
         memo: dict = {}
         results = [self._one(m, company, None, as_of, memo) for m in self.company_measures]
-        segments = [(0, self._subject_conflicts(None, self.company_measures))]
+        segments = [(0, self._subject_conflicts(("company",), self.company_measures))]
         subjects: set[str | None] = {None}
         for project in profile.get("projects") or []:
             measures = self.by_type.get(project.get("type"), [])
-            segments.append((len(results), self._subject_conflicts(project.get("type"), measures)))
+            segments.append((len(results),
+                             self._subject_conflicts(("project", project.get("type")), measures)))
             subjects.add(project.get("id"))
             results.extend(self._one(m, company, project, as_of, memo) for m in measures)
         edges: Mapping[int, dict[int, str]]
@@ -206,7 +207,7 @@ class Engine:
             plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
         return Evaluation(as_of, self.version, results, plan, list(self.statements), self.release)
 
-    def _subject_conflicts(self, kind: str | None, measures: list[dict]) -> SubjectConflicts:
+    def _subject_conflicts(self, kind: tuple, measures: list[dict]) -> SubjectConflicts:
         conflicts = self.conflict_cache.get(kind)
         if conflicts is None:
             conflicts = self.conflict_cache[kind] = subject_conflicts(measures, self.documents)
