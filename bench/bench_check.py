@@ -16,6 +16,11 @@ Measures, with time.perf_counter, the median and the interquartile range (IQR) o
   (c2)      diagnostic: as (c), but each clone generation gets its own stacking classes, so the
             conflict graph is the real one repeated instead of ~70 times denser.
 
+`--scaling` instead times the grid of issue 18: 1k / 5k / 10k / 50k synthetic measures (built as
+for (c)) × profiles of 1 / 20 / 100 / 300 projects (the benchmark projects, cycled with new ids),
+each cell as a median with its ratio to the baseline walk over the same measures, measured in the
+same run, then the growth exponents (log-log slopes) along each axis.
+
 The profile is a company with every company fact filled and 20 projects of varied types.
 This is a benchmark, not a test: it asserts no times and exits 0. `--profile` also runs cProfile
 on (b) and (c) and prints where the time goes. See docs/benchmarks.md.
@@ -231,6 +236,19 @@ def walk_measures(measures: list[dict], profile: dict) -> int:
     return hits
 
 
+def scaled_profile(n_projects: int) -> dict:
+    """The benchmark company with n_projects projects: the 20 benchmark projects, cycled."""
+    profile = make_profile()
+    base = profile["projects"]
+    projects = []
+    for k in range(n_projects):
+        project = copy.deepcopy(base[k % len(base)])
+        project["id"] = f"p{k + 1:03d}"
+        projects.append(project)
+    profile["projects"] = projects
+    return profile
+
+
 # -- timing ---------------------------------------------------------------------------------------
 
 def measure(fn, samples: int, warmup: int = 2) -> list[float]:
@@ -375,10 +393,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     defaults = ", ".join(f"{k} {v}" for k, v in DEFAULT_SAMPLES.items())
     parser.add_argument("--repeat", type=int, metavar="N", help=f"samples per case (default: {defaults})")
+    parser.add_argument("--scaling", action="store_true",
+                        help="time the grid of measures × projects instead (see the docstring)")
     parser.add_argument("--profile", action="store_true",
                         help="also profile (b), (c) and (c2): phases, GC and cProfile top functions")
     args = parser.parse_args(argv)
     samples = {k: (args.repeat if args.repeat else v) for k, v in DEFAULT_SAMPLES.items()}
+    if args.scaling:
+        return scaling(args.repeat)
 
     # A private cache folder: the first open compiles the YAML (timed as a0), later ones reuse it,
     # and the user's own cache is never touched.
@@ -488,6 +510,100 @@ def main(argv: list[str] | None = None) -> int:
     for text in profiles:
         print(text, end="")
 
+    cache.cleanup()
+    return 0
+
+
+SCALING_MEASURES = (1_000, 5_000, 10_000, 50_000)
+SCALING_PROJECTS = (1, 20, 100, 300)
+CELL_BUDGET_S = 6.0         # per cell: samples until this much time is spent (at least 3, at most 15)
+
+
+def timed_cell(fn, repeat: int | None) -> list[float]:
+    """Samples of fn() (GC enabled): `repeat` of them, or as many as CELL_BUDGET_S allows (3–15)."""
+    fn()                    # warm-up: the first check after loading prepares measures and conflicts
+    times: list[float] = []
+    gc.collect()
+    while True:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        if repeat and len(times) >= repeat:
+            return times
+        if not repeat and len(times) >= 3 and (sum(times) > CELL_BUDGET_S or len(times) >= 15):
+            return times
+
+
+def slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of log y over log x: the exponent k of y ∝ x^k."""
+    import math
+    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+    mx, my = statistics.fmean(lx), statistics.fmean(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
+
+
+def scaling(repeat: int | None) -> int:
+    cache = tempfile.TemporaryDirectory(prefix="gm-bench-")
+    os.environ["GREENMEASURES_CACHE_DIR"] = cache.name
+    from core.engine.evaluate import Engine
+    from core.measures import store
+
+    db = store.open_bundled()
+    try:
+        real_measures, real_documents = db.all_measures(), {d["key"]: d for d in db.documents()}
+    finally:
+        db.close()
+    profiles = {n: scaled_profile(n) for n in SCALING_PROJECTS}
+    cells: dict[tuple[int, int], tuple[float, float, int, int]] = {}   # median ms, ratio, samples, results
+    walks: dict[int, float] = {}
+    first: dict[int, float] = {}
+    for n_measures in SCALING_MEASURES:
+        engine = Engine(*synthesize(real_measures, real_documents, n_measures), "synthetic")
+        walk = statistics.median(measure(lambda e=engine: walk_measures(e.measures, profiles[20]),
+                                         repeat or 30)) * 1000
+        walks[n_measures] = walk
+        t0 = time.perf_counter()
+        engine.evaluate(profiles[20], AS_OF)        # the first check after loading, timed apart
+        first[n_measures] = (time.perf_counter() - t0) * 1000
+        for n_projects in SCALING_PROJECTS:
+            p = profiles[n_projects]
+            n_results = len(engine.evaluate(p, AS_OF).results)
+            times = timed_cell(lambda e=engine, p=p: e.evaluate(p, AS_OF), repeat)
+            med = statistics.median(times) * 1000
+            cells[(n_measures, n_projects)] = (med, med / walk, len(times), n_results)
+            print(f"  {n_measures:>6,} measures × {n_projects:>3} projects: {med:9.1f} ms "
+                  f"({med / walk:.1f}× walk {walk:.1f} ms, {n_results:,} results, {len(times)} samples)",
+                  file=sys.stderr, flush=True)
+        del engine
+        gc.collect()
+
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"# bench_check --scaling — {dt.date.today().isoformat()}")
+    print()
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
+          f"{platform.platform()}, {os.cpu_count()} CPUs"
+          + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end" if load else ""))
+    print(f"engine sources sha256 {engine_fingerprint()}; as_of {AS_OF}")
+    print()
+    print("median ms of Engine.evaluate (ratio to the baseline walk over the same measures; results)")
+    print()
+    print("| measures | walk ms | first check, 20 projects | "
+          + " | ".join(f"{n} project{'s' if n > 1 else ''}" for n in SCALING_PROJECTS) + " |")
+    print("|---:|---:|---:|" + "---:|" * len(SCALING_PROJECTS))
+    for m in SCALING_MEASURES:
+        row = [f"{m:,}", fmt(walks[m]), f"{fmt(first[m])} ms"]
+        for n in SCALING_PROJECTS:
+            med, ratio, count, results = cells[(m, n)]
+            row.append(f"{fmt(med)} ({ratio:.1f}×; {results:,})")
+        print("| " + " | ".join(row) + " |")
+    print()
+    print("growth exponent k of time ∝ size^k (log-log least squares):")
+    for n in SCALING_PROJECTS:
+        k = slope(list(SCALING_MEASURES), [cells[(m, n)][0] for m in SCALING_MEASURES])
+        print(f"  along measures, {n} project(s): k = {k:.2f}")
+    for m in SCALING_MEASURES:
+        k = slope(list(SCALING_PROJECTS[1:]), [cells[(m, n)][0] for n in SCALING_PROJECTS[1:]])
+        print(f"  along projects (20–300), {m:,} measures: k = {k:.2f}")
     cache.cleanup()
     return 0
 

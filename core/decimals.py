@@ -25,6 +25,8 @@ def money_context(*values: decimal.Decimal) -> AbstractContextManager[decimal.Co
     further to hold every digit of ``values`` down to 10^-8 (rounding to the fen, or 万元 to six
     places, then never runs out of digits, whatever the size: the window evaluates what is typed
     before it is validated)."""
+    if not values:
+        return decimal.localcontext(MONEY_CONTEXT)      # localcontext works on a copy of it
     context = MONEY_CONTEXT.copy()
     for value in values:
         if value.is_finite() and value:

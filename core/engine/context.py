@@ -8,6 +8,7 @@ Conditions on list items (`where` / `unless`) are decided here too, for criteria
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,6 +30,8 @@ class Context:
 
     def concrete(self, path: str) -> str:
         """Fill the year templates: company.years.{last_year}.revenue → company.years.2024.revenue."""
+        if "{" not in path:
+            return path
         ly = self.last_year
         return (path.replace("{last_year-2}", str(ly - 2)).replace("{last_year-1}", str(ly - 1))
                 .replace("{last_year}", str(ly)))
@@ -128,8 +131,10 @@ def compare(op: str, actual, target) -> bool:
         same = (number(actual) == number(target)
                 if numeric(actual) and numeric(target) else actual == target)
         return same if op == "eq" else not same
-    a, t = number(actual), number(target)
-    return {"ge": a >= t, "gt": a > t, "le": a <= t, "lt": a < t}[op]
+    return _ORDER[op](number(actual), number(target))
+
+
+_ORDER = {"ge": operator.ge, "gt": operator.gt, "le": operator.le, "lt": operator.lt}
 
 
 def numeric(value) -> bool:

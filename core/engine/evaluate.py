@@ -7,6 +7,8 @@ measure names. Each result carries its status, amount range, one reason line per
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -14,8 +16,16 @@ from typing import TYPE_CHECKING
 from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
 from core.engine.context import Context, Outcome
-from core.engine.criteria import evaluate_tree
-from core.engine.stacking import Plan, find_conflicts, gives_support, make_plan
+from core.engine.criteria import Compiled, compile_tree, evaluate_tree
+from core.engine.stacking import (
+    ConflictGraph,
+    Plan,
+    SubjectConflicts,
+    find_conflicts,
+    gives_support,
+    make_plan,
+    subject_conflicts,
+)
 from core.engine.text import fact_label
 
 ELIGIBLE, NEEDS_INFO, INELIGIBLE, NOT_IN_FORCE = "eligible", "needs_info", "ineligible", "not_in_force"
@@ -36,7 +46,7 @@ class MeasureResult:
     missing: list[str] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
-    conflicts_with: list[str] = field(default_factory=list)
+    conflicts_with: list[str] = field(default_factory=list)     # may be shared: do not modify
     project_name: str | None = None
     subject: str = "company"        # "company" or "project": which applicability criteria apply
     # Ineligible with gaps: the most it would pay once the gaps are closed (today's other figures).
@@ -132,7 +142,13 @@ class Engine:
         supports = [m for m in measures if not is_statement(m)]
         self.statements = [Statement(m, documents[m["document"]]) for m in measures if is_statement(m)]
         self.company_measures = [m for m in supports if m["subject"]["company"]]
-        self.conflict_cache: dict = {}
+        # The conflicts among one subject's measures, per subject kind (("company",), or
+        # ("project", its type)), built the first time a profile has such a subject (they depend
+        # on the measures only).
+        self.conflict_cache: dict[tuple, SubjectConflicts] = {}
+        # What _one needs of a measure that does not depend on the profile (its compiled criteria,
+        # dates, citation), prepared the first time the measure is evaluated; key: id(measure).
+        self._prepared: dict[int, _Prepared] = {}
         self.by_type: dict[str, list[dict]] = {}
         for m in supports:
             for t in m["subject"]["project_types"]:
@@ -145,19 +161,57 @@ class Engine:
                    getattr(db, "release", None))
 
     def evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
+        # An evaluation allocates many small objects and makes no reference cycles, so the cyclic
+        # collector would only re-traverse the loaded measures over and over (most of the time of
+        # a large check); it is paused for the call and restored as it was.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._evaluate(profile, as_of)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
         company = profile.get("company") or {}
-        results = [self._one(m, company, None, as_of) for m in self.company_measures]
+        # A document's applicability is the same for all its measures with the same validity:
+        # decided once per subject and window (key: document, subject, valid_from, valid_to).
+        memo: dict = {}
+        results = [self._one(m, company, None, as_of, memo) for m in self.company_measures]
+        segments = [(0, self._subject_conflicts(("company",), self.company_measures))]
+        subjects: set[str | None] = {None}
         for project in profile.get("projects") or []:
-            for m in self.by_type.get(project.get("type"), []):
-                results.append(self._one(m, company, project, as_of))
-        edges = find_conflicts(results, self.documents, self.conflict_cache)
-        for i, r in enumerate(results):
-            r.conflicts_with = sorted({results[j].measure["id"] for j in edges.get(i, ())})
+            measures = self.by_type.get(project.get("type"), [])
+            segments.append((len(results),
+                             self._subject_conflicts(("project", project.get("type")), measures)))
+            subjects.add(project.get("id"))
+            results.extend(self._one(m, company, project, as_of, memo) for m in measures)
+        edges: Mapping[int, dict[int, str]]
+        if len(subjects) == len(segments):
+            # Each subject's results are consecutive and one per measure of its kind's list, so
+            # the cached conflicts of that list apply as they are.
+            edges = ConflictGraph(segments, len(results))
+            # The lists are the cached ones, shared by every subject of a kind (read, never
+            # changed): with dense conflicts, copies would grow as results × rivals.
+            for start, conflicts in segments:
+                for k, ids in enumerate(conflicts.conflicts_with):
+                    results[start + k].conflicts_with = ids
+        else:
+            # Projects sharing an id (or without one) are one subject: take the general path.
+            edges = find_conflicts(results, self.documents)
+            for i, r in enumerate(results):
+                r.conflicts_with = sorted({results[j].measure["id"] for j in edges.get(i, ())})
         plan = make_plan(results, edges)
         pending = [r for r in results if r.status == NEEDS_INFO]
         if pending:
             plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
         return Evaluation(as_of, self.version, results, plan, list(self.statements), self.release)
+
+    def _subject_conflicts(self, kind: tuple, measures: list[dict]) -> SubjectConflicts:
+        conflicts = self.conflict_cache.get(kind)
+        if conflicts is None:
+            conflicts = self.conflict_cache[kind] = subject_conflicts(measures, self.documents)
+        return conflicts
 
     @staticmethod
     def _met(measure: dict, document: dict, subject: str, ctx: Context) -> bool:
@@ -165,11 +219,15 @@ class Engine:
         return (_met_tree(applicability_for(document, subject), ctx) is True
                 and _met_tree(measure.get("criteria") or [], ctx) is True)
 
-    def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date) -> MeasureResult:
-        document = self.documents[measure["document"]]
-        cite = f"{document['short_title']} {measure['clause']}"
-        valid_from = _date(measure.get("valid_from") or document.get("valid_from"))
-        valid_to = _date(measure.get("valid_to") or document.get("valid_to"))
+    def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date,
+             memo: dict | None = None) -> MeasureResult:
+        """One result; `memo` (one evaluation's, while its profile is alive) shares the documents'
+        applicability outcomes between measures."""
+        prepared = self._prepared.get(id(measure))
+        if prepared is None or prepared.measure is not measure:
+            prepared = self._prepared[id(measure)] = _Prepared.of(measure, self.documents)
+        document, cite = prepared.document, prepared.cite
+        valid_from, valid_to = prepared.valid_from, prepared.valid_to
         result = MeasureResult(measure, document, project.get("id") if project else None,
                                NOT_IN_FORCE, NOTHING,
                                project_name=project.get("name") if project else None,
@@ -189,13 +247,19 @@ class Engine:
         result.reasons.append(
             f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）")
         ctx = Context(as_of, company, project, valid_from, valid_to)
-        applicability = applicability_for(document, result.subject)
-        outcomes: list[Outcome] = []
-        app = evaluate_tree(applicability, ctx, outcomes)
+        memo_key = (measure["document"], id(project), valid_from, valid_to)
+        known = memo.get(memo_key) if memo is not None else None
+        if known is None:
+            app_outcomes: list[Outcome] = []
+            app = prepared.applicability[result.subject](ctx, app_outcomes)
+            known = (app, app_outcomes)
+            if memo is not None:
+                memo[memo_key] = known
+        app = known[0]
+        outcomes: list[Outcome] = list(known[1])
         n_app = len(outcomes)
-        crit = evaluate_tree(measure.get("criteria") or [], ctx, outcomes)
+        crit = prepared.criteria(ctx, outcomes)
         state = _and(app.state, crit.state)
-        amount = amounts_mod.compute(measure.get("benefit"), ctx)
 
         if state is False:
             result.status, result.amount = INELIGIBLE, NOTHING
@@ -203,14 +267,18 @@ class Engine:
             known = [t.gaps for t in failed if t.gaps is not None]
             if len(known) == len(failed):
                 result.gaps = [g for gaps in known for g in gaps]
+            # The amount of an ineligible result is wanted only to say what closing its gaps pays.
+            amount = amounts_mod.compute(measure.get("benefit"), ctx) if result.gaps else NOTHING
             if result.gaps and not amount.missing and amount.max:
                 result.amount_if_met = amount.max
-        elif state is None or amount.missing:
-            result.status, result.amount = NEEDS_INFO, amount
-            missing = (app.missing + crit.missing) if state is None else []
-            result.missing = list(dict.fromkeys(missing + amount.missing))
         else:
-            result.status, result.amount = ELIGIBLE, amount
+            amount = amounts_mod.compute(measure.get("benefit"), ctx)
+            if state is None or amount.missing:
+                result.status, result.amount = NEEDS_INFO, amount
+                missing = (app.missing + crit.missing) if state is None else []
+                result.missing = list(dict.fromkeys(missing + amount.missing))
+            else:
+                result.status, result.amount = ELIGIBLE, amount
         result.outcomes = outcomes
 
         short = document["short_title"]
@@ -236,6 +304,26 @@ class Engine:
                 wanted = "、".join(fact_label(p) for p in amount.missing)
                 result.reasons.append(f"{cite}：金额——需补充{wanted}才能计算")
         return result
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    measure: dict
+    document: dict
+    cite: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    criteria: Compiled
+    applicability: dict[str, Compiled]      # per subject ("company", "project")
+
+    @classmethod
+    def of(cls, measure: dict, documents: dict[str, dict]) -> _Prepared:
+        document = documents[measure["document"]]
+        return cls(measure, document, f"{document['short_title']} {measure['clause']}",
+                   _date(measure.get("valid_from") or document.get("valid_from")),
+                   _date(measure.get("valid_to") or document.get("valid_to")),
+                   compile_tree(measure.get("criteria") or []),
+                   {s: compile_tree(applicability_for(document, s)) for s in ("company", "project")})
 
 
 def _met_tree(nodes: list[dict], ctx: Context) -> bool | None:

@@ -46,6 +46,12 @@ def _scalar(leaf: dict, ctx: Context):
     return path, ctx.fact(path)
 
 
+# A comparison's verdict (met, not met); only the one that applies is written.
+_VERDICTS = {"ge": ("达到 {}及以上", "未达 {}"), "gt": ("超过 {}", "未超过 {}"),
+             "le": ("不超过 {}", "超过 {}"), "lt": ("低于 {}", "未低于 {}"),
+             "eq": ("等于 {}", "须为 {}"), "ne": ("不等于 {}", "不得为 {}")}
+
+
 def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
@@ -60,13 +66,7 @@ def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
             text += f"，须为{wanted}" if op == "eq" else f"，不得为{wanted}"
         return Outcome(leaf["id"], label, met, text)
     shown, threshold = quantity(actual, unit), quantity(target, unit)
-    verdicts = {"ge": (f"达到 {threshold}及以上", f"未达 {threshold}"),
-                "gt": (f"超过 {threshold}", f"未超过 {threshold}"),
-                "le": (f"不超过 {threshold}", f"超过 {threshold}"),
-                "lt": (f"低于 {threshold}", f"未低于 {threshold}"),
-                "eq": (f"等于 {threshold}", f"须为 {threshold}"),
-                "ne": (f"不等于 {threshold}", f"不得为 {threshold}")}
-    text = f"{label} {shown}，{verdicts[op][0 if met else 1]}"
+    text = f"{label} {shown}，{_VERDICTS[op][0 if met else 1].format(threshold)}"
     gap = None
     if not met and op in ("ge", "gt"):
         diff = number(target) - number(actual)

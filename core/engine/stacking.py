@@ -14,7 +14,9 @@ best found by greedy choice and local improvement, and `Plan.optimal` is False (
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
@@ -70,52 +72,111 @@ def conflict_reason(a: dict, b: dict, documents: dict) -> str | None:
     return None
 
 
-def find_conflicts(results: list, documents: dict,
-                   cache: dict | None = None) -> dict[int, dict[int, str]]:
+@dataclass(frozen=True)
+class SubjectConflicts:
+    """The conflicts among one subject's results, by position in that subject's list of measures.
+
+    A subject's results are one per measure of a fixed list (the company measures, or the measures
+    of one project type), and conflicts depend on the measures only, never on the profile: so the
+    Engine builds this once per list and reuses it for every company and project of that type.
+    """
+    neighbours: list[dict[int, str]]    # position -> {position of a rival: the text that says so}
+    conflicts_with: list[list[str]]     # position -> the rivals' measure ids, sorted
+
+
+def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts:
+    """The conflict graph among one subject's measures (positions in `measures`).
+
+    Sparse: only measures that pay something and carry a stacking class or an `excludes` rule can
+    conflict, and only pairs within one class or involving an excluder are examined. The text of a
+    pair is the earlier measure's rule if it has one, else the later one's; each position's rivals
+    are listed in position order (so the plan names them in source order).
+    """
+    supporting = [i for i, m in enumerate(measures) if gives_support(m)]
+    by_class: dict = defaultdict(list)
+    excluders = []
+    for i in supporting:
+        stacking = measures[i]["stacking"]
+        if stacking.get("class"):
+            by_class[stacking["class"]].append(i)
+        if stacking.get("excludes"):
+            excluders.append(i)
+    pairs: set[tuple[int, int]] = set()
+    for group in by_class.values():
+        pairs.update(combinations(group, 2))
+    for i in excluders:
+        pairs.update((min(i, j), max(i, j)) for j in supporting if j != i)
+    found: dict[int, dict[int, str]] = defaultdict(dict)
+    for i, j in sorted(pairs):
+        a, b = measures[i], measures[j]
+        if a["id"] == b["id"]:
+            continue
+        why = conflict_reason(a, b, documents) or conflict_reason(b, a, documents)
+        if why:
+            found[i][j] = why
+            found[j][i] = why
+    neighbours = [dict(sorted(found[i].items())) if i in found else {} for i in range(len(measures))]
+    conflicts_with = [sorted({measures[j]["id"] for j in n}) for n in neighbours]
+    return SubjectConflicts(neighbours, conflicts_with)
+
+
+class ConflictGraph(Mapping):
+    """Result index → {rival result index: text}, for results laid out as consecutive subjects.
+
+    `segments` are (first result index, that subject's SubjectConflicts). A result's rivals are
+    mapped to result indexes only when asked for (the plan asks only about its candidates), so an
+    evaluation does not copy every edge of a dense conflict graph.
+    """
+
+    def __init__(self, segments: list[tuple[int, SubjectConflicts]], size: int):
+        self._starts = [start for start, _ in segments]
+        self._segments = segments
+        self._size = size
+        self._built: dict[int, dict[int, str]] = {}
+
+    def _local(self, i: int) -> tuple[int, dict[int, str]]:
+        if not 0 <= i < self._size:
+            return 0, {}
+        start, conflicts = self._segments[bisect_right(self._starts, i) - 1]
+        return start, conflicts.neighbours[i - start]
+
+    def __getitem__(self, i: int) -> dict[int, str]:
+        built = self._built.get(i)
+        if built is None:
+            start, local = self._local(i)
+            if not local:
+                raise KeyError(i)
+            built = self._built[i] = {start + j: why for j, why in local.items()}
+        return built
+
+    def __iter__(self):
+        return (i for i in range(self._size) if self._local(i)[1])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def find_conflicts(results: list, documents: dict) -> dict[int, dict[int, str]]:
     """Index pairs of results (same subject) that exclude each other, with the text that says so.
 
-    `cache` (kept by the Engine) remembers the answer per pair of measure ids: it depends on the
-    measures only, never on the profile.
+    The straightforward form of what the Engine does with cached SubjectConflicts: group the
+    results by subject and examine each group's measures.
     """
-    cache = {} if cache is None else cache
     by_subject: dict = defaultdict(list)
     for i, r in enumerate(results):
         by_subject[r.project_id].append(i)
-    edges: dict[int, dict[int, str]] = defaultdict(dict)
+    edges: dict[int, dict[int, str]] = {}
     for members in by_subject.values():
-        # Only measures with a stacking rule or class can conflict; skip the rest cheaply.
-        # Only measures that give something can be taken twice; policy statements never conflict.
-        supporting = [i for i in members if gives_support(results[i].measure)]
-        relevant = [i for i in supporting if results[i].measure["stacking"].get("class")
-                    or results[i].measure["stacking"].get("excludes")]
-        excluders = [i for i in relevant if results[i].measure["stacking"].get("excludes")]
-        by_class: dict = defaultdict(list)
-        for i in relevant:
-            cls = results[i].measure["stacking"].get("class")
-            if cls:
-                by_class[cls].append(i)
-        pairs: set[tuple[int, int]] = set()
-        for group in by_class.values():
-            pairs.update(combinations(group, 2))
-        for i in excluders:
-            pairs.update((i, j) for j in supporting if j != i)
-        for i, j in pairs:
-            a, b = results[i].measure, results[j].measure
-            if a["id"] == b["id"]:
-                continue
-            key = (a["id"], b["id"])
-            if key not in cache:
-                cache[key] = conflict_reason(a, b, documents) or conflict_reason(b, a, documents)
-            why = cache[key]
-            if why:
-                edges[i][j] = why
-                edges[j][i] = why
+        conflicts = subject_conflicts([results[i].measure for i in members], documents)
+        for local, rivals in enumerate(conflicts.neighbours):
+            if rivals:
+                edges[members[local]] = {members[j]: why for j, why in rivals.items()}
     return edges
 
 
 # -- the plan -------------------------------------------------------------------------------------
 
-def _components(nodes: list[int], edges: dict[int, dict[int, str]]) -> list[list[int]]:
+def _components(nodes: list[int], edges: Mapping[int, dict[int, str]]) -> list[list[int]]:
     allowed, seen, out = set(nodes), set(), []
     for n in nodes:
         if n in seen:
@@ -225,7 +286,7 @@ def _improve(chosen: set[int], comp: list[int], edges, weight: dict[int, Decimal
     return frozenset(chosen)
 
 
-def make_plan(results: list, edges: dict[int, dict[int, str]]) -> Plan:
+def make_plan(results: list, edges: Mapping[int, dict[int, str]]) -> Plan:
     """results: MeasureResult-like objects with .status, .amount_max, .measure, .project_id,
     .company_year_cap; only eligible results with something to apply for are candidates."""
     # A result known to pay nothing (0 元) is never offered as a choice.

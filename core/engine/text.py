@@ -7,6 +7,7 @@ threshold, so `5000 万元` in the text and in the reason read alike.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from core.decimals import money_context
 from core.measures.facts import FactSpec, label_and_unit, lookup, parse_concrete
@@ -27,6 +28,12 @@ YI = Decimal(100000000)
 def money(amount: Decimal | int) -> str:
     """Yuan as the texts write them: 亿元 from 100 million up (20 亿元), 万元 from 10,000 up, 元 below."""
     amount = Decimal(amount)
+    if not amount.is_finite() or (amount.is_zero() and amount.is_signed()):
+        return _money(amount)           # -0 equals 0 as a cache key but is written "-0"
+    return _cached_money(amount)
+
+
+def _money(amount: Decimal) -> str:
     with money_context():     # the divisions stay exact for every valid figure
         # at most 4 decimals in 亿元 (read from the exponent: quantize would need every digit)
         exponent = (amount / YI).normalize().as_tuple().exponent
@@ -35,6 +42,11 @@ def money(amount: Decimal | int) -> str:
         if abs(amount) >= WAN:
             return f"{plain(amount / WAN)} 万元"
         return f"{plain(amount)} 元"
+
+
+# money, fact_unit and fact_label depend on their arguments only (a value; a path and the static
+# fact registry) and a large check asks for the same few hundred again and again: cached.
+_cached_money = lru_cache(maxsize=4096)(_money)
 
 
 def quantity(value, unit: str | None) -> str:
@@ -83,11 +95,13 @@ def _label(spec: FactSpec | None, fallback: str) -> tuple[str, str | None]:
     return label_and_unit((spec.description if spec is not None else "") or fallback)
 
 
+@lru_cache(maxsize=4096)
 def fact_unit(path: str) -> str | None:
     """The unit the form shows beside a fact (千瓦时 for generation), or None."""
     return _label(lookup(parse_concrete(path).generic), path)[1]
 
 
+@lru_cache(maxsize=4096)
 def fact_label(path: str, with_unit: bool = False) -> str:
     """A fact as the form names it: project.generation_kwh.2024 → 2024 年实际发电量.
 

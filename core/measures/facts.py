@@ -80,6 +80,7 @@ def fact_registry() -> dict[str, FactSpec]:
     return out
 
 
+@lru_cache(maxsize=4096)      # a pure function of a path, asked for at every leaf evaluated
 def generic_path(path: str) -> str:
     """company.years.{last_year-1}.revenue → company.years.{year}.revenue"""
     return YEAR_TEMPLATE.sub("{year}", path)

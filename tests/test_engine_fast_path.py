@@ -1,0 +1,152 @@
+"""Issue 18 item 1: the Engine's fast path (compiled criteria trees, the applicability shared
+between a document's measures, conflicts cached per subject kind and read lazily by the plan)
+gives exactly the JSON of a straightforward evaluation: every tree walked as data, every pair of
+results of a subject examined, for random profiles."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import glob
+from functools import partial
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import core.engine.evaluate  # noqa: F401  (the package re-exports a function of that name)
+from bench.bench_check import make_profile
+from core.engine.criteria import evaluate_tree
+from core.engine.evaluate import NEEDS_INFO, Engine, Evaluation
+from core.engine.report import to_json
+from core.engine.stacking import ConflictGraph, conflict_reason, gives_support, make_plan
+from core.profile import PROFILE_FORMAT
+
+EVALUATE = __import__("sys").modules["core.engine.evaluate"]
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+def _pools() -> tuple[list[dict], list[dict]]:
+    """Companies and projects from the benchmark profile and every scenario."""
+    bench = make_profile()
+    companies, projects = [bench["company"]], list(bench["projects"])
+    for path in sorted(glob.glob(str(SCENARIOS / "*.yaml"))):
+        for scenario in yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("scenarios") or []:
+            profile = scenario.get("profile") or {}
+            companies.append(profile.get("company") or {})
+            projects.extend(profile.get("projects") or [])
+    return companies, projects
+
+
+COMPANIES, PROJECTS = _pools()
+DATES = [dt.date(2023, 6, 30), dt.date(2024, 12, 31), dt.date(2025, 6, 30), dt.date(2026, 12, 3)]
+
+
+@st.composite
+def profiles(draw) -> tuple[dict, dt.date]:
+    company = copy.deepcopy(draw(st.sampled_from(COMPANIES)))
+    for key in draw(st.lists(st.sampled_from(sorted(company) or ["name"]), max_size=4)):
+        company.pop(key, None)            # a company that left some facts out
+    projects = []
+    for k, project in enumerate(draw(st.lists(st.sampled_from(PROJECTS), max_size=8))):
+        project = copy.deepcopy(project)
+        # Usually distinct ids; sometimes a repeated one (one subject, the general path).
+        project["id"] = draw(st.sampled_from([f"q{k}", f"q{k}", f"q{k}", "q0"]))
+        projects.append(project)
+    return ({"format": PROFILE_FORMAT, "company": company, "projects": projects},
+            draw(st.sampled_from(DATES)))
+
+
+def every_pair(results: list, documents: dict) -> dict[int, dict[int, str]]:
+    """Every pair of results of one subject examined: the earlier one's rule first."""
+    edges: dict[int, dict[int, str]] = {}
+    for i, a in enumerate(results):
+        for j, b in enumerate(results):
+            if i == j or a.project_id != b.project_id or a.measure_id == b.measure_id:
+                continue
+            if not (gives_support(a.measure) and gives_support(b.measure)):
+                continue
+            first, second = (a, b) if i < j else (b, a)
+            why = (conflict_reason(first.measure, second.measure, documents)
+                   or conflict_reason(second.measure, first.measure, documents))
+            if why:
+                edges.setdefault(i, {})[j] = why
+    return edges
+
+
+def straightforward(engine: Engine, profile: dict, as_of: dt.date) -> Evaluation:
+    """What Engine.evaluate computes, the plain way: each measure's trees walked as data (no
+    compilation, nothing shared between results) and every pair of a subject's results examined."""
+    company = profile.get("company") or {}
+    walk = partial(partial, evaluate_tree)          # compile_tree(nodes) → evaluate_tree(nodes, …)
+    plain = Engine(engine.measures, engine.documents, engine.version)
+    with mock.patch.object(EVALUATE, "compile_tree", walk):
+        results = [plain._one(m, company, None, as_of) for m in plain.company_measures]
+        for project in profile.get("projects") or []:
+            results.extend(plain._one(m, company, project, as_of)
+                           for m in plain.by_type.get(project.get("type"), []))
+    edges = every_pair(results, engine.documents)
+    for i, r in enumerate(results):
+        r.conflicts_with = sorted({results[j].measure_id for j in edges.get(i, {})})
+    plan = make_plan(results, edges)
+    pending = sum(r.status == NEEDS_INFO for r in results)
+    if pending:
+        plan.notes.append(f"另有 {pending} 项需补充信息，补充后可能加入方案。")
+    return Evaluation(as_of, engine.version, results, plan, list(engine.statements), engine.release)
+
+
+@pytest.fixture(scope="module")
+def engine(catalog):
+    return Engine(catalog.measures, catalog.documents, catalog.version)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profiles())
+def test_the_fast_path_gives_the_straightforward_json(engine, case):
+    profile, as_of = case
+    assert to_json(engine.evaluate(profile, as_of)) == to_json(straightforward(engine, profile, as_of))
+
+
+def test_the_bench_profile_is_the_same_both_ways_and_has_conflicts(engine):
+    profile = make_profile()
+    fast = engine.evaluate(profile, dt.date(2025, 6, 30))
+    assert sum(bool(r.conflicts_with) for r in fast.results) > 10, "a profile that exercises conflicts"
+    assert fast.plan.given_up, "and makes the plan give something up"
+    assert to_json(fast) == to_json(straightforward(engine, profile, dt.date(2025, 6, 30)))
+
+
+def test_the_conflict_graph_reads_rivals_in_source_order(engine):
+    profile = make_profile()
+    ev = engine.evaluate(profile, dt.date(2025, 6, 30))
+    segments, start = [], 0
+    for kind, measures in [(("company",), engine.company_measures)] + [
+            (("project", p["type"]), engine.by_type.get(p["type"], [])) for p in profile["projects"]]:
+        segments.append((start, engine.conflict_cache[kind]))
+        start += len(measures)
+    graph = ConflictGraph(segments, len(ev.results))
+    # The same edges and texts as examining every pair (texts differ with the order for some
+    # pairs of the real data: 19a/25a of sz-sepi-2024 and sz-glc-2022 each cite their own rule).
+    assert {i: graph[i] for i in graph} == every_pair(ev.results, engine.documents)
+    assert len(graph) == sum(bool(r.conflicts_with) for r in ev.results)
+    for i in graph:
+        rivals = list(graph[i])
+        assert rivals == sorted(rivals)
+        assert sorted({ev.results[j].measure_id for j in rivals}) == ev.results[i].conflicts_with
+        assert all(graph[j][i] == graph[i][j] for j in rivals)
+    assert graph.get(len(ev.results)) is None and graph.get(-1) is None
+
+
+def test_a_project_without_a_type_is_its_own_empty_subject(engine):
+    """Regression: the company's cached conflicts were keyed None, as a project without a type
+    would be; such a project then took the company's conflicts and shifted everyone else's."""
+    profile = make_profile()
+    untyped = {k: v for k, v in profile["projects"][0].items() if k != "type"}
+    profile["projects"] = [untyped | {"id": "untyped"}, profile["projects"][0],
+                           profile["projects"][1] | {"type": "no_such_type"}]
+    as_of = dt.date(2025, 6, 30)
+    fast = engine.evaluate(profile, as_of)
+    assert not [r for r in fast.results if r.project_id in ("untyped", "p02")]
+    assert any(r.conflicts_with for r in fast.results if r.project_id is None)
+    assert to_json(fast) == to_json(straightforward(engine, profile, as_of))
