@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from core.engine import amounts as amounts_mod
 from core.engine.amounts import NOTHING, Amount
 from core.engine.context import Context, Outcome
-from core.engine.criteria import Compiled, compile_tree, evaluate_tree
+from core.engine.criteria import Compiled, compile_tree
 from core.engine.stacking import (
     ConflictGraph,
     Plan,
@@ -213,12 +213,6 @@ class Engine:
             conflicts = self.conflict_cache[kind] = subject_conflicts(measures, self.documents)
         return conflicts
 
-    @staticmethod
-    def _met(measure: dict, document: dict, subject: str, ctx: Context) -> bool:
-        """Every condition of the measure and its document met in `ctx` (not merely not failed)."""
-        return (_met_tree(applicability_for(document, subject), ctx) is True
-                and _met_tree(measure.get("criteria") or [], ctx) is True)
-
     def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date,
              memo: dict | None = None) -> MeasureResult:
         """One result; `memo` (one evaluation's, while its profile is alive) shares the documents'
@@ -235,7 +229,9 @@ class Engine:
         if valid_to and as_of > valid_to:
             result.reasons.append(f"{cite}：有效期至 {valid_to}，评估日 {as_of} 已失效")
             last_day = Context(valid_to, company, project, valid_from, valid_to)
-            if self._met(measure, document, result.subject, last_day):
+            # every condition met on its last day (not merely not failed): the compiled trees
+            if (prepared.applicability[result.subject](last_day, []).state is True
+                    and prepared.criteria(last_day, []).state is True):
                 result.matched_until = valid_to
                 result.reasons.append(f"{cite}：按 {valid_to}（有效期最后一天）的情况符合申请条件，"
                                       f"但本条已于 {valid_to} 到期")
@@ -324,10 +320,6 @@ class _Prepared:
                    _date(measure.get("valid_to") or document.get("valid_to")),
                    compile_tree(measure.get("criteria") or []),
                    {s: compile_tree(applicability_for(document, s)) for s in ("company", "project")})
-
-
-def _met_tree(nodes: list[dict], ctx: Context) -> bool | None:
-    return evaluate_tree(nodes, ctx, []).state
 
 
 def applicability_for(document: dict, subject: str) -> list[dict]:
