@@ -377,7 +377,7 @@ def test_selection_and_expanded_groups_survive_a_new_evaluation(view, engine):
     # The result is gone (project removed): nothing is selected, the detail says what to do.
     view.set_evaluation(engine.evaluate(profile(), AS_OF))
     assert not view.tree.currentIndex().isValid()
-    assert "在左侧选择一项" in view.detail.toPlainText()
+    assert "在列表中选择一项" in view.detail.toPlainText()
 
 
 def test_no_evaluation_yet(view):
@@ -424,6 +424,23 @@ def test_narrow_panel_stacks_the_detail_under_the_tree(view, qtbot):
     qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical, timeout=1000)
     view.resize(1400, 700)
     qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Horizontal, timeout=1000)
+
+
+def test_portrait_screen_stacks_the_detail_under_the_tree(view, qtbot):
+    # The kiosk's portrait 1080×1920: side by side the titles were cut to three characters.
+    view.resize(1400, 700)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Horizontal, timeout=1000)
+    view.resize(1400, 2000)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical, timeout=1000)
+
+
+def test_the_trees_larger_font_decides_when_to_stack(view, qtbot):
+    # The kiosk enlarges the tree's font by style sheet; the view's own font stays small.
+    view.resize(1400, 700)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Horizontal, timeout=1000)
+    view.tree.setStyleSheet("font-size: 24px;")
+    view.resize(1399, 700)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical, timeout=1000)
 
 
 def test_screenshot_renders(view, engine, tmp_path):

@@ -401,7 +401,7 @@ class ResultsView(QWidget):
     def _placeholder_html(self) -> str:
         if self.evaluation is None:
             return f"<p>{_e(_('填写企业和项目信息后，这里会列出可申请的措施、需补充的信息和推荐组合。'))}</p>"
-        text = (f"<p>{_e(_('在左侧选择一项，查看它的条件、金额和需补充的信息。'))}</p>"
+        text = (f"<p>{_e(_('在列表中选择一项，查看它的条件、金额和需补充的信息。'))}</p>"
                 f"<p>{self._legend()}</p>")
         if not self.touch:          # a touch screen (the kiosk) has no keyboard to press keys on
             key_hint = _("按 Enter 键：需补充信息的一项会跳到表单中缺少的第一项。")
@@ -596,8 +596,16 @@ class ResultsView(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         # Side by side when there is room for both; stacked when narrow (beside the form, or at
         # 150% scaling), measured in characters so it follows the font, not pixels.
-        narrow = event.size().width() < self.fontMetrics().horizontalAdvance("中") * STACK_BELOW_CHARS
+        # The tree's own font: the kiosk's style sheet enlarges it, not the view's. A portrait
+        # screen stacks them anyway: height to spare, and the titles need the width.
+        size = event.size()
+        em = self.tree.fontMetrics().horizontalAdvance("中")
+        narrow = size.width() < em * STACK_BELOW_CHARS or size.height() > size.width() * 1.2
         orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
+            # Stacked, the list is what is read first: it gets three fifths of the height.
+            length = size.height() if narrow else size.width()
+            share = (3, 2) if narrow else (5, 4)
+            self.splitter.setSizes([length * part // sum(share) for part in share])
         super().resizeEvent(event)
