@@ -25,10 +25,11 @@ data file fails here and not on a user's PC:
    Qt (tests/test_architecture.py) and a smoke test that skipped Qt would pass a bundle whose Qt
    plugins are missing;
 11. the Qt checks (``QT_CHECKS``) the caller passes by name, each proving a part of the bundle only
-   Qt code uses: Qt's Chinese translations translate, the PDF preview renders the checklist,
-   printing paints it on a QPrinter writing a PDF, the kiosk window opens with its QR code
-   (segno). A check the caller does not pass fails its step, as the window check does: the
-   build's trimming of Qt's plugins and libraries must not pass unchecked.
+   Qt code uses: Qt's Chinese translations translate, Qt's Chinese locale sorts in pinyin (ICU's
+   collation data, which the build trims on Linux), the PDF preview renders the checklist,
+   printing paints it on a QPrinter writing a PDF, the kiosk window opens (its PIN hashed with
+   scrypt) with its QR code (segno). A check the caller does not pass fails its step, as the
+   window check does: the build's trimming of Qt's plugins and libraries must not pass unchecked.
 
 Step 3 also imports a pack: measure packs are verified and imported (into the temporary data
 folder) and the imported database opens.

@@ -733,3 +733,15 @@ def test_the_zip_stores_a_link_as_a_link_not_a_second_copy(tmp_path):
     assert restored.is_symlink() and restored.read_bytes() == b"q" * 5000
     assert build.zip_size(folder) == archive.stat().st_size
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_without_the_icu_tools_the_data_stays_whole_and_the_build_says_why(tmp_path, monkeypatch):
+    binaries = [("PySide6/Qt/lib/libicudata.so.73", "/x/libicudata.so.73", "BINARY")]
+    monkeypatch.setattr(spec_data.shutil, "which", lambda tool: None if tool == "icupkg" else "/bin/" + tool)
+    assert spec_data.trim_icu(binaries, tmp_path) == (binaries, (
+        "ICU: data left whole (32 MB): icupkg not found (apt-get install icu-devtools gcc binutils)"))
+    monkeypatch.setattr(spec_data.shutil, "which", lambda tool: "/bin/" + tool)
+    monkeypatch.setattr(spec_data, "trim_icu_data", lambda *a: (_ for _ in ()).throw(RuntimeError("too old")))
+    assert spec_data.trim_icu(binaries, tmp_path) == (binaries, "ICU: data left whole (32 MB): too old")
+    assert spec_data.trim_icu([("libpython3.11.so", "/x/libpython3.11.so", "BINARY")], tmp_path)[1] == \
+        "ICU: no data library bundled"
