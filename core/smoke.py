@@ -18,10 +18,21 @@ data file fails here and not on a user's PC:
    message (a missing or empty catalog fails, instead of silently falling back to OpenCC);
 7. OpenCC: every conversion the application uses loads its tables and converts;
 8. Babel: money and dates in each language (its locale data);
-9. Qt: the window check the caller passes (``ui.smoke`` passes one that starts Qt offscreen and
+9. Traditional Chinese: the text of the Traditional checklists (Hong Kong and Taiwan) holds
+   Traditional characters and the Simplified one does not (OpenCC's tables reached the PDF);
+10. Qt: the window check the caller passes (``ui.smoke`` passes one that starts Qt offscreen and
    opens and closes the main window); without it this step fails, because ``core`` may not import
    Qt (tests/test_architecture.py) and a smoke test that skipped Qt would pass a bundle whose Qt
-   plugins are missing.
+   plugins are missing;
+11. the Qt checks (``QT_CHECKS``) the caller passes by name, each proving a part of the bundle only
+   Qt code uses: Qt's Chinese translations translate, Qt's Chinese locale sorts in pinyin (ICU's
+   collation data, which the build trims on Linux), the PDF preview renders the checklist,
+   printing paints it on a QPrinter writing a PDF, the kiosk window opens (its PIN hashed with
+   scrypt) with its QR code (segno). A check the caller does not pass fails its step, as the
+   window check does: the build's trimming of Qt's plugins and libraries must not pass unchecked.
+
+Step 3 also imports a pack: measure packs are verified and imported (into the temporary data
+folder) and the imported database opens.
 
 One line per step goes to stdout, then ``smoke test passed``; a failing step prints what failed
 and why (never a traceback) and the result is 1. A Windows program built without a console has
@@ -34,6 +45,7 @@ No Qt here.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import gettext
@@ -43,7 +55,7 @@ import platform
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
@@ -59,7 +71,10 @@ FOLDER_VARIABLES = ("GREENMEASURES_DATA_DIR", "GREENMEASURES_CONFIG_DIR", "GREEN
 
 SAMPLE_PROFILE = ("samples", "sample-profile.json")
 SAMPLE_AS_OF = dt.date(2025, 6, 30)          # every bundled funding document in force
-PDF_LANGUAGES = ("zh-Hans", "zh-Hant")
+PDF_LANGUAGES = ("zh-Hans", "zh-Hant", "zh-Hant-TW")
+# Characters OpenCC changes between a Traditional checklist and its Simplified form, at least:
+# the checklist is hundreds of characters of Chinese; a handful would be a stray title.
+MIN_TRADITIONAL = 50
 # A message every Traditional catalog translates, and its translation.
 KNOWN_MESSAGE = ("金额未列明", "金額未列明")
 # OpenCC conversions the application uses (core.i18n.LOCALES), with a text and what it becomes.
@@ -77,6 +92,21 @@ EXPECTED_DATE = "2025年6月30日"               # Babel's long date in all thre
 PASSED = "smoke test passed"
 
 WindowCheck = Callable[[], str]
+# The checks with Qt that ui.smoke passes by name, run after the window check, in this order.
+QT_CHECKS = ("Qt translations", "Qt locale", "PDF preview", "printing", "kiosk")
+
+
+@dataclasses.dataclass(frozen=True)
+class Made:
+    """What the steps without Qt made, handed to each Qt check."""
+    db: MeasuresDB
+    profile: dict
+    evaluation: Evaluation
+    pdfs: dict[str, Path]               # language → the checklist PDF written
+    folder: Path                        # where the smoke test keeps its files
+
+
+QtCheck = Callable[[Made], str]
 T = TypeVar("T")
 
 
@@ -146,17 +176,19 @@ def _kilobytes(path: Path) -> str:
 
 
 class _SmokeTest:
-    def __init__(self, report: _Report, folder: Path, window_check: WindowCheck | None):
+    def __init__(self, report: _Report, folder: Path, window_check: WindowCheck | None,
+                 qt_checks: Mapping[str, QtCheck] | None = None):
         self.report = report
         self.folder = folder
         self.window_check = window_check
+        self.qt_checks = dict(qt_checks or {})
         self.frozen = bool(getattr(sys, "frozen", False))
         # made by the steps, in order; run() stops at the first step that fails
         self.db: MeasuresDB | None = None
         self.profile: dict | None = None
         self.evaluation: Evaluation | None = None
         self.checklist: Checklist | None = None
-        self.pdfs: list[Path] = []
+        self.pdfs: dict[str, Path] = {}
 
     @staticmethod
     def _made_by(step: str, value: T | None) -> T:
@@ -207,19 +239,53 @@ class _SmokeTest:
     def packs(self) -> str:
         """Measure packs work frozen: the shipped key loads, and a pack of the bundled data signed
         with a throw-away key passes every import check (Ed25519's native code, the validator and
-        the seeds it reads are all in the bundle)."""
+        the seeds it reads are all in the bundle); given a newer version, it is imported into the
+        temporary data folder and its database opens."""
+        import json
+        import shutil
+
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+        from core.measures import store
+        from core.measures.catalog import RELEASE_FILE
+        from core.measures.installed import PACK, import_pack, installed
         from core.measures.pack import build_pack, key_id, trusted_keys, verify_pack_bytes
+        from core.resources import measures_dir
 
         shipped = trusted_keys()
         if not shipped:
             raise SmokeFailure("no publisher key in resources/keys: no measure pack could be imported")
         private = Ed25519PrivateKey.generate()
+        keys = {key_id(private.public_key()): private.public_key()}
         data = build_pack(private)
-        pack = verify_pack_bytes(data, {key_id(private.public_key()): private.public_key()})
+        pack = verify_pack_bytes(data, keys)
+        # An import needs a version newer than the data in use: the same sources, one release on.
+        sources = self.folder / "pack-sources"
+        shutil.rmtree(sources, ignore_errors=True)
+        shutil.copytree(measures_dir(), sources, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+        release = json.loads((sources / RELEASE_FILE).read_text(encoding="utf-8"))
+        release["version"] += ".1"
+        (sources / RELEASE_FILE).write_text(json.dumps(release, ensure_ascii=False), encoding="utf-8")
+        try:
+            switch = import_pack(build_pack(private, sources), keys)
+        finally:
+            shutil.rmtree(sources, ignore_errors=True)
+        in_use = installed().in_use
+        if in_use.kind != PACK or in_use.release.version != release["version"]:
+            raise SmokeFailure(f"the imported pack {release['version']} is not in use ({in_use.kind} "
+                               f"{in_use.release.version} is)")
+        imported = store.MeasuresDB(in_use.path)
+        try:
+            count = len(imported.list_measures())
+        finally:
+            imported.close()
+        if count != pack.manifest.measure_count:
+            raise SmokeFailure(f"the imported pack's database holds {count} measures, "
+                               f"its manifest {pack.manifest.measure_count}")
         return (f"{len(shipped)} publisher key(s) ({', '.join(shipped)}); a pack of the bundled data "
-                f"({len(data) // 1024} KB, {pack.manifest.measure_count} measures) built and verified")
+                f"({len(data) // 1024} KB, {pack.manifest.measure_count} measures) built and verified; "
+                f"version {release['version']} imported ({switch.before.release.version} → "
+                f"{switch.after.release.version}) and its database opens")
 
     def sample_profile(self) -> str:
         from core.profile import load_profile
@@ -255,13 +321,14 @@ class _SmokeTest:
         pages = write_checklist(self._made_by("evaluation and checklist", self.checklist), target, lang)
         if not target.read_bytes()[:5] == b"%PDF-" or pages < 1:
             raise SmokeFailure(f"{target} is not a PDF")
-        self.pdfs.append(target)
+        self.pdfs[lang] = target
         return f"{target} ({pages} pages, {_kilobytes(target)})"
 
     def render(self) -> str:
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(self.pdfs[0]))
+        path = self._made_by("checklist PDF", self.pdfs.get(PDF_LANGUAGES[0]))
+        pdf = pdfium.PdfDocument(str(path))
         try:
             page = pdf[0]
             bitmap = page.render(scale=1)
@@ -271,8 +338,26 @@ class _SmokeTest:
         finally:
             pdf.close()
         if width < 100 or height < 100:
-            raise SmokeFailure(f"PDFium rendered page 1 of {self.pdfs[0].name} at only {width}×{height} px")
-        return f"page 1 of {self.pdfs[0].name} at {width}×{height} px (PDFium {pdfium.PDFIUM_INFO})"
+            raise SmokeFailure(f"PDFium rendered page 1 of {path.name} at only {width}×{height} px")
+        return f"page 1 of {path.name} at {width}×{height} px (PDFium {pdfium.PDFIUM_INFO})"
+
+    def traditional(self) -> str:
+        """The Traditional checklists are in Traditional characters and the Simplified one is not:
+        the characters OpenCC's conversion back to Simplified (t2s) changes in each PDF's text."""
+        from core.i18n import LOCALES, converter
+
+        back = converter("t2s")
+        changed = {}
+        for lang in PDF_LANGUAGES:
+            text = pdf_text(self._made_by(f"checklist PDF {lang}", self.pdfs.get(lang)))
+            changed[lang] = sum(a != b for a, b in zip(text, back.convert(text), strict=False))
+            traditional = LOCALES[lang].opencc is not None
+            if traditional and changed[lang] < MIN_TRADITIONAL:
+                raise SmokeFailure(f"the {lang} checklist has {changed[lang]} Traditional characters "
+                                   f"(expected at least {MIN_TRADITIONAL}): it was not converted")
+            if not traditional and changed[lang] >= MIN_TRADITIONAL:
+                raise SmokeFailure(f"the {lang} checklist has {changed[lang]} Traditional characters")
+        return "; ".join(f"{lang}: {n} characters t2s would change" for lang, n in changed.items())
 
     def catalogs(self) -> str:
         from core.i18n import LOCALES, catalog_dir, compile_po, translations
@@ -329,6 +414,17 @@ class _SmokeTest:
                                "ui.smoke.run_smoke_test (what main.py --smoke-test should call)")
         return self.window_check()
 
+    def qt_check(self, name: str) -> str:
+        check = self.qt_checks.get(name)
+        if check is None:
+            raise SmokeFailure("not checked: core has no Qt; start the smoke test through "
+                               "ui.smoke.run_smoke_test, which passes this check")
+        made = Made(self._made_by("measures database", self.db),
+                    self._made_by("sample profile", self.profile),
+                    self._made_by("evaluation and checklist", self.evaluation),
+                    dict(self.pdfs), self.folder)
+        return check(made)
+
     def run(self, redirected: list[str]) -> None:
         self.step("folders", lambda: self.folders(redirected))
         self.step("measures database", self.database)
@@ -338,21 +434,44 @@ class _SmokeTest:
         for lang in PDF_LANGUAGES:
             self.step(f"checklist PDF {lang}", functools.partial(self.pdf, lang))
         self.step("PDF rendering", self.render)
+        self.step("Traditional Chinese", self.traditional)
         self.step("gettext catalogs", self.catalogs)
         self.step("OpenCC", self.opencc)
         self.step("Babel formatting", self.formatting)
         self.step("Qt window", self.window)
+        for name in QT_CHECKS:
+            self.step(name, functools.partial(self.qt_check, name))
 
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
 
 
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF (PDFium's text extraction)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        texts = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return "\n".join(texts)
+    finally:
+        pdf.close()
+
+
 def run_smoke_test(window_check: WindowCheck | None = None,
-                   out_dir: str | os.PathLike | None = None) -> int:
+                   out_dir: str | os.PathLike | None = None,
+                   qt_checks: Mapping[str, QtCheck] | None = None) -> int:
     """Run every step; 0 when all passed, 1 at the first failure (reported, no traceback).
 
-    ``window_check`` starts Qt and returns one line about it, or raises (``ui.smoke`` has one).
+    ``window_check`` starts Qt and returns one line about it, or raises (``ui.smoke`` has one);
+    ``qt_checks`` has a check for each name of ``QT_CHECKS``, run after it with what the steps made.
     The PDFs go to ``out_dir``, else to ``$GREENMEASURES_SMOKE_DIR``, else to a temporary folder.
     """
     try:
@@ -371,7 +490,7 @@ def run_smoke_test(window_check: WindowCheck | None = None,
             keep = out_dir or os.environ.get(DIR_VARIABLE)
             folder = Path(keep) if keep else Path(tmp) / "pdf"
             folder.mkdir(parents=True, exist_ok=True)
-            smoke = _SmokeTest(report, folder, window_check)
+            smoke = _SmokeTest(report, folder, window_check, qt_checks)
             try:
                 smoke.run(redirected)
             finally:

@@ -88,6 +88,69 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.0f} MB"
 
 
+LARGEST = 10          # the items the size breakdown lists
+
+
+def largest_items(folder: Path, count: int = LARGEST) -> list[tuple[str, int]]:
+    """The largest items of the bundle, as (place, bytes), largest first: the files beside the
+    program and each file or folder directly inside its ``_internal`` folder (a folder with all it
+    holds), so the next person sees where the size goes. Links count nothing (folder_size)."""
+    items = []
+    for top in sorted(folder.iterdir()):
+        inside = top.name == "_internal" and top.is_dir() and not top.is_symlink()
+        below = sorted(top.iterdir()) if inside else [top]
+        for item in below:
+            if item.is_symlink():
+                continue
+            size = folder_size(item) if item.is_dir() else item.stat().st_size
+            items.append((item.relative_to(folder).as_posix() + ("/" if item.is_dir() else ""), size))
+    return sorted(items, key=lambda item: (-item[1], item[0]))[:count]
+
+
+def size_report(folder: Path) -> list[str]:
+    """The folder's size and its largest items, one line each (printed by the build)."""
+    total = folder_size(folder)
+    lines = [f"{folder} ({megabytes(total)}); the {LARGEST} largest items:"]
+    for name, size in largest_items(folder):
+        lines.append(f"  {size / 1_000_000:7.1f} MB  {size * 100 / max(total, 1):4.1f} %  {name}")
+    return lines
+
+
+def write_zip(root: Path, base: str, archive: Path) -> Path:
+    """Zip ``root/base`` as ``archive`` with ``base/`` at its top. A symbolic link (PyInstaller
+    links Linux's Qt, ICU and Pillow libraries into the top of ``_internal``) is stored as a link,
+    as unzip and Info-ZIP restore it, not as a second copy of the library it points to (zipfile
+    and shutil.make_archive follow links: that doubled 80 MB of libraries in the zip)."""
+    import stat
+    import zipfile
+
+    archive.unlink(missing_ok=True)
+    partial = archive.with_name(archive.name + ".part")       # no half-written zip left behind
+    try:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted((root / base).rglob("*")):
+                name = path.relative_to(root).as_posix()
+                if path.is_symlink():
+                    info = zipfile.ZipInfo(name, time.localtime(path.lstat().st_mtime)[:6])
+                    info.create_system = 3                    # Unix: the mode below is meant
+                    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                    zf.writestr(info, os.readlink(path))
+                elif path.is_dir():
+                    zf.write(path, name + "/")
+                else:
+                    zf.write(path, name)
+        partial.replace(archive)
+    finally:
+        partial.unlink(missing_ok=True)
+    return archive
+
+
+def zip_size(folder: Path) -> int:
+    """What the folder weighs zipped (as the portable zip is made), measured in a temporary file."""
+    with tempfile.TemporaryDirectory(prefix="greenmeasures-build-zip-", ignore_cleanup_errors=True) as tmp:
+        return write_zip(folder.parent, folder.name, Path(tmp) / "measure.zip").stat().st_size
+
+
 # -- 1. inputs --------------------------------------------------------------------------------
 
 def _messages(mo_bytes: bytes) -> dict:
@@ -168,7 +231,19 @@ def run_pyinstaller(clean: bool) -> Path:
     folder = DIST / spec_data.APP_NAME
     if not (folder / exe_name()).is_file():
         raise BuildError(f"PyInstaller finished but {folder / exe_name()} is not there")
+    if not spec_data.SEPARATE_CONSOLE_TWIN:
+        link_console_twin(folder)
     return folder
+
+
+def link_console_twin(folder: Path) -> Path:
+    """The console twin as a relative link to the program (systems where the program itself has
+    standard output; spec_data.SEPARATE_CONSOLE_TWIN): one copy of the code, both names work."""
+    twin = folder / exe_name(spec_data.CLI_NAME)
+    if twin.is_symlink() or twin.exists():
+        twin.unlink()
+    twin.symlink_to(exe_name())
+    return twin
 
 
 # -- 3. smoke test ----------------------------------------------------------------------------
@@ -252,8 +327,8 @@ def make_portable(folder: Path, version: str, skip_smoke: bool) -> tuple[Path, P
         say("smoke test (portable copy)")
         smoke_test(target, "portable", expect_portable=True)
         shutil.rmtree(target / "data", ignore_errors=True)   # nothing of the test run goes in the zip
-    base = DIST / f"{spec_data.APP_NAME}-{version}-portable-{platform_tag()}"
-    archive = Path(shutil.make_archive(str(base), "zip", root_dir=parent, base_dir=spec_data.APP_NAME))
+    archive = write_zip(parent, spec_data.APP_NAME,
+                        DIST / f"{spec_data.APP_NAME}-{version}-portable-{platform_tag()}.zip")
     return target, archive
 
 
@@ -314,7 +389,11 @@ def build(args: argparse.Namespace) -> int:
     say("running PyInstaller (a few minutes)")
     phase = time.monotonic()
     folder = run_pyinstaller(args.clean)
-    say(f"  {folder} ({megabytes(folder_size(folder))}) in {time.monotonic() - phase:.0f} s")
+    say(f"  PyInstaller took {time.monotonic() - phase:.0f} s")
+    for line in size_report(folder):
+        say("  " + line)
+    if not args.portable:      # the portable step reports its real zip
+        say(f"  zipped: {megabytes(zip_size(folder))}")
     if args.skip_smoke:
         say("smoke test skipped (--skip-smoke)")
     else:

@@ -8,6 +8,7 @@ import ast
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -361,8 +362,17 @@ def test_the_smoke_test_passes_from_source_and_keeps_its_pdfs(app_state_restored
     assert [s.split(":")[0] for s in steps] == [
         "[ok] folders", "[ok] measures database", "[ok] measure packs", "[ok] sample profile",
         "[ok] evaluation and checklist", "[ok] checklist PDF zh-Hans", "[ok] checklist PDF zh-Hant",
-        "[ok] PDF rendering", "[ok] gettext catalogs", "[ok] OpenCC", "[ok] Babel formatting",
-        "[ok] Qt window"]
+        "[ok] checklist PDF zh-Hant-TW", "[ok] PDF rendering", "[ok] Traditional Chinese",
+        "[ok] gettext catalogs", "[ok] OpenCC", "[ok] Babel formatting", "[ok] Qt window",
+        "[ok] Qt translations", "[ok] Qt locale", "[ok] PDF preview", "[ok] printing", "[ok] kiosk"]
+    # a pack was imported, not only verified; Qt's catalog translated; the QPrinter wrote a PDF;
+    # the kiosk drew its QR code
+    assert "2026.11.21.1 imported" in out or ".1 imported (" in out
+    assert "“Cancel” → 取消" in out
+    printed = tmp_path / "pdf" / "printed-zh-Hans.pdf"
+    assert printed.read_bytes().startswith(b"%PDF-") and str(printed) in out
+    assert re.search(r"\[ok\] kiosk: .*QR code of \d+ bytes of results at \d+×\d+ px", out)
+    assert re.search(r"zh-Hant: \d+ characters t2s would change", out)
     for lang in smoke.PDF_LANGUAGES:
         pdf = tmp_path / "pdf" / f"checklist-{lang}.pdf"
         assert str(pdf) in out
@@ -380,7 +390,7 @@ def test_the_smoke_test_leaves_the_folder_variables_as_it_found_them(monkeypatch
         import os
         seen.update({name: os.environ.get(name) for name in smoke.FOLDER_VARIABLES})
         return "not started (test)"
-    assert smoke.run_smoke_test(window) == 0
+    assert smoke.run_smoke_test(window, None, STUB_QT_CHECKS) == 0
     out = capsys.readouterr().out
     assert all(v and "greenmeasures-smoke-" in v for v in seen.values()), seen
     assert ("temporary for this run: GREENMEASURES_DATA_DIR, GREENMEASURES_CONFIG_DIR, "
@@ -388,6 +398,10 @@ def test_the_smoke_test_leaves_the_folder_variables_as_it_found_them(monkeypatch
     import os
     assert not [name for name in smoke.FOLDER_VARIABLES if name in os.environ]
     assert not [v for v in seen.values() if Path(v).exists()]       # the temporary folder is gone
+
+
+# Qt checks that pass without Qt (the tests of core's steps do not start it)
+STUB_QT_CHECKS = {name: (lambda made: "not started (test)") for name in smoke.QT_CHECKS}
 
 
 # -- (c) a failing smoke test says why, without a traceback -----------------------------------
@@ -501,3 +515,233 @@ def test_the_metadata_the_about_dialog_reads_is_collected(collected):
     for name in (about.DISTRIBUTION, *about.MAIN_LIBRARIES):
         assert name.lower().replace("_", "-") in names, name
     assert not [n for n in collected if n.endswith(".dist-info/METADATA") and spec_data.unwanted(n)]
+
+
+def test_a_qt_check_the_caller_does_not_pass_fails_its_step(capsys):
+    """Each Qt check (Qt translations, PDF preview, printing, kiosk) is required: a caller that
+    leaves one out does not pass a bundle missing what it would have exercised."""
+    checks = {name: check for name, check in STUB_QT_CHECKS.items() if name != "kiosk"}
+    out, err = run_failing(capsys, lambda: "not started (test)", None, checks)
+    assert "[ok] printing: not started (test)" in out
+    assert "[FAIL] kiosk: not checked" in err and "ui.smoke.run_smoke_test" in err
+
+
+def test_the_qt_checks_get_what_the_steps_made(capsys):
+    seen = {}
+
+    def check(made):
+        seen.update(pdfs=set(made.pdfs), plan=made.evaluation.plan.selected,
+                    projects=made.profile["projects"], measures=made.db.list_measures())
+        return "looked (test)"
+    checks = dict(STUB_QT_CHECKS, **{"PDF preview": check})
+    assert smoke.run_smoke_test(lambda: "not started (test)", None, checks) == 0
+    assert seen["pdfs"] == set(smoke.PDF_LANGUAGES)
+    assert seen["plan"] and seen["projects"] and seen["measures"]
+
+
+def test_a_checklist_left_in_simplified_characters_fails_the_traditional_step(monkeypatch, capsys):
+    from core.i18n import converter
+
+    real = smoke.pdf_text
+    monkeypatch.setattr(smoke, "pdf_text", lambda path: converter("t2s").convert(real(path)))
+    _, err = run_failing(capsys, lambda: "unused", None, STUB_QT_CHECKS)
+    assert "[FAIL] Traditional Chinese: the zh-Hant checklist has 0 Traditional characters" in err
+
+
+def test_ui_smoke_passes_a_check_for_every_qt_step():
+    from ui import smoke as ui_smoke
+
+    assert list(ui_smoke.QT_CHECKS) == list(smoke.QT_CHECKS)
+
+
+# -- (e) what the bundle leaves out -----------------------------------------------------------
+
+def _imported_modules() -> set[str]:
+    """Every module the program's own code imports (main.py, core/, ui/), by full name."""
+    names = set()
+    for path in [ROOT / "main.py", *(ROOT / "core").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_nothing_the_program_imports_is_excluded():
+    imported = _imported_modules()
+    for excluded in spec_data.EXCLUDES:
+        assert not [m for m in imported if m == excluded or m.startswith(excluded + ".")], excluded
+
+
+def test_the_qt_modules_the_program_imports_are_the_ones_bundled():
+    qt = {m for m in _imported_modules() if m.startswith("PySide6.Qt") and m.count(".") == 1}
+    assert qt == {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtPrintSupport"}
+    assert not qt & set(spec_data.EXCLUDES)
+
+
+@pytest.mark.parametrize(("name", "wanted"), [
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
+    ("PySide6\\plugins\\platforms\\qwindows.dll", True),              # Windows wheel layout
+    ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", True),
+    ("PySide6\\plugins\\printsupport\\windowsprintersupport.dll", True),
+    ("PySide6/Qt/plugins/imageformats/libqico.so", True),
+    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),
+    ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
+    ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
+    ("PySide6\\plugins\\platforms\\qdirect2d.dll", False),
+    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+    ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", False),  # Linux prints with lp
+    ("PySide6/Qt/plugins/imageformats/libqjpeg.so", False),
+    ("PySide6/Qt/plugins/tls/libqopensslbackend.so", False),
+    ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),
+    ("PySide6/Qt/plugins/generic/libqevdevtouchplugin.so", False),
+])
+def test_only_the_qt_plugins_the_program_loads_are_bundled(name, wanted):
+    assert spec_data.unwanted(name) is not wanted
+
+
+def test_libraries_nothing_links_to_any_more_are_pruned():
+    """A plugin left out takes the libraries only it linked; what a kept binary links, what is
+    loaded with ctypes and the links to kept libraries stay."""
+    pdfium = next(Path(src).name for src, _folder in spec_data.native_libraries())
+    binaries = [
+        ("PySide6/QtGui.abi3.so", "/x/QtGui.abi3.so", "EXTENSION"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", "/x/libQt6Gui.so.6", "BINARY"),
+        ("libfreetype.so.6", "/x/libfreetype.so.6", "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/x/libqxcb.so", "BINARY"),
+        ("libxcb.so.1", "/x/libxcb.so.1", "BINARY"),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/x/libqgtk3.so", "BINARY"),
+        ("libgtk-3.so.0", "/x/libgtk-3.so.0", "BINARY"),
+        ("libcairo.so.2", "/x/libcairo.so.2", "BINARY"),
+        (f"pypdfium2_raw/{pdfium}", f"/x/{pdfium}", "BINARY"),
+        ("libpython3.11.so.1.0", "/x/libpython3.11.so.1.0", "BINARY"),
+        ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
+        ("libgtk-3.so.0.link", "libgtk-3.so.0", "SYMLINK"),
+    ]
+    links = {"/x/QtGui.abi3.so": ["libQt6Gui.so.6"], "/x/libQt6Gui.so.6": ["libfreetype.so.6"],
+             "/x/libqxcb.so": ["libQt6Gui.so.6", "libxcb.so.1"], "/x/libqgtk3.so": ["libgtk-3.so.0"],
+             "/x/libgtk-3.so.0": ["libcairo.so.2"]}
+    kept = [entry[0] for entry in spec_data.prune_binaries(binaries, lambda src: links.get(src, []))]
+    assert kept == ["PySide6/QtGui.abi3.so", "PySide6/Qt/lib/libQt6Gui.so.6", "libfreetype.so.6",
+                    "PySide6/Qt/plugins/platforms/libqxcb.so", "libxcb.so.1", f"pypdfium2_raw/{pdfium}",
+                    "libpython3.11.so.1.0", "libQt6Gui.so.6"]
+
+
+@pytest.mark.parametrize(("item", "wanted"), [
+    ("root.res", True), ("zh.res", True), ("zh_Hant_TW.res", True), ("coll/zh.res", True),
+    ("en_GB.res", True), ("res_index.res", True), ("coll/res_index.res", True), ("pool.res", True),
+    ("brkitr/cjdict.dict", True), ("brkitr/word.brk", True), ("gb18030.cnv", True),
+    ("cnvalias.icu", True), ("zoneinfo64.res", True), ("zone/tzdbNames.res", True),
+    ("de.res", False), ("coll/de.res", False), ("curr/fr_CA.res", False), ("zone/yue_Hant.res", False),
+    ("coll/de_.res", False), ("coll/de__PHONEBOOK.res", False),
+])
+def test_icu_keeps_the_data_of_the_program_s_languages(item, wanted):
+    assert spec_data.icu_unwanted(item) is not wanted
+
+
+def _icu_library() -> Path | None:
+    try:
+        lib = Path(spec_data.package_dir("PySide6")) / "Qt" / "lib"
+    except ModuleNotFoundError:
+        return None
+    return next(iter(sorted(lib.glob("libicudata.so.*"))), None) if lib.is_dir() else None
+
+
+@pytest.mark.skipif(_icu_library() is None or any(shutil.which(t) is None for t in spec_data.ICU_TOOLS),
+                    reason="no ICU library in this Qt (Windows) or its tools are missing")
+def test_icu_data_is_trimmed_into_a_library_with_the_same_symbol(tmp_path):
+    source = _icu_library()
+    binaries = [(f"PySide6/Qt/lib/{source.name}", str(source), "BINARY"),
+                (source.name, f"PySide6/Qt/lib/{source.name}", "SYMLINK")]
+    replaced, note = spec_data.trim_icu(binaries, tmp_path)
+    trimmed = Path(replaced[0][1])
+    assert replaced[1] == binaries[1] and trimmed.parent == tmp_path and trimmed.name == source.name
+    assert source.stat().st_size * 0.6 > trimmed.stat().st_size > 5_000_000, note
+    symbols = subprocess.run(["nm", "-D", str(trimmed)], capture_output=True, text=True).stdout
+    assert re.search(r"\bR icudt\d+_dat\b", symbols)
+    package = next((tmp_path / "trimmed").glob("icudt*.dat"))
+    assert strings_prefix(package) == package.stem                   # ICU finds items by this name
+    items = subprocess.run(["icupkg", "-l", str(package)], capture_output=True, text=True)
+    names = set(items.stdout.split())
+    assert {"coll/zh.res", "zh_Hant_HK.res", "root.res", "cnvalias.icu"} <= names
+    assert not {"coll/de.res", "coll/de_.res", "de.res", "unit/fr.res"} & names
+
+
+def strings_prefix(package: Path) -> str:
+    """The package name its items are stored under (``icudt73l`` in ``icudt73l/coll/zh.res``)."""
+    match = re.search(rb"([A-Za-z0-9_]+)/coll/zh\.res", package.read_bytes())
+    assert match
+    return match.group(1).decode()
+
+
+def test_windows_alone_gets_a_separate_console_twin_and_its_own_strip_rule():
+    assert (sys.platform == "win32") is spec_data.SEPARATE_CONSOLE_TWIN
+    assert (sys.platform != "win32") is spec_data.STRIP
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the twin is a program of its own on Windows")
+def test_the_console_twin_is_a_link_to_the_program(tmp_path):
+    (tmp_path / build.exe_name()).write_bytes(b"program")
+    twin = build.link_console_twin(tmp_path)
+    assert twin.is_symlink() and twin.read_bytes() == b"program"
+    assert str(twin.readlink()) == build.exe_name()                # relative: the folder can move
+    assert build.link_console_twin(tmp_path) == twin                 # a second build replaces it
+
+
+# -- (f) what build.py reports and zips -------------------------------------------------------
+
+def _bundle(tmp_path: Path) -> Path:
+    folder = tmp_path / "GreenMeasures"
+    (folder / "_internal" / "PySide6").mkdir(parents=True)
+    (folder / build.exe_name()).write_bytes(b"p" * 3000)
+    (folder / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"q" * 5000)
+    (folder / "_internal" / "PySide6" / "QtCore.abi3.so").write_bytes(b"c" * 2000)
+    (folder / "_internal" / "libpython3.so").write_bytes(b"y" * 4000)
+    (folder / "_internal" / "small.txt").write_bytes(b"s")
+    if sys.platform != "win32":
+        (folder / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/libQt6Core.so.6")
+    return folder
+
+
+def test_the_size_report_lists_the_largest_items_with_their_folders(tmp_path):
+    folder = _bundle(tmp_path)
+    assert build.largest_items(folder, 3) == [("_internal/PySide6/", 7000), ("_internal/libpython3.so", 4000),
+                                              (build.exe_name(), 3000)]
+    lines = build.size_report(folder)
+    assert lines[0].startswith(f"{folder} (0 MB); the {build.LARGEST} largest items:")
+    assert len(lines) == 1 + 4 and "_internal/PySide6/" in lines[1] and "50.0 %" in lines[1]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows bundles have no links")
+def test_the_zip_stores_a_link_as_a_link_not_a_second_copy(tmp_path):
+    import stat
+
+    folder = _bundle(tmp_path)
+    archive = build.write_zip(tmp_path, folder.name, tmp_path / "out.zip")
+    with zipfile.ZipFile(archive) as z:
+        link = z.getinfo("GreenMeasures/_internal/libQt6Core.so.6")
+        assert stat.S_ISLNK(link.external_attr >> 16)
+        assert z.read(link) == b"PySide6/libQt6Core.so.6"
+        assert z.read("GreenMeasures/_internal/PySide6/libQt6Core.so.6") == b"q" * 5000
+    unpacked = tmp_path / "unpacked"
+    subprocess.run(["unzip", "-q", str(archive), "-d", str(unpacked)], check=True) \
+        if shutil.which("unzip") else pytest.skip("no unzip to restore the link")
+    restored = unpacked / "GreenMeasures" / "_internal" / "libQt6Core.so.6"
+    assert restored.is_symlink() and restored.read_bytes() == b"q" * 5000
+    assert build.zip_size(folder) == archive.stat().st_size
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_without_the_icu_tools_the_data_stays_whole_and_the_build_says_why(tmp_path, monkeypatch):
+    binaries = [("PySide6/Qt/lib/libicudata.so.73", "/x/libicudata.so.73", "BINARY")]
+    monkeypatch.setattr(spec_data.shutil, "which", lambda tool: None if tool == "icupkg" else "/bin/" + tool)
+    assert spec_data.trim_icu(binaries, tmp_path) == (binaries, (
+        "ICU: data left whole (32 MB): icupkg not found (apt-get install icu-devtools gcc binutils)"))
+    monkeypatch.setattr(spec_data.shutil, "which", lambda tool: "/bin/" + tool)
+    monkeypatch.setattr(spec_data, "trim_icu_data", lambda *a: (_ for _ in ()).throw(RuntimeError("too old")))
+    assert spec_data.trim_icu(binaries, tmp_path) == (binaries, "ICU: data left whole (32 MB): too old")
+    assert spec_data.trim_icu([("libpython3.11.so", "/x/libpython3.11.so", "BINARY")], tmp_path)[1] == \
+        "ICU: no data library bundled"
