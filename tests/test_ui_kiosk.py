@@ -777,7 +777,7 @@ def decode_qr(pixmap) -> str:
 
 def test_the_qr_summary_names_the_supports_and_documents_but_not_the_uscc(bundled_db):
     from core.engine.evaluate import Engine
-    from ui.kiosk_qr import MAX_BYTES, summary_text
+    from ui.kiosk.qr import MAX_BYTES, summary_text
     evaluation = Engine.for_database(bundled_db).evaluate(PROFILE, dt.date(2025, 6, 1))
     eligible = [r for r in evaluation.results if r.plannable]
     assert eligible

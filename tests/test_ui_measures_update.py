@@ -319,7 +319,7 @@ def test_the_kiosk_imports_a_pack_from_a_usb_stick(
     stick = tmp_path / "stick"
     (stick / "绿策通").mkdir(parents=True)
     shutil.copy(next_pack, stick / "绿策通" / next_pack.name)
-    monkeypatch.setattr("ui.kiosk.pack_roots", lambda: [stick])
+    monkeypatch.setattr("ui.kiosk.window.pack_roots", lambda: [stick])
     kiosk = make_kiosk()
     old_form, bundled = kiosk.form, kiosk.engine.version
     kiosk.admin_button.click()
@@ -348,7 +348,7 @@ def test_the_kiosk_refuses_a_tampered_pack_in_the_window(
     data = bytearray(next_pack.read_bytes())
     data[-100] ^= 0x40
     (stick / "tampered.gmpack").write_bytes(bytes(data))
-    monkeypatch.setattr("ui.kiosk.pack_roots", lambda: [stick])
+    monkeypatch.setattr("ui.kiosk.window.pack_roots", lambda: [stick])
     kiosk = make_kiosk()
     version = kiosk.engine.version
     kiosk.admin_button.click()

@@ -783,7 +783,7 @@ class KioskWindow(QWidget):
         self.screens["data"] = page
 
     def _build_qr(self) -> None:
-        """The results as a QR code beside the text it holds (ui/kiosk_qr.py), in the window."""
+        """The results as a QR code beside the text it holds (ui/kiosk/qr.py), in the window."""
         self.qr = Overlay(self)
         self.qr.card.setMaximumWidth(1040)
         self.qr_image = QLabel()
@@ -812,7 +812,7 @@ class KioskWindow(QWidget):
         """The results and the documents to prepare as a QR code (no USCC; gone with the wipe)."""
         from PySide6.QtGui import QPixmap
 
-        from ui.kiosk_qr import qr_png, summary_text
+        from ui.kiosk.qr import qr_png, summary_text
         if not self.evaluate():
             return
         text = summary_text(self.evaluation, self.form.profile())
