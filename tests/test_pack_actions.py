@@ -2,13 +2,10 @@
 drive, checking a file, importing, rolling back, and what a switch changed. No Qt here."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from core.measures import installed as inst
-from core.measures import pack as packmod
-from core.measures.pack import PackError, build_pack
+from core.measures.pack import PackError
 from core.measures.pack_actions import (
     check_pack_file,
     compare_switch,
@@ -18,27 +15,10 @@ from core.measures.pack_actions import (
     refusing,
     roll_back,
 )
-from tests.packs import LUOHU_COMPANY, copy_data, make_keys, next_release
+from tests.packs import LUOHU_COMPANY
 
-TODAY = dt.date(2026, 11, 21)
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return make_keys()
-
-
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory, keys):
-    private, _ = keys
-    base = tmp_path_factory.mktemp("packs")
-    return {"next": build_pack(private, *next_release(base / "next")),
-            "same": build_pack(private, *copy_data(base / "same"))}
-
-
-@pytest.fixture(autouse=True)
-def trust_test_key(keys, monkeypatch):
-    monkeypatch.setattr(packmod, "trusted_keys", lambda folder=None: dict(keys[1]))
+# The pack tests' signed packs and their trusted test key (fixtures, the autouse one included).
+from tests.test_pack import TODAY, keys, packs, trust_test_key  # noqa: F401
 
 
 def test_packs_are_found_at_the_top_of_a_drive_and_one_folder_down(tmp_path):
@@ -52,7 +32,7 @@ def test_packs_are_found_at_the_top_of_a_drive_and_one_folder_down(tmp_path):
     assert find_packs([stick, tmp_path / "missing"]) == [stick / "a.gmpack", stick / "更新" / "b.GMPACK"]
 
 
-def test_a_newer_pack_checks_and_lists_what_differs(packs, tmp_path):
+def test_a_newer_pack_checks_and_lists_what_differs(packs, tmp_path):  # noqa: F811  the fixture imported above
     path = tmp_path / "next.gmpack"
     path.write_bytes(packs["next"])
     checked = check_pack_file(path)
@@ -64,7 +44,7 @@ def test_a_newer_pack_checks_and_lists_what_differs(packs, tmp_path):
     assert isinstance(notes, list) and notes[0][0] == "validity"
 
 
-def test_a_pack_as_old_as_the_data_in_use_checks_but_is_refused_for_import(packs, tmp_path):
+def test_a_pack_as_old_as_the_data_in_use_checks_but_is_refused_for_import(packs, tmp_path):  # noqa: F811  the fixture imported above
     path = tmp_path / "same.gmpack"
     path.write_bytes(packs["same"])
     checked = check_pack_file(path)
@@ -87,7 +67,7 @@ def test_a_file_that_is_not_a_pack_is_refused_with_the_users_message(tmp_path):
         check_pack_file(missing)
 
 
-def test_import_then_roll_back_report_what_changed_for_the_company(packs):
+def test_import_then_roll_back_report_what_changed_for_the_company(packs):  # noqa: F811  the fixture imported above
     switched = import_pack_data(packs["next"], LUOHU_COMPANY, TODAY)
     assert switched.switch.after.release.version == "2026.12.1"
     assert inst.installed().in_use.release.version == "2026.12.1"
@@ -97,7 +77,7 @@ def test_import_then_roll_back_report_what_changed_for_the_company(packs):
     assert back.report is not None and back.report.measures_removed == 1
 
 
-def test_without_a_company_a_switch_has_no_report(packs):
+def test_without_a_company_a_switch_has_no_report(packs):  # noqa: F811  the fixture imported above
     switched = import_pack_data(packs["next"])
     assert switched.report is None
     assert compare_switch(switched.switch, LUOHU_COMPANY, TODAY).report is not None

@@ -773,6 +773,23 @@ def test_the_printer_is_checked_on_the_worker_and_the_start_screen_stays_respons
     assert kiosk.start_printer.isVisible()
 
 
+def test_a_missing_fact_leads_to_its_step_and_field(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    profile = copy.deepcopy(PROFILE)
+    del profile["projects"][0]["capacity_kw"]
+    kiosk.form.set_profile(profile)
+    kiosk.show_screen("results")
+    project = profile["projects"][0]["id"]
+    kiosk.results.missingFieldRequested.emit("project.capacity_kw", project)
+    assert kiosk.current_screen() == "projects" and kiosk.form.current_project_id() == project
+    assert kiosk.form.field_widget("project.capacity_kw", project).isVisible()
+    assert "● 2" in kiosk.steps_label.text()
+    kiosk.show_screen("results")
+    kiosk.results.missingFieldRequested.emit("company.name", None)
+    assert kiosk.current_screen() == "company" and "● 1" in kiosk.steps_label.text()
+
+
 def test_the_start_screen_names_the_district_in_one_script(qtbot, make_kiosk):
     """The district's name is data in Simplified Chinese: in 繁 it is converted like the rest of
     the line (it read 罗湖区政务服务大廳)."""

@@ -318,8 +318,11 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
             self.show_screen(STEPS[index - 1] if index else "start")
 
     def _jump_to_field(self, path: str, project_id) -> None:
-        self.show_screen("projects" if path.startswith("project.") else "company")
+        """To the field of a missing fact: the form knows on which of its pages the field is (and
+        which project), the step line follows the page it shows."""
+        self.stack.setCurrentWidget(self.screens["form"])
         self.form.focus_path(path, project_id)
+        self._update_chrome()
 
     def evaluate(self) -> bool:
         """Evaluate what the visitor entered; False (told in the window, logged by the session)
