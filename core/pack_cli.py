@@ -119,6 +119,7 @@ def run_verify(args, out=None, err=None) -> int:
         trusted_keys,
         verify_pack_bytes,
     )
+    from core.measures.pack_actions import is_newer
 
     data, status = _read_or_exit(args.file, err)
     if status:
@@ -139,7 +140,7 @@ def run_verify(args, out=None, err=None) -> int:
     for line in describe(pack.manifest):
         out.write(line + "\n")
     in_use = installed().in_use
-    newer = pack.manifest.release.key > in_use.release.key
+    newer = is_newer(pack, in_use)
     verdict = "此包较新，可以导入。" if newer else "此包不比正在使用的数据新，导入会被拒绝。"
     out.write(f"正在使用：{in_use.describe()}。{verdict}\n")
     return 0
@@ -164,25 +165,19 @@ def _profile_or_exit(args, err) -> tuple[dict | None, int]:
     return profile, (0 if profile is not None else EXIT_USAGE)
 
 
-def _print_changes(switch, profile: dict | None, as_of: dt.date | None, out) -> None:
-    if profile is None:
+def _print_changes(switched, out) -> None:
+    if switched.report is None:
         return
-    from core.engine.changes import compare_databases, to_text
-    from core.measures.store import MeasuresDB
+    from core.engine.changes import to_text
 
-    old_db, new_db = MeasuresDB(switch.before.path), MeasuresDB(switch.after.path)
-    try:
-        report = compare_databases(old_db, new_db, profile, as_of or dt.date.today())
-    finally:
-        old_db.close()
-        new_db.close()
-    out.write("\n" + to_text(report, switch.before.describe(), switch.after.describe()))
+    switch = switched.switch
+    out.write("\n" + to_text(switched.report, switch.before.describe(), switch.after.describe()))
 
 
 def run_import(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    from core.measures.installed import import_pack
     from core.measures.pack import PackError
+    from core.measures.pack_actions import import_pack_data
 
     profile, status = _profile_or_exit(args, err)
     if status:
@@ -191,30 +186,32 @@ def run_import(args, out=None, err=None) -> int:
     if status:
         return status
     try:
-        switch = import_pack(data)
+        switched = import_pack_data(data, profile, args.as_of)
     except PackError as exc:
         return _refused(exc, err)
+    switch = switched.switch
     out.write(f"已导入。正在使用：{switch.after.describe()}。\n")
     out.write(f"如需撤销：python main.py pack rollback（恢复为{switch.before.describe()}）。\n")
-    _print_changes(switch, profile, args.as_of, out)
+    _print_changes(switched, out)
     return 0
 
 
 def run_rollback(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    from core.measures.installed import rollback
     from core.measures.pack import PackError
+    from core.measures.pack_actions import roll_back
 
     profile, status = _profile_or_exit(args, err)
     if status:
         return status
     try:
-        switch = rollback()
+        switched = roll_back(profile, args.as_of)
     except PackError as exc:
         err.write(f"{exc}\n")
         return EXIT_REFUSED
+    switch = switched.switch
     out.write(f"已恢复。正在使用：{switch.after.describe()}（之前为{switch.before.describe()}）。\n")
-    _print_changes(switch, profile, args.as_of, out)
+    _print_changes(switched, out)
     return 0
 
 

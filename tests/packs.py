@@ -19,6 +19,15 @@ from pathlib import Path
 from core.resources import measures_dir, seeds_dir
 
 LH_SEED = "003_8033994ef3a5dea9.txt"
+# A company in 罗湖区 whose verdicts the next release changes.
+LUOHU_COMPANY = {
+    "format": "greenmeasures.profile/1",
+    "company": {"name": "罗湖新能源有限公司", "district": "luohu", "entity_type": "enterprise",
+                "fields": ["new_energy"],
+                "settled_in_district_on": "2025-03-01",
+                "years": {"2025": {"revenue": 60000000, "in_statistics": True}}},
+    "projects": [],
+}
 
 
 def make_keys():

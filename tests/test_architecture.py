@@ -2,10 +2,13 @@
 
 - core/ imports neither Qt (PySide6, shiboken6) nor ui/, at the top of a module or inside a function.
 - The project's modules import each other without cycles (function-level imports count too).
+- The kiosk (ui/kiosk/) reaches neither the desktop window nor its dialogs' modules: what both
+  need (the session, the pack use cases) lives in ui/session.py and core/measures/pack_actions.py.
+- The kiosk's and the profile form's modules stay small (MAX_PAGE_LINES each).
 - Qt enum members are written in full (`Qt.ItemDataRole.UserRole`, not `Qt.UserRole`): the short
   form works only through PySide6's compatibility ("forgiveness") mode.
 
-All three read the source with `ast`; nothing here imports the project's modules.
+All of these read the source with `ast`; nothing here imports the project's modules.
 """
 from __future__ import annotations
 
@@ -96,6 +99,58 @@ def test_core_imports_no_qt_and_no_ui():
                  for path in project_files("core") for imp in imports(path)
                  if imp.module.split(".")[0] in ("PySide6", "shiboken6", "ui")]
     assert offenders == []
+
+
+# Modules of the desktop window the kiosk must not import (its own pages, or shared modules, instead).
+DESKTOP_ONLY = ("ui.main_window", "ui.measures_update", "ui.interview_page", "ui.client_book")
+MAX_PAGE_LINES = 500
+PAGE_PACKAGES = ("ui/kiosk", "ui/profile_form")
+
+
+def _reaches(module: str, names: tuple[str, ...]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in names)
+
+
+def desktop_imports(files: list[Path]) -> list[tuple[Path, Import]]:
+    """The imports of DESKTOP_ONLY modules in these files (`from ui import main_window` too)."""
+    return [(path, imp) for path in files for imp in imports(path)
+            if _reaches(imp.module, DESKTOP_ONLY)
+            or any(_reaches(f"{imp.module}.{name}", DESKTOP_ONLY) for name in imp.names)]
+
+
+def test_the_kiosk_does_not_import_the_desktop_windows_modules():
+    offenders = [f"{path.relative_to(ROOT)}:{imp.line}: {imp.module}"
+                 for path, imp in desktop_imports(project_files("ui/kiosk"))]
+    assert offenders == []
+
+
+def test_the_desktop_dialog_and_the_kiosk_take_pack_logic_from_core():
+    """Checking, importing and rolling back a pack are core's use cases: no ui module imports
+    them from another ui module (the kiosk once took them from the desktop's dialog)."""
+    pack_names = {"check_pack_file", "find_packs", "refusing", "compare_switch", "import_pack_data",
+                  "roll_back", "Checked", "Switched"}
+    offenders = [f"{path.relative_to(ROOT)}:{imp.line}: from {imp.module} import {name}"
+                 for path in project_files("ui") for imp in imports(path)
+                 for name in imp.names if name in pack_names and imp.module != "core.measures.pack_actions"]
+    assert offenders == []
+
+
+def test_the_kiosk_and_profile_form_modules_stay_small():
+    assert all((ROOT / package / "__init__.py").is_file() for package in PAGE_PACKAGES)
+    long = {str(path.relative_to(ROOT)): n for path in project_files(*PAGE_PACKAGES)
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_PAGE_LINES}
+    assert long == {}
+
+
+def test_a_kiosk_import_of_the_desktop_dialog_is_caught(tmp_path, monkeypatch):
+    """The contract above would see the import the kiosk used to have."""
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)
+    (tmp_path / "ui" / "kiosk").mkdir(parents=True)
+    (tmp_path / "ui" / "kiosk" / "data.py").write_text(
+        "def scan():\n    from ui.measures_update import find_packs\n", encoding="utf-8")
+    (tmp_path / "ui" / "kiosk" / "window.py").write_text("from ui import main_window\n", encoding="utf-8")
+    found = desktop_imports(project_files("ui/kiosk"))
+    assert [imp.module for _path, imp in found] == ["ui.measures_update", "ui"]
 
 
 def import_graph(files: list[Path]) -> dict[str, set[str]]:

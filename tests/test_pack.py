@@ -22,18 +22,10 @@ from core.measures.build import SCHEMA_VERSION
 from core.measures.pack import PackError, build_pack, sign, verify_pack_bytes
 from core.measures.staleness import HOW_TO_UPDATE, staleness, warning_lines
 from core.measures.store import MeasuresDB
-from tests.packs import copy_data, make_keys, next_release, set_release
+from tests.packs import LUOHU_COMPANY, copy_data, make_keys, next_release, set_release
 
 SHIPPED_KEYS = packmod.trusted_keys      # before the autouse fixture below replaces it
 
-LUOHU_COMPANY = {
-    "format": "greenmeasures.profile/1",
-    "company": {"name": "罗湖新能源有限公司", "district": "luohu", "entity_type": "enterprise",
-                "fields": ["new_energy"],
-                "settled_in_district_on": "2025-03-01",
-                "years": {"2025": {"revenue": 60000000, "in_statistics": True}}},
-    "projects": [],
-}
 TODAY = dt.date(2026, 11, 21)
 
 

@@ -512,7 +512,7 @@ def test_an_engine_failure_is_told_not_fatal(qtbot, make_kiosk, monkeypatch, cap
     kiosk.next_button.click()                      # to the results: the engine fails
     assert kiosk.current_screen() == "projects" and kiosk.isVisible()
     assert kiosk.message.isVisible() and kiosk.message.title.text() == "无法计算结果"
-    assert "kiosk evaluation failed" in caplog.text
+    assert "evaluation failed" in caplog.text
     kiosk.message_button.click()
     kiosk.finish_button.click()
     kiosk.wipe_button.click()
@@ -733,15 +733,91 @@ def test_the_language_toggle_rerenders_the_checklist_at_the_print_step(qtbot, ma
 
 def test_the_start_screen_says_when_the_kiosk_cannot_print(qtbot, make_kiosk, cups_server):
     kiosk = make_kiosk(make_settings(kiosk_printer="gm-no-such-printer"))
+    qtbot.waitUntil(lambda: kiosk.printer_task is None, timeout=10000)     # asked on the worker
     assert kiosk.start_printer.isVisible()
     assert kiosk.start_printer.text() == "本机暂不能打印，可在屏幕上查看结果"
     assert "gm-no-such-printer" not in kiosk.start_text.text() + kiosk.start_printer.text()
     kiosk.ask_admin()
     enter(kiosk, PIN)
+    qtbot.waitUntil(lambda: kiosk.printer_task is None, timeout=10000)
     assert kiosk.current_screen() == "admin" and kiosk.admin_printer.isVisible()
     assert "gm-no-such-printer" in kiosk.admin_printer.text()      # what staff must fix, here only
     ready = make_kiosk(make_settings(kiosk_printer="gm-test"))
+    qtbot.waitUntil(lambda: ready.printer_task is None, timeout=10000)
     assert not ready.start_printer.isVisible() and ready.printer_trouble is None
+
+
+def test_the_printer_is_checked_on_the_worker_and_the_start_screen_stays_responsive(
+        qtbot, make_kiosk, monkeypatch):
+    """lpstat can hang for seconds: the check runs off the UI thread; its answer shows when it comes."""
+    import threading
+
+    asked: list[str] = []
+    release = threading.Event()
+
+    def slow_problem(name):
+        asked.append(threading.current_thread().name)
+        release.wait(10)
+        return "lpstat: 打印服务无响应"
+    monkeypatch.setattr("ui.kiosk.print_step.printer_problem", slow_problem)
+    kiosk = make_kiosk()
+    assert kiosk.current_screen() == "start" and kiosk.printer_task is not None
+    assert not kiosk.start_printer.isVisible()            # not known yet; the screen is already up
+    kiosk.start_button.click()                            # and answers a touch meanwhile
+    assert kiosk.current_screen() == "company"
+    release.set()
+    qtbot.waitUntil(lambda: kiosk.printer_task is None, timeout=10000)
+    assert asked and threading.main_thread().name not in asked
+    assert kiosk.printer_trouble == "lpstat: 打印服务无响应"
+    kiosk.show_screen("start")
+    assert kiosk.start_printer.isVisible()
+
+
+def test_a_missing_fact_leads_to_its_step_and_field(qtbot, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    profile = copy.deepcopy(PROFILE)
+    del profile["projects"][0]["capacity_kw"]
+    kiosk.form.set_profile(profile)
+    kiosk.show_screen("results")
+    project = profile["projects"][0]["id"]
+    kiosk.results.missingFieldRequested.emit("project.capacity_kw", project)
+    assert kiosk.current_screen() == "projects" and kiosk.form.current_project_id() == project
+    assert kiosk.form.field_widget("project.capacity_kw", project).isVisible()
+    assert "● 2" in kiosk.steps_label.text()
+    kiosk.show_screen("results")
+    kiosk.results.missingFieldRequested.emit("company.name", None)
+    assert kiosk.current_screen() == "company" and "● 1" in kiosk.steps_label.text()
+
+
+def test_the_start_screen_names_the_district_in_one_script(qtbot, make_kiosk):
+    """The district's name is data in Simplified Chinese: in 繁 it is converted like the rest of
+    the line (it read 罗湖区政务服务大廳)."""
+    from core.i18n import unconverted_characters
+
+    kiosk = make_kiosk(make_settings(kiosk_district="luohu"))
+    assert kiosk.start_district.text() == "罗湖区政务服务大厅"
+    kiosk.hant_button.click()
+    text = kiosk.start_district.text()
+    assert "羅湖區" in text and unconverted_characters(text, current_language()) == set(), text
+    kiosk.ask_admin()
+    enter(kiosk, PIN)
+    names = [kiosk.district_combo.itemText(i) for i in range(kiosk.district_combo.count())]
+    assert "羅湖區" in names and not any(unconverted_characters(n, current_language()) for n in names)
+
+
+def test_the_administrator_page_shows_a_repaired_measures_cache(qtbot, make_kiosk, bundled_db, monkeypatch):
+    """The desktop tells a damaged cache in its status bar; the kiosk has none: staff read it on
+    the administrator page (the visitor's screens say nothing)."""
+    from core.measures.store import CacheNotice
+
+    monkeypatch.setattr(bundled_db, "notice", CacheNotice(rebuilt=True, folder=Path("/tmp")), raising=False)
+    kiosk = make_kiosk()
+    assert "缓存" not in kiosk.start_text.text() + kiosk.start_district.text()
+    kiosk.ask_admin()
+    enter(kiosk, PIN)
+    assert kiosk.current_screen() == "admin"
+    assert CacheNotice.REBUILT in kiosk.admin_data.text()
 
 
 def test_large_type_on_every_screen_and_the_wipe_resets_it(qtbot, make_kiosk):
@@ -777,7 +853,7 @@ def decode_qr(pixmap) -> str:
 
 def test_the_qr_summary_names_the_supports_and_documents_but_not_the_uscc(bundled_db):
     from core.engine.evaluate import Engine
-    from ui.kiosk_qr import MAX_BYTES, summary_text
+    from ui.kiosk.qr import MAX_BYTES, summary_text
     evaluation = Engine.for_database(bundled_db).evaluate(PROFILE, dt.date(2025, 6, 1))
     eligible = [r for r in evaluation.results if r.plannable]
     assert eligible

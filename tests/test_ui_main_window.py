@@ -211,6 +211,29 @@ def test_missing_fact_jumps_to_the_form(window):
     assert window.tabs.currentIndex() == 0
 
 
+def test_an_engine_failure_is_told_in_the_status_bar_not_raised(window, monkeypatch, caplog):
+    """The window evaluates through its session (ui/session.py): a value the engine cannot compute
+    is logged and told in one line; the last results stay on screen and no traceback escapes."""
+    window.form.set_profile(json.loads(json.dumps(PROFILE)))
+    window.evaluate()
+    shown = window.results.model.rowCount()
+    assert window.evaluation is not None and shown > 0
+
+    def broken(*_args, **_kwargs):
+        raise ArithmeticError("decimal.InvalidOperation")
+    monkeypatch.setattr(window.engine, "evaluate", broken)
+    window.evaluate()
+    assert window.evaluation is None and "无法计算结果" in window.statusBar().currentMessage()
+    assert window.results.model.rowCount() == shown and "evaluation failed" in caplog.text
+
+
+def test_the_as_of_date_is_the_sessions(window):
+    window.as_of_edit.setDate(QDate(2025, 6, 30))
+    assert window.as_of == window.session.as_of == dt.date(2025, 6, 30)
+    assert window.evaluation.as_of == dt.date(2025, 6, 30) and window.form.as_of() == dt.date(2025, 6, 30)
+    assert "2025-06-30" in window.status_label.text()
+
+
 def test_qt_dialogs_are_translated(qapp):
     from ui.app import install_qt_translations
     try:

@@ -294,22 +294,10 @@ def test_the_staleness_bar_is_hidden_while_the_data_is_current(window):
 
 # -- the kiosk: no file dialog, packs found on drives ------------------------------------------
 
-def test_packs_are_found_at_the_top_of_a_drive_and_one_folder_down(tmp_path):
-    from ui.measures_update import find_packs
-    stick = tmp_path / "stick"
-    (stick / "更新" / "deeper").mkdir(parents=True)
-    (stick / ".hidden").mkdir()
-    for path in (stick / "a.gmpack", stick / "更新" / "b.GMPACK", stick / "更新" / "deeper" / "c.gmpack",
-                 stick / ".hidden" / "d.gmpack", stick / "notes.txt"):
-        path.write_bytes(b"x")
-    (stick / "folder.gmpack").mkdir()
-    assert find_packs([stick, tmp_path / "missing"]) == [stick / "a.gmpack", stick / "更新" / "b.GMPACK"]
-
-
 def test_pack_roots_skip_the_system_root(qapp):
     from pathlib import Path
 
-    from ui.measures_update import pack_roots
+    from ui.pack_places import pack_roots
     roots = pack_roots()
     assert Path("/") not in roots and all(isinstance(r, Path) for r in roots)
 
@@ -319,7 +307,7 @@ def test_the_kiosk_imports_a_pack_from_a_usb_stick(
     stick = tmp_path / "stick"
     (stick / "绿策通").mkdir(parents=True)
     shutil.copy(next_pack, stick / "绿策通" / next_pack.name)
-    monkeypatch.setattr("ui.kiosk.pack_roots", lambda: [stick])
+    monkeypatch.setattr("ui.kiosk.data.pack_roots", lambda: [stick])
     kiosk = make_kiosk()
     old_form, bundled = kiosk.form, kiosk.engine.version
     kiosk.admin_button.click()
@@ -348,7 +336,7 @@ def test_the_kiosk_refuses_a_tampered_pack_in_the_window(
     data = bytearray(next_pack.read_bytes())
     data[-100] ^= 0x40
     (stick / "tampered.gmpack").write_bytes(bytes(data))
-    monkeypatch.setattr("ui.kiosk.pack_roots", lambda: [stick])
+    monkeypatch.setattr("ui.kiosk.data.pack_roots", lambda: [stick])
     kiosk = make_kiosk()
     version = kiosk.engine.version
     kiosk.admin_button.click()

@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine.evaluate import Engine
 from core.i18n import LOCALES, MSG_LANGUAGE, _, current_language, set_language
-from core.profile import PROFILE_FORMAT, ProfileError, load_profile, parse_strict_date, save_profile
+from core.profile import ProfileError, load_profile, parse_strict_date, save_profile
 from core.settings import Settings, SettingsError
 from ui.help import HelpMenu
 from ui.interview_page import InterviewPage
@@ -43,10 +42,9 @@ from ui.measure_browser import MeasureBrowser
 from ui.measures_status import StalenessBar, staleness_lines
 from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
+from ui.session import Session, SessionState, empty_profile
 from ui.text_size import TextSizeMenu, apply_text_scale
 from ui.widgets import AsOfDateEdit, later
-
-EVALUATE_DELAY_MS = 150      # typing stays smooth; results follow within a blink
 
 
 def _profile_store():
@@ -65,21 +63,16 @@ def window_size_for(available: QSize) -> QSize:
     return QSize(max(1280, int(available.width() * 0.85)), max(760, int(available.height() * 0.85)))
 
 
-def empty_profile() -> dict:
-    return {"format": PROFILE_FORMAT, "company": {}, "projects": []}
-
-
-class MainWindow(QMainWindow):
+class MainWindow(SessionState, QMainWindow):
     def __init__(self, db, settings: Settings, store, parent=None):
         super().__init__(parent)
-        self.db, self.settings, self.store = db, settings, store
-        self.engine = Engine.for_database(db)
-        self.as_of = dt.date.today()
+        self.settings, self.store = settings, store
+        # The data in use, its engine, the as-of date and the evaluation (ui/session.py).
+        self.session = Session(db, lambda: self.form.profile(), parent=self)
         self.path: Path | None = None          # the file the profile came from, if any
         self.draft_id = str(uuid.uuid4())      # = core.profile_store.new_draft_id(), see _profile_store
         self.dirty = False
         self._loading = False                  # programmatic form changes are not edits
-        self.evaluation = None
         self.checklist_dialog = None           # built on first Ctrl+P
         self.measures_dialog = None            # built on first use of the 数据 menu
         self.client_book = None                # built on first use (menu 文件 → 客户台账)
@@ -123,8 +116,10 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
 
-        self.eval_timer = QTimer(self, singleShot=True, interval=EVALUATE_DELAY_MS)
-        self.eval_timer.timeout.connect(self.evaluate)
+        self.session.evaluated.connect(self._show_evaluation)
+        self.session.failed.connect(self._evaluation_failed)
+        self.session.asOfChanged.connect(self._as_of_followed)
+        self.session.databaseChanged.connect(self._database_changed)
         self.autosave_timer = QTimer(self, singleShot=True)
         self.autosave_timer.timeout.connect(self.autosave)
         self.form.changed.connect(self._edited)
@@ -364,27 +359,25 @@ class MainWindow(QMainWindow):
         self.staleness_bar.set_lines(staleness_lines(self.db, self.settings.get("stale_after_days")))
 
     def set_database(self, db) -> None:
-        """Use another measures database (after an import or a rollback): engine, form, browser,
-        results, status line and warning follow; the profile as typed stays. The old connection
-        is closed."""
-        old = self.db
-        self.db = db
-        self.engine = Engine.for_database(db)
+        """Use another measures database (after an import or a rollback): the session switches
+        (engine, form, browser, results, status line and warning follow, the old connection is
+        closed); the profile as typed stays."""
+        self.session.set_database(db)
+        if self.checklist_dialog is not None and self.checklist_dialog.isVisible():
+            self.checklist_dialog.set_evaluation(self.evaluation, self.form.profile())
+
+    def _database_changed(self, db) -> None:
+        engine = self.session.engine
         self._loading = True                   # the form's rebuild is not an edit
         try:
-            self.form.set_measures(self.engine.measures, self.engine.documents)
+            self.form.set_measures(engine.measures, engine.documents)
         finally:
             self._loading = False
         self.browser.set_database(db)
-        self.evaluate()
         if self.client_book is not None:       # checks its clients again and shows what changed
-            self.client_book.set_engine(self.engine)
-        if self.checklist_dialog is not None and self.checklist_dialog.isVisible():
-            self.checklist_dialog.set_evaluation(self.evaluation, self.form.profile())
+            self.client_book.set_engine(engine)
         self._update_status()
         self.update_staleness()
-        if old is not db:
-            old.close()
 
     def _measures_dialog(self):
         from ui.measures_update import MeasuresUpdateDialog  # the PDF and printing: loaded on first use
@@ -423,22 +416,26 @@ class MainWindow(QMainWindow):
             return
         self.dirty = True
         self._update_title()
-        self.eval_timer.start()
+        self.session.schedule()
         seconds = self.settings.get("autosave_seconds")
         if seconds:
             self.autosave_timer.start(seconds * 1000)
 
     def evaluate(self) -> None:
-        self.evaluation = self.engine.evaluate(self.form.profile(), self.as_of)
-        self.results.set_evaluation(self.evaluation)
-        self.browser.set_evaluation(self.evaluation, self.settings.get("money_unit"))
-        self.interview.set_evaluation(self.evaluation)
+        self.session.evaluate()
+
+    def _show_evaluation(self, evaluation) -> None:
+        self.results.set_evaluation(evaluation)
+        self.browser.set_evaluation(evaluation, self.settings.get("money_unit"))
+        self.interview.set_evaluation(evaluation)
+
+    def _evaluation_failed(self) -> None:
+        self.statusBar().showMessage(_("无法计算结果：填写的内容中有无法计算的数值（例如位数过多的数字），"
+                                       "请检查后再试。"), 15000)
 
     def _evaluated(self):
         """The evaluation of the profile as it is this moment (the guided interview's next step)."""
-        self.eval_timer.stop()
-        self.evaluate()
-        return self.evaluation
+        return self.session.evaluate()
 
     def show_full_form(self) -> None:
         self.modes.setCurrentWidget(self.form)
@@ -470,11 +467,12 @@ class MainWindow(QMainWindow):
         self.client_book.activateWindow()
 
     def _as_of_changed(self, qdate: QDate) -> None:
-        self.as_of = dt.date(qdate.year(), qdate.month(), qdate.day())
-        self.form.set_as_of(self.as_of)
-        self.browser.set_as_of(self.as_of)
+        self.session.set_as_of(dt.date(qdate.year(), qdate.month(), qdate.day()))
+
+    def _as_of_followed(self, as_of: dt.date) -> None:
+        self.form.set_as_of(as_of)
+        self.browser.set_as_of(as_of)
         self._update_status()
-        self.evaluate()
 
     def _unit_changed(self) -> None:
         unit = self.unit_combo.currentData()

@@ -15,14 +15,13 @@ what the change means for the open company (docs/packs.md).
   script chosen. With no company open, only the database-level summary is shown.
 - **措施数据信息**: the data in use, the bundled data, the rollback target and the age warning.
 
-Nothing here touches a widget from the worker: work functions take plain values and return plain
-values (database connections are opened and closed inside the worker, since sqlite3 connections
-belong to the thread that made them).
+The work itself (checking, importing, rolling back, comparing) is core's
+(core/measures/pack_actions.py), shared with the kiosk and ``main.py pack``; it runs on the worker
+thread and touches no widget.
 """
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QModelIndex, QStandardPaths, Qt, Signal
@@ -47,8 +46,16 @@ from PySide6.QtWidgets import (
 
 from core.engine.changes import APPEARED, DISAPPEARED, KIND_TITLES, KINDS, ChangeReport, shown_state
 from core.i18n import _, convert_policy_text, format_amount_range, format_money
-from core.measures.installed import Installed, Source, Switch, check_newer, installed
-from core.measures.pack import SUFFIX, PackError, VerifiedPack, read_pack_file, verify_pack_bytes
+from core.measures.installed import Installed, Source, installed
+from core.measures.pack import SUFFIX, PackError
+from core.measures.pack_actions import (
+    Checked,
+    Switched,
+    check_pack_file,
+    import_pack_data,
+    refusing,
+    roll_back,
+)
 from core.measures.store import DatabaseError, MeasuresDB
 from ui.language import follow_language
 from ui.measures_status import staleness_lines
@@ -68,143 +75,6 @@ def _e(text) -> str:
 def _has_company(profile: dict) -> bool:
     """False for the empty form (no company facts and no projects)."""
     return bool(profile.get("company")) or bool(profile.get("projects"))
-
-
-# -- work for the worker thread (plain values in, plain values out) ----------------------------
-
-@dataclass(frozen=True)
-class Checked:
-    """A pack read and verified, compared with the data in use."""
-    path: Path
-    data: bytes
-    pack: VerifiedPack
-    in_use: Source
-    refusal: str | None                  # why it cannot be imported (not newer), or None
-    differences: dict[str, str | None]   # document key → what differs from the data in use (None: same)
-    removed: list[dict]                  # documents in use that the pack does not have
-
-
-@dataclass(frozen=True)
-class Switched:
-    """An import or a rollback done, and what it changed for the profile."""
-    switch: Switch
-    report: ChangeReport
-
-
-def _document_differences(pack: VerifiedPack, in_use: Source) -> tuple[dict[str, str | None], list[dict]]:
-    db = MeasuresDB(in_use.path)
-    try:
-        current = {d["key"]: d for d in db.documents()}
-        counts: dict[str, int] = {}
-        for m in db.list_measures():
-            counts[m.document] = counts.get(m.document, 0) + 1
-    finally:
-        db.close()
-    out: dict[str, str | None] = {}
-    for d in pack.manifest.documents:
-        old = current.get(d["key"])
-        if old is None:
-            out[d["key"]] = "new"
-            continue
-        notes = []
-        if (old["valid_from"], old["valid_to"]) != (d.get("valid_from"), d.get("valid_to")):
-            notes.append(("validity", old["valid_from"], old["valid_to"]))
-        if counts.get(d["key"], 0) != d["measures"]:
-            notes.append(("count", counts.get(d["key"], 0), d["measures"]))
-        out[d["key"]] = notes or None
-    listed = {d["key"] for d in pack.manifest.documents}
-    return out, [d for k, d in current.items() if k not in listed]
-
-
-def check_pack_file(path: Path) -> Checked:
-    """Read, verify and compare (worker thread); PackError with the user's message on refusal."""
-    data = read_pack_file(path)
-    pack = verify_pack_bytes(data)
-    state = installed()
-    try:
-        check_newer(pack, state.in_use)
-        refusal = None
-    except PackError as exc:
-        refusal = str(exc)
-    differences, removed = _document_differences(pack, state.in_use)
-    return Checked(path, data, pack, state.in_use, refusal, differences, removed)
-
-
-def compare_switch(switch: Switch, profile: dict, as_of) -> Switched:
-    from core.engine.changes import compare_databases
-
-    old, new = MeasuresDB(switch.before.path), MeasuresDB(switch.after.path)
-    try:
-        return Switched(switch, compare_databases(old, new, profile, as_of))
-    finally:
-        old.close()
-        new.close()
-
-
-def refusing(work):
-    """Run `work` so that PackError comes back as the result (it is an answer, not a failure:
-    the worker logs real failures with their traceback)."""
-    def run(_progress):
-        try:
-            return work()
-        except PackError as exc:
-            return exc
-    return run
-
-
-# -- packs on removable drives (the kiosk has no file dialog) ------------------------------------
-
-# File systems that are never a USB stick or a shared folder.
-PSEUDO_FILESYSTEMS = frozenset({
-    "proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "ramfs", "cgroup", "cgroup2", "securityfs", "pstore",
-    "debugfs", "tracefs", "configfs", "fusectl", "mqueue", "hugetlbfs", "bpf", "autofs", "binfmt_misc",
-    "overlay", "squashfs", "nsfs", "efivarfs", "rpc_pipefs", "selinuxfs",
-})
-
-
-def pack_roots() -> list[Path]:
-    """Where a service hall's administrator may have put a pack: every mounted volume but the
-    system's own (the root, pseudo file systems), then the user's Downloads folder."""
-    from PySide6.QtCore import QStorageInfo
-
-    roots: list[Path] = []
-    for volume in QStorageInfo.mountedVolumes():
-        if not volume.isValid() or not volume.isReady() or volume.isRoot():
-            continue
-        kind = bytes(volume.fileSystemType().data()).decode("ascii", "replace").lower()
-        if kind in PSEUDO_FILESYSTEMS:
-            continue
-        roots.append(Path(volume.rootPath()))
-    downloads = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
-    if downloads:
-        roots.append(Path(downloads))
-    return list(dict.fromkeys(roots))
-
-
-def find_packs(roots: list[Path]) -> list[Path]:
-    """``*.gmpack`` files at the top of each root and one folder down (hidden folders skipped);
-    unreadable places are passed over. Slow drives: run on the worker."""
-    found: list[Path] = []
-
-    def listing(folder: Path) -> list[Path]:
-        try:
-            return sorted(folder.iterdir())
-        except OSError:
-            return []
-
-    def is_pack(path: Path) -> bool:
-        try:
-            return path.suffix.lower() == SUFFIX and path.is_file()
-        except OSError:
-            return False
-
-    for root in roots:
-        for entry in listing(root):
-            if is_pack(entry):
-                found.append(entry)
-            elif not entry.name.startswith(".") and not entry.is_symlink() and entry.is_dir():
-                found += [f for f in listing(entry) if is_pack(f)]
-    return list(dict.fromkeys(found))
 
 
 # -- texts ---------------------------------------------------------------------------------
@@ -622,8 +492,7 @@ class MeasuresUpdateDialog(QDialog):
         profile, as_of = self.main.form.profile(), self.main.as_of
 
         def work():
-            from core.measures.installed import import_pack
-            return compare_switch(import_pack(data), profile, as_of)
+            return import_pack_data(data, profile, as_of)
 
         self._say(_("正在导入…"))
         self._busy(run_task(refusing(work), lambda r, e: self._switched(r, e, profile)))
@@ -652,8 +521,7 @@ class MeasuresUpdateDialog(QDialog):
         profile, as_of = self.main.form.profile(), self.main.as_of
 
         def work():
-            from core.measures.installed import rollback
-            return compare_switch(rollback(), profile, as_of)
+            return roll_back(profile, as_of)
 
         self.main.statusBar().showMessage(_("正在恢复上一版本的措施数据…"))
         self._busy(run_task(refusing(work), lambda r, e: self._switched(r, e, profile)))

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import io
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea
+
 from core.checklist.model import ChecklistError, build_checklist
 from core.engine.evaluate import Evaluation
 from core.i18n import _, convert_policy_text, current_language, format_amount_range
+from ui.kiosk.common import touch_scroll
+from ui.kiosk.overlays import Overlay
 
 # A QR code of version 40 (level L) holds 2,953 bytes; a phone camera reads a smaller one far more
 # easily at arm's length from a screen, so the text is kept under this and cut with a pointer to
 # the printed list when a company qualifies for very many supports.
 MAX_BYTES = 1200
+QR_PIXELS = 400               # the QR code's side: readable by a phone, fits a 768 px high screen
 
 
 def _lines(evaluation: Evaluation, profile: dict, lang: str) -> tuple[list[str], list[str], list[str]]:
@@ -84,3 +90,57 @@ def qr_png(text: str, size_px: int = 400) -> bytes:
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=max(2, size_px // modules), border=4)
     return buffer.getvalue()
+
+
+class QrOverlay:
+    """KioskWindow's take-away QR code, shown over the results."""
+
+    def _build_qr(self) -> None:
+        """The results as a QR code beside the text it holds (ui/kiosk/qr.py), in the window."""
+        self.qr = Overlay(self)
+        self.qr.card.setMaximumWidth(1040)
+        self.qr_image = QLabel()
+        self.qr_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_text = QLabel()
+        self.qr_text.setProperty("role", "note")
+        self.qr_text.setWordWrap(True)
+        self.qr_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.qr_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.qr_text)
+        scroll.setMaximumHeight(QR_PIXELS)
+        touch_scroll(scroll)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.qr_image)
+        row.addWidget(scroll, 1)
+        self.qr.body.insertLayout(2, row)
+        self.qr_close = self.qr.add_button("primary")
+        self.qr_close.clicked.connect(self.qr.hide)
+
+    def show_qr(self) -> None:
+        """The results and the documents to prepare as a QR code (no USCC; gone with the wipe)."""
+        from PySide6.QtGui import QPixmap
+
+        from ui.kiosk.qr import qr_png, summary_text
+        if not self.evaluate():
+            return
+        text = summary_text(self.evaluation, self.form.profile())
+        pixmap = QPixmap()
+        pixmap.loadFromData(qr_png(text, QR_PIXELS))
+        self.qr_image.setPixmap(pixmap)
+        self.qr_text.setText(text)
+        self.qr.open(_("用手机扫码带走结果"), _("用手机相机扫描左边的二维码，即可在手机上保存下面这段文字。"
+                                           "二维码不含统一社会信用代码，本机不保存。"))
+
+    def _forget_qr(self) -> None:
+        self.qr.hide()
+        self.qr_image.clear()
+        self.qr_text.clear()
+
+    def _retranslate_qr(self) -> None:
+        self.qr_button.setText(_("扫码带走"))
+        self.qr_close.setText(_("关闭"))
