@@ -39,6 +39,7 @@ import datetime as dt
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Generator, Iterator
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -92,10 +93,15 @@ from ui.widgets import (
     TriStateCombo,
     later,
     problem_for,
+    run_steps,
     set_problem_mark,
 )
 
 MONEY_UNITS = ("wan", "yuan")
+# Fields made per step of a build in steps (build_steps): about 2–7 ms of CPU each (more with a
+# busy machine's cache misses),
+# so a step stays well inside the 50 ms a turn of the event loop may take (issue 18).
+FIELDS_PER_STEP = 3
 YEARS_SHOWN = 3                                   # 上一年度 and the two before it
 PERCENT_FIELDS = {"project.energy_saving_rate"}   # fractions, typed as percentages
 
@@ -560,6 +566,7 @@ class ProfileForm(QWidget):
         self._project_subject: _Subject | None = None
         self._bad_projects: set[int] = set()   # rows of the project list marked 待改正
         self._built = False                    # the fields exist (see ensure_built)
+        self._pending_build: Generator[None, None, None] | None = None   # the steps left of build_steps
         self._shared_editors: list[_Editor] = []   # made for another view (the guided interview)
 
         self.tabs = QTabWidget(self)
@@ -630,7 +637,7 @@ class ProfileForm(QWidget):
         follow_language(self, self.retranslate)
         self._retranslate_static()
         self.set_profile({"format": PROFILE_FORMAT, "company": {}, "projects": []})
-        later(self.ensure_built)
+        later(self.build_steps)
 
 
     def support_choices(self) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -644,14 +651,29 @@ class ProfileForm(QWidget):
             labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
         return tuple(ids), labels
     def ensure_built(self) -> None:
-        """Build the fields for the profile held (at once, or after the window's first paint when
-        the window is started with ui.widgets.first_paint_first; see there)."""
-        if self._built:
-            return
-        self._built = True
-        self.setStyleSheet(STYLE)     # marks and notes; a style sheet makes every later polish dearer
-        self._company_specs = company_fields(self._measures, self._documents)
-        self._show_profile()
+        """Build the fields for the profile held, at once: also what is left of build_steps."""
+        pending = self._pending_build
+        if pending is not None and pending.gi_running:
+            return                        # called from a step of that build: it is under way
+        run_steps(self.build_steps())
+
+    def build_steps(self) -> Iterator[None]:
+        """Build the fields a few at a time: after the window's first paint, one step per
+        event-loop turn (ui.widgets.later), so that no turn holds up the window for long.
+        Whatever needs the fields before the last step calls ensure_built, which runs the rest
+        at once; a full rebuild meanwhile (another profile shown) supersedes the steps."""
+        if not self._built:
+            self._built = True
+            self.setStyleSheet(STYLE)     # marks and notes; a style sheet makes every later polish dearer
+            self._company_specs = company_fields(self._measures, self._documents)
+            self._pending_build = self._show_profile_steps()
+        while (steps := self._pending_build) is not None:
+            for _step in steps:
+                yield
+                if self._pending_build is not steps:
+                    break                 # finished by ensure_built meanwhile, or superseded
+            else:
+                self._pending_build = None
 
     # -- public API ------------------------------------------------------------------------------
     def set_profile(self, data: dict) -> None:
@@ -672,8 +694,14 @@ class ProfileForm(QWidget):
         self.replaced.emit()
 
     def _show_profile(self) -> None:
-        self._rebuild_company()
+        self._pending_build = None        # a build in steps under way is superseded by this one
+        run_steps(self._show_profile_steps())
+
+    def _show_profile_steps(self) -> Generator[None, None, None]:
+        yield from self._rebuild_company_steps()
+        yield
         self._fill_project_list(0 if self._projects else None)
+        yield
         self._validate()
 
     def profile(self) -> dict:
@@ -1016,9 +1044,16 @@ class ProfileForm(QWidget):
             editor.alive = False
 
     def _rebuild_company(self) -> None:
+        run_steps(self._rebuild_company_steps())
+
+    def _rebuild_company_steps(self) -> Iterator[None]:
+        """The company's fields, FIELDS_PER_STEP editors per step (build_steps)."""
         self._discard(self._company_editors)
         subject = self._company
-        content = QWidget()
+        # Made inside the form (hidden until swapped in), so that each step pays the form's style
+        # sheet for its own fields: moving the finished content in cost about 80 ms in one turn.
+        content = QWidget(self._company_host)
+        content.hide()
         layout = QVBoxLayout(content)
         self.company_problems = QLabel()
         self.company_problems.setProperty("role", "error")
@@ -1028,18 +1063,23 @@ class ProfileForm(QWidget):
         identity = [s for s in self._company_specs if s.path in COMPANY_IDENTITY]
         rest = [s for s in self._company_specs if s.path not in COMPANY_IDENTITY]
         extras = self._extras(subject, {s.path for s in self._company_specs})
-        groups = [(MSG_IDENTITY, self._editors(identity, subject)),
-                  (MSG_CONDITIONS, self._editors(rest, subject))]
-        if extras:
-            groups.append((MSG_OTHERS, self._editors(extras, subject, extra=True)))
-        self._company_groups = []
+        groups: list[tuple[QGroupBox, str]] = []
         editors: list[_Editor] = []
-        for title, group in groups:
-            box = self._group(_(title), group)
-            self._company_groups.append((box, title))
+        for title, specs, extra in ((MSG_IDENTITY, identity, False), (MSG_CONDITIONS, rest, False),
+                                    (MSG_OTHERS, extras, True)):
+            if extra and not specs:
+                continue
+            box = self._group(_(title), [])
+            groups.append((box, title))
             layout.addWidget(box)
-            editors.extend(group)
+            for start in range(0, len(specs), FIELDS_PER_STEP):
+                for editor in self._editors(specs[start:start + FIELDS_PER_STEP], subject, extra):
+                    box.layout().addRow(editor.label, editor.body)
+                    editors.append(editor)
+                box.ensurePolished()      # the style sheet applied now, not all at once when shown
+                yield
         layout.addStretch(1)
+        self._company_groups = groups
         self._align_labels(editors)
         self._company_editors = editors
         self._swap(self._company_host, content)
@@ -1095,6 +1135,7 @@ class ProfileForm(QWidget):
         """Rebuild both forms from the data (unit, date, language), keeping place and focus."""
         if not self._built:
             return                     # ensure_built will build them with what is set by then
+        self.ensure_built()            # a build in steps under way is finished first
         focus = self._focused_slot()
         scrolls = [s.verticalScrollBar().value() for s in (self.company_scroll, self.project_scroll)]
         self._rebuild_company()
