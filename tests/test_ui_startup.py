@@ -318,6 +318,10 @@ def test_a_profile_shown_in_the_middle_of_the_build_replaces_it(qtbot, catalog):
     next(steps)
     form.set_profile({"format": 1, "company": {"name": "另一家公司"}, "projects": []})
     list(steps)                                  # the superseded steps end without effect
+    from PySide6.QtCore import QCoreApplication, QEvent
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    pages = [w for w in form._company_host.children() if isinstance(w, QWidget)]
+    assert pages == [form._company_host.layout().itemAt(0).widget()]   # no half-made page kept
     assert form.field_widget("company.name").text() == "另一家公司"
     names = [e.spec.path for e in form._company_editors]
     assert len(names) == len(set(names))         # each field once

@@ -4,7 +4,9 @@ The window is painted before its heavy parts are built (docs/benchmarks.md, cold
 form's fields, the results and the measure browser are built in the event-loop turns right after
 the first paint (ui.widgets.first_paint_first), and the profile store, whose sqlite-utils takes
 about 0.1 s to import, is opened after them. Modules that only that later work needs (jsonschema,
-Babel, OpenCC, sqlite-utils, YAML) are imported there, not before the first paint.
+Babel, OpenCC, sqlite-utils, YAML) are imported there, not before the first paint: first on a
+worker thread (warm_up), so that the event loop keeps answering while they load, then the
+window's parts are built one short step per event-loop turn (docs/benchmarks.md, start-up).
 """
 from __future__ import annotations
 

@@ -98,9 +98,8 @@ from ui.widgets import (
 )
 
 MONEY_UNITS = ("wan", "yuan")
-# Fields made per step of a build in steps (build_steps): about 2–7 ms of CPU each (more with a
-# busy machine's cache misses),
-# so a step stays well inside the 50 ms a turn of the event loop may take (issue 18).
+# Fields made per step of a build in steps (build_steps): about 2–7 ms of CPU each, so that a step
+# stays well inside the 50 ms a turn of the event loop may take (issue 18).
 FIELDS_PER_STEP = 3
 YEARS_SHOWN = 3                                   # 上一年度 and the two before it
 PERCENT_FIELDS = {"project.energy_saving_rate"}   # fractions, typed as percentages
@@ -1077,7 +1076,12 @@ class ProfileForm(QWidget):
                     box.layout().addRow(editor.label, editor.body)
                     editors.append(editor)
                 box.ensurePolished()      # the style sheet applied now, not all at once when shown
-                yield
+                try:
+                    yield
+                except GeneratorExit:     # superseded before the end: its half-made page goes
+                    self._discard(editors)
+                    content.deleteLater()
+                    raise
         layout.addStretch(1)
         self._company_groups = groups
         self._align_labels(editors)
