@@ -39,10 +39,10 @@ CASES = {"bare window (`python bench/bare.py`)": ["bench/bare.py"],
          "绿策通 (`python main.py`)": ["main.py"]}
 
 
-def one_run(args: list[str], env: dict, out: Path) -> dict:
+def one_run(args: list[str], env: dict, out: Path, cwd: Path = ROOT) -> dict:
     out.unlink(missing_ok=True)
     started = time.time()
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**env, ENV: str(out)},
+    proc = subprocess.Popen([sys.executable, *args], cwd=cwd, env={**env, ENV: str(out)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # wait4, not Popen.wait: it gives this child's own peak RSS (Popen would reap it first).
     deadline = started + 120
@@ -78,6 +78,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--platform", default=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                         help="QT_QPA_PLATFORM for the children (xcb needs a display: xvfb-run)")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also time `python main.py` in DIR, another version of the "
+                             "application with ui/startup_probe.py attached the same way")
     args = parser.parse_args()
     temp = Path(tempfile.mkdtemp(prefix="gm-bench-"))
     env = {**os.environ, "QT_QPA_PLATFORM": args.platform,
@@ -87,13 +90,16 @@ def main() -> int:
            "PYTHONPYCACHEPREFIX": str(temp / "pycache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = temp / "probe.json"
+    cases = {name: (case, ROOT) for name, case in CASES.items()}
+    if args.before is not None:
+        cases[f"before: `python main.py` in {args.before.name}"] = (["main.py"], args.before.resolve())
     load_start = os.getloadavg()
-    for case in CASES.values():      # the measures cache and the bytecode, once
-        one_run(case, env, out)
-    samples: dict[str, list[dict]] = {name: [] for name in CASES}
-    for _ in range(args.runs):       # alternating, so that a change in load hits both
-        for name, case in CASES.items():
-            samples[name].append(one_run(case, env, out))
+    for case, cwd in cases.values():     # the measures cache and the bytecode, once
+        one_run(case, env, out, cwd)
+    samples: dict[str, list[dict]] = {name: [] for name in cases}
+    for _ in range(args.runs):       # alternating, so that a change in load hits every case
+        for name, (case, cwd) in cases.items():
+            samples[name].append(one_run(case, env, out, cwd))
     load_end = os.getloadavg()
 
     bare = next(iter(CASES))
