@@ -24,16 +24,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_window(kiosk: bool) -> int:
+    from ui import app
+    if kiosk or app.kiosk_configured():
+        return app.run_kiosk(sys.argv[:1])
+    return app.run_app(sys.argv[:1])
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):
+        # The window, as a user starts it: the commands' parser would import core.cli and every
+        # command's modules (engine, batch, packs) before the window could paint.
+        return run_window(kiosk=False)
     args = build_parser().parse_args(argv)
     if args.smoke_test:
         from ui.smoke import run_smoke_test
         return run_smoke_test()
     if args.command is None:
-        from ui import app
-        if args.kiosk or app.kiosk_configured():
-            return app.run_kiosk(sys.argv[:1])
-        return app.run_app(sys.argv[:1])
+        return run_window(args.kiosk)
     # Here, not above: the validator imports the YAML reader, which the window does not need.
     from core.measures.store import DatabaseError
     from core.measures.validate import DataError

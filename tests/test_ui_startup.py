@@ -176,3 +176,225 @@ def damaged_cache(tmp_path, monkeypatch):
 def test_a_repaired_measures_cache_is_said_in_the_status_bar(damaged_cache, started):
     assert "措施数据缓存已损坏，已按程序自带的数据重新生成" in started.statusBar().currentMessage()
     assert started.db.all_measures()
+
+
+# -- issue 18 item 3: work after the first paint in steps, imports off the UI thread ------------
+
+def run_until_finished(qtbot, helper) -> None:
+    if not helper.queue and helper.steps is None and helper.started:
+        return
+    with qtbot.waitSignal(helper.finished, timeout=30000):
+        pass
+
+
+def test_a_generator_given_to_later_runs_one_step_per_turn(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    ran = []
+
+    def steps():
+        for name in ("a", "b", "c"):
+            ran.append(name)
+            yield
+    with first_paint_first() as queue:
+        later(steps)
+    assert ran == []
+    helper = run_after_first_paint(widget, queue, fallback_ms=10)
+    turns = []
+    helper.finished.connect(lambda: turns.append(helper.step_count))
+    with qtbot.waitSignal(helper.finished, timeout=5000):
+        pass
+    assert ran == ["a", "b", "c"]
+    assert turns == [4]                     # three steps, and the turn that finds the end
+
+
+def test_a_generator_given_to_later_outside_a_start_runs_all_at_once():
+    ran = []
+
+    def steps():
+        ran.append(1)
+        yield
+        ran.append(2)
+    later(steps)
+    assert ran == [1, 2]
+
+
+def test_queued_work_waits_for_the_warm_up_thread(qtbot):
+    import threading
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    release, warm_thread, ran = threading.Event(), [], []
+
+    def warm_up():
+        warm_thread.append(threading.get_ident())
+        release.wait(10)
+    with first_paint_first() as queue:
+        later(lambda: ran.append("built"))
+    helper = run_after_first_paint(widget, queue, fallback_ms=10, warm_up=warm_up)
+    qtbot.waitUntil(lambda: warm_thread != [])
+    qtbot.wait(50)                           # the loop turns meanwhile; the work waits
+    assert ran == []
+    assert warm_thread[0] != threading.get_ident()
+    release.set()
+    with qtbot.waitSignal(helper.finished, timeout=5000):
+        pass
+    assert ran == ["built"]
+
+
+def test_a_failing_warm_up_does_not_stop_the_queued_work(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    ran = []
+    with first_paint_first() as queue:
+        later(lambda: ran.append("built"))
+    helper = run_after_first_paint(widget, queue, fallback_ms=10, warm_up=lambda: 1 / 0)
+    with qtbot.waitSignal(helper.finished, timeout=5000):
+        pass
+    assert ran == ["built"]
+
+
+def test_the_warm_up_imports_what_the_deferred_work_needs():
+    ui.app.warm_up()
+    import sys
+    assert all(name in sys.modules for name in ui.app.DEFERRED_IMPORTS)
+
+
+@pytest.fixture()
+def counted_editors(monkeypatch):
+    """How many field editors the form has made so far."""
+    from ui.profile_form import editors
+    made = []
+    original = editors._Editor.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+    monkeypatch.setattr(editors._Editor, "__init__", counting)
+    return made
+
+
+def test_the_form_is_built_a_few_fields_per_step(qtbot, catalog, counted_editors):
+    from ui.profile_form import ProfileForm
+    from ui.profile_form.fields import FIELDS_PER_STEP
+    with first_paint_first() as queue:
+        form = ProfileForm(catalog.measures, catalog.documents)
+    qtbot.addWidget(form)
+    assert counted_editors == [] and len(queue) == 1
+    steps = queue[0]()
+    made_per_step = []
+    for _step in steps:
+        made_per_step.append(len(counted_editors))
+    made = len(counted_editors)
+    per_step = [b - a for a, b in zip([0, *made_per_step], [*made_per_step, made], strict=True)]
+    assert made > 2 * FIELDS_PER_STEP           # a real build, not a trivial one
+    assert max(per_step) <= FIELDS_PER_STEP
+    assert len(form._company_editors) == made   # every field made is the company's, shown
+    assert form.field_widget("company.name") is not None
+
+
+def test_fields_needed_in_the_middle_of_the_build_are_built_at_once(qtbot, catalog,
+                                                                    counted_editors):
+    from ui.profile_form import ProfileForm
+    with first_paint_first() as queue:
+        form = ProfileForm(catalog.measures, catalog.documents)
+    qtbot.addWidget(form)
+    steps = queue[0]()
+    next(steps)
+    next(steps)
+    assert form._company_editors == []          # not shown yet
+    form.field_widget("company.name").setText("深圳市示例科技有限公司")   # finishes the build
+    built = len(counted_editors)
+    assert len(form._company_editors) == built
+    assert list(steps) == []                     # the runner's rest: nothing left, nothing made again
+    assert len(counted_editors) == built
+    assert form.profile()["company"]["name"] == "深圳市示例科技有限公司"
+
+
+def test_a_profile_shown_in_the_middle_of_the_build_replaces_it(qtbot, catalog):
+    from ui.profile_form import ProfileForm
+    with first_paint_first() as queue:
+        form = ProfileForm(catalog.measures, catalog.documents)
+    qtbot.addWidget(form)
+    steps = queue[0]()
+    next(steps)
+    form.set_profile({"format": 1, "company": {"name": "另一家公司"}, "projects": []})
+    list(steps)                                  # the superseded steps end without effect
+    from PySide6.QtCore import QCoreApplication, QEvent
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    pages = [w for w in form._company_host.children() if isinstance(w, QWidget)]
+    assert pages == [form._company_host.layout().itemAt(0).widget()]   # no half-made page kept
+    assert form.field_widget("company.name").text() == "另一家公司"
+    names = [e.spec.path for e in form._company_editors]
+    assert len(names) == len(set(names))         # each field once
+    assert all(e.alive for e in form._company_editors)
+
+
+def test_the_main_window_is_built_after_the_paint_in_many_short_steps(started, qtbot):
+    helper = helper_of(started)
+    run_until_finished(qtbot, helper)
+    from ui.profile_form.fields import FIELDS_PER_STEP
+    assert helper.step_count > len(started.form._company_editors) // FIELDS_PER_STEP
+    assert started.form.field_widget("company.name") is not None
+
+
+def test_the_window_can_be_used_at_once_while_it_is_built(started, qtbot):
+    window = started
+    window.tabs.setCurrentIndex(1)               # the measure browser, before its turn
+    assert window.browser._built and window.browser.proxy.rowCount() > 0
+    window.tabs.setCurrentIndex(0)
+    window.show_full_form()
+    window.form.field_widget("company.name").setText("深圳市示例科技有限公司")
+    run_until_finished(qtbot, helper_of(window))
+    assert window.form.profile()["company"]["name"] == "深圳市示例科技有限公司"
+    names = [e.spec.path for e in window.form._company_editors]
+    assert len(names) == len(set(names))
+
+
+def test_an_empty_command_line_starts_the_window_without_the_commands_parser(monkeypatch):
+    import main
+    monkeypatch.setattr(main, "build_parser", lambda: pytest.fail("parser built"))
+    monkeypatch.setattr(main, "run_window", lambda kiosk: 42 if not kiosk else 0)
+    monkeypatch.setattr("sys.argv", ["main.py"])
+    assert main.main() == 42
+    assert main.main([]) == 42
+
+
+def _plain_env(tmp_path) -> dict:
+    import os
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+            "GREENMEASURES_DATA_DIR": str(tmp_path / "data"),
+            "GREENMEASURES_CONFIG_DIR": str(tmp_path / "config")}
+
+
+def test_nothing_deferred_is_imported_before_the_first_paint(tmp_path):
+    import json
+    import subprocess
+    import sys
+    code = ("import json, sys\n"
+            "from ui.app import DEFERRED_IMPORTS, create_window\n"
+            "app, window = create_window(sys.argv[:1])\n"
+            "print(json.dumps([m for m in (*DEFERRED_IMPORTS, 'core.about', 'core.cli') "
+            "if m in sys.modules]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_plain_env(tmp_path), cwd=str(ui.app.__file__).rsplit("/ui/", 1)[0],
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_startup_probe_reports_paint_interactive_and_complete(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(ui.app.__file__).resolve().parent.parent
+    out = tmp_path / "probe.json"
+    env = {**_plain_env(tmp_path), "GREENMEASURES_STARTUP_PROBE": str(out)}
+    proc = subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
+                          cwd=root, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["painted"] <= report["interactive"] <= report["settled"]
+    assert report["complete"] is not None and report["complete"] >= report["painted"]
+    assert report["peak_rss_kb"] >= report["paint_rss_kb"] > 0
+    assert not (tmp_path / "config" / "settings.json").exists()   # left without closing the window

@@ -4,7 +4,9 @@ The window is painted before its heavy parts are built (docs/benchmarks.md, cold
 form's fields, the results and the measure browser are built in the event-loop turns right after
 the first paint (ui.widgets.first_paint_first), and the profile store, whose sqlite-utils takes
 about 0.1 s to import, is opened after them. Modules that only that later work needs (jsonschema,
-Babel, OpenCC, sqlite-utils, YAML) are imported there, not before the first paint.
+Babel, OpenCC, sqlite-utils, YAML) are imported there, not before the first paint: first on a
+worker thread (warm_up), so that the event loop keeps answering while they load, then the
+window's parts are built one short step per event-loop turn (docs/benchmarks.md, start-up).
 """
 from __future__ import annotations
 
@@ -27,8 +29,31 @@ from core.measures.installed import open_in_use
 from core.measures.store import DatabaseError
 from core.resources import resource_dir
 from core.settings import Settings
+from ui import startup_probe
 
 _translators: list[QTranslator] = []
+
+# What the work after the first paint imports (the form's validation, policy-text conversion,
+# the results' number and date formats, the profile store): imported by warm_up, off the UI
+# thread. tests/test_ui_startup.py checks that none is imported before the first paint.
+DEFERRED_IMPORTS = ("jsonschema", "opencc", "babel.numbers", "babel.dates", "core.profile_store")
+
+
+def warm_up() -> None:
+    """Run on a worker thread after the first paint (ui.widgets.run_after_first_paint), before
+    the deferred building: its imports, and the caches its first calls fill (OpenCC's tables,
+    Babel's locale data, about 0.1 s of unpickling). Touches no widget; the caches are locked
+    or idempotent, so the UI thread using them at the same time is safe."""
+    import datetime as dt
+    import importlib
+
+    from core.i18n import convert_policy_text, format_date, format_money
+
+    for name in DEFERRED_IMPORTS:
+        importlib.import_module(name)
+    convert_policy_text("绿色低碳")
+    format_money(12345)
+    format_date(dt.date.today())
 
 
 def register_bundled_font(app: QApplication) -> None:
@@ -139,7 +164,8 @@ def create_window(argv: list[str]):
     show_main_window(window)
     if db.notice is not None:       # the measures cache was repaired or is in memory: say it once
         window.statusBar().showMessage(db.notice.text(_), 30000)
-    run_after_first_paint(window, queue)
+    run_after_first_paint(window, queue, warm_up=warm_up)
+    window.startup_probe = startup_probe.attach_if_asked(window)   # bench/bench_startup.py only
     return app, window
 
 

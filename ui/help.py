@@ -11,7 +11,6 @@ import html
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QTextBrowser, QVBoxLayout, QWidget
 
-from core.about import app_version, bundled_fonts, guide_text, library_licences
 from core.i18n import N_, _, format_date
 from ui.language import follow_language
 
@@ -62,6 +61,7 @@ class GuideDialog(_TextDialog):
         super().retranslate()
         self.setWindowTitle(_(MSG_GUIDE))
         self.browser.setAccessibleName(_(MSG_GUIDE))
+        from core.about import guide_text  # email and importlib.metadata: on first use, not at start
         self.browser.setMarkdown(guide_text(data_in_use(self.db)))
 
 
@@ -81,6 +81,7 @@ class AboutDialog(_TextDialog):
         self.browser.setHtml(self.text())
 
     def text(self) -> str:
+        from core.about import app_version, bundled_fonts, library_licences  # as in the guide
         e = html.escape
         version = app_version() or _("未知")
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+from collections.abc import Generator, Iterator
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -78,6 +79,7 @@ from ui.profile_form.projects import ProjectList
 from ui.widgets import (
     ItemTableEdit,
     later,
+    run_steps,
 )
 
 
@@ -110,6 +112,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
         self._project_subject: _Subject | None = None
         self._bad_projects: set[int] = set()   # rows of the project list marked 待改正
         self._built = False                    # the fields exist (see ensure_built)
+        self._pending_build: Generator[None, None, None] | None = None   # the steps left of build_steps
         self._shared_editors: list[_Editor] = []   # made for another view (the guided interview)
 
         self.tabs = QTabWidget(self)
@@ -180,7 +183,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
         follow_language(self, self.retranslate)
         self._retranslate_static()
         self.set_profile({"format": PROFILE_FORMAT, "company": {}, "projects": []})
-        later(self.ensure_built)
+        later(self.build_steps)
 
 
     def support_choices(self) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -194,14 +197,29 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
             labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
         return tuple(ids), labels
     def ensure_built(self) -> None:
-        """Build the fields for the profile held (at once, or after the window's first paint when
-        the window is started with ui.widgets.first_paint_first; see there)."""
-        if self._built:
-            return
-        self._built = True
-        self.setStyleSheet(STYLE)     # marks and notes; a style sheet makes every later polish dearer
-        self._company_specs = company_fields(self._measures, self._documents)
-        self._show_profile()
+        """Build the fields for the profile held, at once: also what is left of build_steps."""
+        pending = self._pending_build
+        if pending is not None and pending.gi_running:
+            return                        # called from a step of that build: it is under way
+        run_steps(self.build_steps())
+
+    def build_steps(self) -> Iterator[None]:
+        """Build the fields a few at a time: after the window's first paint, one step per
+        event-loop turn (ui.widgets.later), so that no turn holds up the window for long.
+        Whatever needs the fields before the last step calls ensure_built, which runs the rest
+        at once; a full rebuild meanwhile (another profile shown) supersedes the steps."""
+        if not self._built:
+            self._built = True
+            self.setStyleSheet(STYLE)     # marks and notes; a style sheet makes every later polish dearer
+            self._company_specs = company_fields(self._measures, self._documents)
+            self._pending_build = self._show_profile_steps()
+        while (steps := self._pending_build) is not None:
+            for _step in steps:
+                yield
+                if self._pending_build is not steps:
+                    break                 # finished by ensure_built meanwhile, or superseded
+            else:
+                self._pending_build = None
 
     # -- public API ------------------------------------------------------------------------------
     def set_profile(self, data: dict) -> None:
@@ -222,8 +240,14 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
         self.replaced.emit()
 
     def _show_profile(self) -> None:
-        self._rebuild_company()
+        self._pending_build = None        # a build in steps under way is superseded by this one
+        run_steps(self._show_profile_steps())
+
+    def _show_profile_steps(self) -> Generator[None, None, None]:
+        yield from self._rebuild_company_steps()
+        yield
         self._fill_project_list(0 if self._projects else None)
+        yield
         self._validate()
 
     def profile(self) -> dict:
