@@ -94,6 +94,7 @@ MSG_PROJECT_ROW = N_("{name}（{type}）")
 MSG_REVIEW_HINT = N_("以下是您的全部回答。点一项可以修改；确认无误后点“查看结果”。")
 MSG_EDIT_HINT = N_("修改后点“完成修改”回到核对页。")
 MSG_DONE_EDIT = N_("完成修改")
+MSG_LIST_NOTE = N_("如有此类记录，需要逐条填写，本机不便填写：可以跳过，或到服务台咨询。")
 MSG_CANNOT_TOUCH = N_("此项需要逐条填写记录，本机不便填写，可以跳过，或到服务台咨询。")
 
 STYLE = touch_inputs.STYLE + """
@@ -423,6 +424,8 @@ class KioskInterview(QWidget):
             return None
         if heading:
             layout.addWidget(_label(convert_policy_text(fact_label(fact, with_unit=True)), "ivSubject"))
+        if spec.kind == "list":             # by touch only "none"; records go in on the desktop
+            layout.addWidget(_label(_(MSG_LIST_NOTE)))
         editor.set_large(self.large)
         editor.set_value(answer_of(self._profile(), project_id, fact))
         problem = _label(name="ivProblem")
