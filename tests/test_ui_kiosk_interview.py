@@ -98,9 +98,23 @@ def editor(w, index: int = 0):
     return w.fields[index].editor
 
 
-def fill_identity_and_project(w, qtbot) -> None:
+def set_date(qtbot, steppers, date: str) -> None:
+    """Tap the steppers until they show `date` (the first tap shows the starting day)."""
+    target = dt.date.fromisoformat(date)
+    if steppers.value() is None:
+        tap(qtbot, steppers.steps[("year", 1)])
+    for part in ("year", "month", "day"):
+        for _i in range(40):
+            now = getattr(dt.date.fromisoformat(steppers.value()), part)
+            if now == getattr(target, part):
+                break
+            tap(qtbot, steppers.steps[(part, 1 if now < getattr(target, part) else -1)])
+    assert steppers.value() == date
+
+
+def fill_identity_and_project(w, qtbot, company: str = COMPANY) -> None:
     assert w.screen.kind == "name"
-    touch_type(editor(w).edit, COMPANY)
+    touch_type(editor(w).edit, company)
     tap(qtbot, w.next_button)
     assert w.screen.kind == "district"
     choose(qtbot, editor(w), "罗湖区")
@@ -142,14 +156,7 @@ def answer_pv_questions(w, qtbot) -> list[str]:
         elif fact == "company.supports_received":
             choose(qtbot, editor(w), "没有（无此类记录）")      # the answer "none" of a list
         elif fact == "project.grid_connected_on":
-            steppers = editor(w)
-            tap(qtbot, steppers.steps[("year", -1)])        # the first tap shows today: 2025-06-30
-            tap(qtbot, steppers.steps[("year", -1)])
-            for _i in range(3):
-                tap(qtbot, steppers.steps[("month", -1)])
-            tap(qtbot, steppers.steps[("day", 1)])
-            tap(qtbot, steppers.steps[("day", 1)])
-            assert steppers.value() == "2024-03-01"
+            set_date(qtbot, editor(w), "2024-03-01")
         else:
             tap(qtbot, w.skip_button)
             continue

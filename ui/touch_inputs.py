@@ -52,7 +52,7 @@ from ui.widgets import (
 
 MIN_TARGET = 48               # the smallest a fingertip can hit reliably
 KEY_HEIGHT = 60               # pad keys, steppers and choice buttons
-LARGE_KEY_HEIGHT = 72
+LARGE_KEY_HEIGHT = 64          # with the larger type: still fits a 768 px screen
 MAX_NAME = 100                # a company or project name; longer is not a name
 
 MSG_PREV_PAGE = N_("‹ 上一页")
@@ -388,7 +388,7 @@ class NumberPad(TouchEditor):
         self.note.setWordWrap(True)
         self.keys: dict[str, QPushButton] = {}
         grid = QGridLayout()
-        grid.setSpacing(8)
+        grid.setSpacing(6)
         layout = ("789", "456", "123")
         for r, row in enumerate(layout):
             for c, d in enumerate(row):
