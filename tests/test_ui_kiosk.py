@@ -134,8 +134,10 @@ def assert_wiped(kiosk, old):
     assert kiosk.results.model.rowCount() == 0
     assert kiosk.checklist.rendered is None and kiosk.checklist.evaluation is None
     assert kiosk.checklist.preview.labels == [] and kiosk.checklist.choices.count() == 0
-    assert all(w not in (kiosk.form, kiosk.results, kiosk.checklist) for w in old)
+    assert all(w not in (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview) for w in old)
     assert not any(o.isVisible() for o in kiosk.overlays)
+    assert kiosk.interview.screen.kind == "name" and not kiosk.interview.large
+    assert all(e.value() is None for e in kiosk.interview.editors())
 
 
 def wait_deleted(qtbot, old):
@@ -172,7 +174,7 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
     assert "深圳市罗湖示例科技有限公司" in arrived
     assert listing(*watched) == before            # during the session, printing included
 
-    old = (kiosk.form, kiosk.results, kiosk.checklist)
+    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
     kiosk.finish_button.click()
     assert kiosk.wipe_confirm.isVisible() and kiosk.form is old[0]     # asked once, nothing wiped yet
     kiosk.wipe_button.click()
@@ -206,7 +208,7 @@ def test_idle_countdown_then_everything_is_rebuilt_empty(qtbot, make_kiosk):
     kiosk.form.set_profile(copy.deepcopy(PROFILE))
     kiosk.show_screen("print")
     qtbot.waitUntil(lambda: kiosk.checklist.rendered is not None, timeout=30000)
-    old = (kiosk.form, kiosk.results, kiosk.checklist)
+    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
     wiped = []
     kiosk.wiped.connect(lambda: wiped.append(True))
     qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5000)
@@ -817,3 +819,18 @@ def test_the_qr_code_holds_the_summary_and_goes_with_the_wipe(qtbot, make_kiosk)
     kiosk.finish_button.click()
     kiosk.wipe_button.click()
     assert kiosk.qr_image.pixmap().isNull() and kiosk.qr_text.text() == "" and not kiosk.qr.isVisible()
+
+
+def test_the_wipe_leaves_no_answer_of_the_interview_in_any_widget(qtbot, make_kiosk):
+    from tests.test_ui_kiosk_interview import fill_identity_and_project, visitor_strings
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    fill_identity_and_project(kiosk.interview, qtbot)
+    kiosk.interview.open_review()
+    assert visitor_strings(kiosk)                  # seen while the visitor is there
+    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
+    kiosk.finish_button.click()
+    kiosk.wipe_button.click()
+    wait_deleted(qtbot, old)
+    assert visitor_strings(kiosk) == []
+    assert_wiped(kiosk, old)
