@@ -392,7 +392,8 @@ def test_every_screen_fits_and_every_target_is_big(interview, host, qtbot, width
 def visitor_strings(w: QWidget) -> list[str]:
     found = []
     for widget in [w, *w.findChildren(QWidget)]:
-        for text in (getattr(widget, "text", lambda: "")(), widget.accessibleName(), widget.toolTip()):
+        shown = widget.text() if callable(getattr(widget, "text", None)) else ""
+        for text in (shown, widget.accessibleName(), widget.toolTip()):
             if isinstance(text, str) and (COMPANY in text or PROJECT in text or "91440300" in text):
                 found.append(f"{type(widget).__name__}: {text}")
     return found
