@@ -14,14 +14,19 @@ Skipped questions stay skipped for the walk (not in the profile: skipping is not
 """
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from core.engine.evaluate import NEEDS_INFO, Evaluation
 from core.engine.text import fact_label
 from core.formspec import COMPANY_IDENTITY, FieldSpec, company_fields, field_for_missing, project_fields
-from core.i18n import N_
+from core.i18n import N_, _
+from core.measures.facts import FactSpec, fact_registry, parse_concrete, value_problems
+from core.profile import validate_profile
 
 IDENTITY_FIELDS = (*COMPANY_IDENTITY, "company.entity_type")
 PROJECT_FIELDS = ("project.type", "project.name", "project.district")
@@ -192,3 +197,182 @@ def answered(profile: dict, measures: list[dict], documents: dict[str, dict]) ->
 
 def _field_label(spec: FieldSpec) -> str:
     return f"{spec.label}（{spec.unit}）" if spec.unit else spec.label
+
+
+# -- one answer at a time (the kiosk writes each answer as it is given) ----------------------------
+
+# TRANSLATORS: an answer of the wrong kind reached the profile (a bug, never the user's typing)
+MSG_WRONG_KIND = N_("这个回答不能用于此项，请重新选择或填写。")
+_ITEM_FACT = re.compile(r"(.*?)\[(\d+)\]\.(\w+)")        # company.standards[0].published_on
+
+
+def _steps(fact: str) -> tuple[list[str], int | None, str | None]:
+    """company.years.2024.revenue → (["years", "2024", "revenue"], None, None);
+    company.standards[0].published_on → (["standards"], 0, "published_on")."""
+    item = _ITEM_FACT.fullmatch(fact)
+    if item:
+        return item.group(1).split(".")[1:], int(item.group(2)), item.group(3)
+    return fact.split(".")[1:], None, None
+
+
+def fact_spec(fact: str) -> FactSpec | None:
+    """The schema's spec of a concrete fact, an item's field included (None if unknown)."""
+    parts = parse_concrete(fact)
+    spec = fact_registry().get(parts.generic)
+    if spec is not None and parts.field is not None:
+        return spec.item_fields.get(parts.field)
+    return spec
+
+
+def _project_index(profile: dict, project_id: str) -> int:
+    for i, project in enumerate(profile.get("projects") or []):
+        if isinstance(project, dict) and project.get("id") == project_id:
+            return i
+    raise KeyError(f"no project {project_id!r} in the profile")
+
+
+def _subject(profile: dict, project_id: str | None) -> dict:
+    if project_id is None:
+        company = profile.get("company")
+        if not isinstance(company, dict):
+            company = profile["company"] = {}
+        return company
+    return profile["projects"][_project_index(profile, project_id)]
+
+
+def answer_of(profile: dict, project_id: str | None, fact: str) -> Any:
+    """The value the profile holds for `fact` of the company (None) or a project; None if absent."""
+    try:
+        node: Any = _subject(copy.copy(profile), project_id)
+    except KeyError:
+        return None
+    keys, index, name = _steps(fact)
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    if index is None:
+        return node
+    if not isinstance(node, list) or index >= len(node) or not isinstance(node[index], dict):
+        return None
+    return node[index].get(name)
+
+
+def with_answer(profile: dict, project_id: str | None, fact: str, value: Any) -> dict:
+    """A copy of `profile` with `value` at `fact` of the subject (None removes the answer).
+    KeyError for a project that is not there or an item of a list that is not there."""
+    if value is None:
+        return without_answer(profile, project_id, fact)
+    out = copy.deepcopy(profile)
+    node = _subject(out, project_id)
+    keys, index, name = _steps(fact)
+    for key in keys[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    if index is None:
+        node[keys[-1]] = value
+        return out
+    items = node.get(keys[-1])
+    if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], dict):
+        raise KeyError(f"no item {index} in {keys[-1]}")
+    items[index][name] = value
+    return out
+
+
+def without_answer(profile: dict, project_id: str | None, fact: str) -> dict:
+    """A copy of `profile` without the answer at `fact`; objects it leaves empty on the way (a
+    year with no figure left) go too, since an empty year is not an answer."""
+    out = copy.deepcopy(profile)
+    try:
+        subject = _subject(out, project_id)
+    except KeyError:
+        return out
+    keys, index, name = _steps(fact)
+    trail = [subject]
+    for key in keys[:-1]:
+        node = trail[-1].get(key)
+        if not isinstance(node, dict):
+            return out
+        trail.append(node)
+    last = trail[-1]
+    if index is None:
+        last.pop(keys[-1], None)
+    else:
+        items = last.get(keys[-1])
+        if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+            items[index].pop(name, None)
+        return out
+    for depth in range(len(trail) - 1, 0, -1):      # never the subject itself
+        if trail[depth]:
+            break
+        trail[depth - 1].pop(keys[depth - 1], None)
+    return out
+
+
+def _profile_path(profile: dict, project_id: str | None, fact: str) -> str:
+    """Where validate_profile reports a problem of `fact`: projects[0].capacity_kw."""
+    rest = fact.split(".", 1)[1]
+    if project_id is None:
+        return f"company.{rest}"
+    return f"projects[{_project_index(profile, project_id)}].{rest}"
+
+
+def answer_problems(profile: dict, project_id: str | None, fact: str, value: Any) -> list[str]:
+    """Why `value` cannot be the answer to `fact`, in the user's words (the schema's rules, as
+    core.profile checks a file, and the data's kind of the fact); [] when it can."""
+    if value is None:
+        return []
+    candidate = with_answer(profile, project_id, fact, value)
+    where = _profile_path(candidate, project_id, fact)
+    found = [p.message_zh for p in validate_profile(candidate)
+             if p.path == where or p.path.startswith((where + ".", where + "["))]
+    spec = fact_spec(fact)
+    if not found and spec is not None and spec.kind != "list" and value_problems(spec, value):
+        found.append(_(MSG_WRONG_KIND))
+    return found
+
+
+def new_project_id(profile: dict) -> str:
+    """The next free project id: p1, p2, … (after the highest pN in use)."""
+    used = {p.get("id") for p in profile.get("projects") or [] if isinstance(p, dict)}
+    numbers = [int(m.group(1)) for pid in used if isinstance(pid, str)
+               and (m := re.fullmatch(r"p(\d+)", pid))]
+    n = max(numbers, default=0) + 1
+    while f"p{n}" in used:
+        n += 1
+    return f"p{n}"
+
+
+def with_project(profile: dict, project_type: str) -> tuple[dict, str]:
+    """A copy of `profile` with a new project of this type, in the company's district; its id."""
+    out = copy.deepcopy(profile)
+    project_id = new_project_id(out)
+    project: dict[str, Any] = {"id": project_id, "type": project_type}
+    district = (out.get("company") or {}).get("district")
+    if isinstance(district, str) and district:
+        project["district"] = district
+    if not isinstance(out.get("projects"), list):
+        out["projects"] = []
+    out["projects"].append(project)
+    return out, project_id
+
+
+def without_project(profile: dict, project_id: str) -> dict:
+    out = copy.deepcopy(profile)
+    out["projects"] = [p for p in out.get("projects") or []
+                       if not (isinstance(p, dict) and p.get("id") == project_id)]
+    return out
+
+
+def given_facts(profile: dict, project_id: str | None, path: str) -> list[str]:
+    """The concrete facts of the generic field `path` that the subject answers:
+    project.generation_kwh.{year} → [project.generation_kwh.2023, project.generation_kwh.2024]."""
+    if "{year}" not in path:
+        return [path] if _given(answer_of(profile, project_id, path)) else []
+    head, tail = path.split(".{year}", 1)
+    years = answer_of(profile, project_id, head)
+    if not isinstance(years, dict):
+        return []
+    facts = [f"{head}.{year}{tail}" for year in sorted(years)]
+    return [f for f in facts if _given(answer_of(profile, project_id, f))]

@@ -6,7 +6,9 @@ shows it (ui.app.show_kiosk_window: full screen), at the size of the screen it r
     xvfb-run -a -s "-screen 0 1080x1920x24" python packaging/kiosk_screenshots.py
 
 Writes kiosk-<screen>-<lang>-<W>x<H>.png, screens: unavailable (no usable PIN: the kiosk fails
-closed), start, start-large (大字模式), company, projects, results, qr (扫码带走), print, confirm,
+closed), start, start-large (大字模式), the interview's screens (interview-name, -district, -entity,
+-projects, -type, -question, -number, -date, -choices, -review, and -type-large, -number-large in
+大字模式), results, qr (扫码带走), print, confirm,
 wipe-confirm, countdown, pin, pin-locked (after five wrong PINs), admin. Nothing is written to the user's
 folders: the configuration and data folders are temporary ones.
 """
@@ -77,10 +79,33 @@ def main() -> int:
         window.large_button.click()
         window.start()
         window.form.set_profile(SAMPLE)
-        shot("company")
-        window.next()
-        shot("projects")
-        window.next()
+        interview = window.interview
+        project_id = SAMPLE["projects"][0]["id"]
+        interview.restart()
+        shot("interview-name")
+        for name in ("district", "entity", "projects"):
+            interview.next()
+            shot(f"interview-{name}")
+        interview.add_button.click()
+        shot("interview-type")
+        window.large_button.click()
+        shot("interview-type-large")
+        window.large_button.click()
+        interview.back()
+        interview.next()                       # the first deciding question
+        shot("interview-question")
+        for name, fact, pid in (("number", "project.capacity_kw", project_id),
+                                ("date", "project.grid_connected_on", project_id),
+                                ("choices", "company.business_lines", None)):
+            interview.open_field(fact, pid)
+            shot(f"interview-{name}")
+        interview.open_field("project.capacity_kw", project_id)
+        window.large_button.click()
+        shot("interview-number-large")
+        window.large_button.click()
+        interview.open_review()
+        shot("interview-review")
+        interview.next()                       # 查看结果
         shot("results")
         window.show_qr()
         shot("qr")

@@ -108,30 +108,18 @@ def listing(*folders: Path) -> set[str]:
     return found
 
 
-def _choose(combo, label):
-    index = combo.findText(label)
-    assert index >= 0, label
-    combo.setCurrentIndex(index)
-
-
 def fill_visitor(kiosk, qtbot, name="深圳市罗湖示例科技有限公司"):
-    """Through the widgets, as a visitor would: the company, then a PV project."""
+    """By taps, as a visitor would: the interview (the company, a PV project, its questions), the
+    review, the results, the print step."""
+    from tests.test_ui_kiosk_interview import answer_pv_questions, fill_identity_and_project, tap
     kiosk.start_button.click()
-    assert kiosk.current_screen() == "company"
-    form = kiosk.form
-    form.field_widget("company.name").insert(name)
-    _choose(form.field_widget("company.district"), "罗湖区")
-    kiosk.next_button.click()
-    assert kiosk.current_screen() == "projects"
-    form.add_project_button.click()
-    _choose(form.field_widget("project.type"), "分布式光伏")
-    form.field_widget("project.name").insert("罗湖光伏一号")
-    _choose(form.field_widget("project.district"), "罗湖区")
-    _choose(form.field_widget("project.property"), "社会物业")
-    form.field_widget("project.capacity_kw").setText("800")
-    form.field_widget("project.grid_connected_on").setText("2024-03-01")
-    _choose(form.field_widget("project.pv_technology"), "常规光伏")
-    kiosk.next_button.click()
+    assert kiosk.current_screen() == "interview"
+    w = kiosk.interview
+    fill_identity_and_project(w, qtbot, name)
+    tap(qtbot, w.next_button)
+    answer_pv_questions(w, qtbot)
+    assert w.screen.kind == "review"
+    tap(qtbot, w.next_button)                     # 查看结果
     assert kiosk.current_screen() == "results"
     assert kiosk.evaluation is not None and kiosk.results.model.rowCount() > 0
     kiosk.next_button.click()
@@ -146,8 +134,10 @@ def assert_wiped(kiosk, old):
     assert kiosk.results.model.rowCount() == 0
     assert kiosk.checklist.rendered is None and kiosk.checklist.evaluation is None
     assert kiosk.checklist.preview.labels == [] and kiosk.checklist.choices.count() == 0
-    assert all(w not in (kiosk.form, kiosk.results, kiosk.checklist) for w in old)
+    assert all(w not in (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview) for w in old)
     assert not any(o.isVisible() for o in kiosk.overlays)
+    assert kiosk.interview.screen.kind == "name" and not kiosk.interview.large
+    assert all(e.value() is None for e in kiosk.interview.editors())
 
 
 def wait_deleted(qtbot, old):
@@ -184,7 +174,7 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
     assert "深圳市罗湖示例科技有限公司" in arrived
     assert listing(*watched) == before            # during the session, printing included
 
-    old = (kiosk.form, kiosk.results, kiosk.checklist)
+    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
     kiosk.finish_button.click()
     assert kiosk.wipe_confirm.isVisible() and kiosk.form is old[0]     # asked once, nothing wiped yet
     kiosk.wipe_button.click()
@@ -218,7 +208,7 @@ def test_idle_countdown_then_everything_is_rebuilt_empty(qtbot, make_kiosk):
     kiosk.form.set_profile(copy.deepcopy(PROFILE))
     kiosk.show_screen("print")
     qtbot.waitUntil(lambda: kiosk.checklist.rendered is not None, timeout=30000)
-    old = (kiosk.form, kiosk.results, kiosk.checklist)
+    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
     wiped = []
     kiosk.wiped.connect(lambda: wiped.append(True))
     qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5000)
@@ -237,7 +227,7 @@ def test_continue_during_the_countdown_keeps_the_data(qtbot, make_kiosk):
     kiosk.continue_button.click()
     assert not kiosk.countdown.isVisible() and kiosk.idle_timer.isActive()
     assert kiosk.form is form and form.profile()["company"]["name"] == PROFILE["company"]["name"]
-    assert kiosk.current_screen() == "company"
+    assert kiosk.current_screen() == "interview"
 
 
 def test_activity_postpones_the_countdown(qtbot, make_kiosk):
@@ -481,24 +471,21 @@ def test_the_wipe_empties_the_clipboard(qtbot, make_kiosk):
 # -- a visitor's numbers ---------------------------------------------------------------------------
 
 def test_31_digits_in_a_number_field_are_refused_visibly(qtbot, make_kiosk):
+    from tests.test_ui_kiosk_interview import tap
     kiosk = make_kiosk()
-    fill_visitor(kiosk, qtbot)
-    kiosk.show_screen("projects")
+    kiosk.start_button.click()
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
     year = kiosk.as_of.year - 1
-    field = kiosk.form.field_widget(f"project.generation_kwh.{year}")
-    assert field is not None
-    field.setFocus()
-    qtbot.keyClicks(field, "9" * 31)
-    qtbot.wait(EVALUATE_WAIT_MS)
-    assert "位数过多" in field.toolTip()
-    project = kiosk.form.profile()["projects"][0]
-    assert str(year) not in project.get("generation_kwh", {})   # never reaches the engine
-    kiosk.next_button.click()
+    kiosk.interview.open_field(f"company.years.{year}.revenue")       # money: up to 10^15 元
+    pad = kiosk.interview.fields[0].editor
+    for _i in range(31):
+        tap(qtbot, pad.keys["9"])
+    assert pad.display.text() == "9" * 15 and "位数过多" in pad.note.text()   # the 16th is refused
+    tap(qtbot, kiosk.interview.next_button)
+    assert kiosk.form.profile()["company"]["years"][str(year)]["revenue"] == 10**15 - 1
+    tap(qtbot, kiosk.interview.next_button)        # 查看结果: the engine copes with 15 digits
     assert kiosk.current_screen() == "results" and kiosk.evaluation is not None
     assert kiosk.isVisible()
-
-
-EVALUATE_WAIT_MS = 400
 
 
 def test_an_engine_failure_is_told_not_fatal(qtbot, make_kiosk, monkeypatch, caplog):
@@ -508,9 +495,9 @@ def test_an_engine_failure_is_told_not_fatal(qtbot, make_kiosk, monkeypatch, cap
     def broken(*_args, **_kwargs):
         raise ArithmeticError("decimal.InvalidOperation")
     monkeypatch.setattr(kiosk.engine, "evaluate", broken)
-    kiosk.next_button.click()
-    kiosk.next_button.click()                      # to the results: the engine fails
-    assert kiosk.current_screen() == "projects" and kiosk.isVisible()
+    kiosk.interview.open_review()
+    kiosk.interview.next_button.click()            # 查看结果: the engine fails
+    assert kiosk.current_screen() == "interview" and kiosk.isVisible()
     assert kiosk.message.isVisible() and kiosk.message.title.text() == "无法计算结果"
     assert "evaluation failed" in caplog.text
     kiosk.message_button.click()
@@ -520,35 +507,41 @@ def test_an_engine_failure_is_told_not_fatal(qtbot, make_kiosk, monkeypatch, cap
 
 # -- touch and languages ---------------------------------------------------------------------------
 
-def test_touch_targets_and_keypad_hints(qtbot, make_kiosk):
-    from PySide6.QtWidgets import QPushButton, QScroller
+def test_touch_targets_and_no_keyboard_for_numbers_and_dates(qtbot, make_kiosk):
+    from PySide6.QtWidgets import QLineEdit, QPushButton, QScrollArea, QScroller
+
+    from ui.touch_inputs import DateSteppers, NumberPad
     kiosk = make_kiosk()
     kiosk.start_button.click()
-    kiosk.next_button.click()
-    kiosk.form.add_project_button.click()
-    _choose(kiosk.form.field_widget("project.type"), "分布式光伏")
-    qtbot.wait(10)
-    for button in kiosk.findChildren(QPushButton):
-        if button.isVisible():
-            assert button.height() >= 44, button.text()
-    capacity = kiosk.form.field_widget("project.capacity_kw")
-    assert capacity.inputMethodHints() & Qt.InputMethodHint.ImhFormattedNumbersOnly
-    date = kiosk.form.field_widget("project.grid_connected_on")
-    assert date.inputMethodHints() & Qt.InputMethodHint.ImhFormattedNumbersOnly
-    assert QScroller.hasScroller(kiosk.form.project_scroll.viewport())
+    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    project_id = PROFILE["projects"][0]["id"]
+    for fact, kind in (("project.capacity_kw", NumberPad), ("project.grid_connected_on", DateSteppers)):
+        kiosk.interview.open_field(fact, project_id)
+        qtbot.wait(10)
+        assert isinstance(kiosk.interview.fields[0].editor, kind)
+        for button in kiosk.findChildren(QPushButton):
+            if button.isVisible():
+                assert button.height() >= 48, button.text()
+        # an on-screen pad or steppers: nothing to type on a keyboard
+        assert all(e.isReadOnly() for e in kiosk.findChildren(QLineEdit) if e.isVisible())
+    kiosk.interview.open_review()
+    lists = [a for a in kiosk.interview.findChildren(QScrollArea) if a.isVisible()]
+    assert lists and all(QScroller.hasScroller(a.viewport()) for a in lists)
 
 
 def test_the_language_toggle_retranslates_the_kiosk(make_kiosk):
+    from PySide6.QtWidgets import QLabel
     kiosk = make_kiosk()
     assert kiosk.start_button.text() == "开始" and kiosk.finish_button.text() == "完成（清除）"
     kiosk.hant_button.click()
     assert kiosk.start_button.text() == "開始" and kiosk.finish_button.text() == "完成（清除）"
     assert "自助查詢" in kiosk.start_title.text()
     kiosk.start_button.click()
-    assert "公司" in kiosk.steps_label.text() and "下一步" in kiosk.next_button.text()
-    assert "項目" in kiosk.next_button.text()
+    assert "回答問題" in kiosk.steps_label.text() and "下一步" in kiosk.interview.next_button.text()
+    assert "請填寫企業名稱" in kiosk.interview.findChild(QLabel, "ivQuestion").text()
     kiosk.hans_button.click()
-    assert "项目" in kiosk.next_button.text() and kiosk.hans_button.isChecked()
+    assert "回答问题" in kiosk.steps_label.text() and kiosk.hans_button.isChecked()
+    assert "请填写企业名称" in kiosk.interview.findChild(QLabel, "ivQuestion").text()
 
 
 # -- issue 17: screen sizes, touch targets, time and mistakes ---------------------------------------
@@ -558,11 +551,24 @@ SCREENS = ((1366, 768), (1920, 1080), (1080, 1920))
 
 def visit_every_page(kiosk, qtbot):
     """Each kiosk page and overlay in turn, yielding its name while it is shown."""
+    from ui.kiosk_interview import Screen
     kiosk.start_button.click()
     kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    interview = kiosk.interview
+    project_id = PROFILE["projects"][0]["id"]
+
+    def at(show):
+        kiosk.show_screen("interview")
+        show()
     steps = [("start", lambda: kiosk.show_screen("start")),
-             ("company", lambda: kiosk.show_screen("company")),
-             ("projects", lambda: kiosk.show_screen("projects")),
+             ("interview", lambda: at(interview.restart)),
+             ("interview-type", lambda: at(lambda: interview._go(Screen("ptype")))),
+             ("interview-projects", lambda: at(lambda: interview._go(Screen("projects")))),
+             ("interview-number", lambda: at(lambda: interview.open_field("project.capacity_kw",
+                                                                          project_id))),
+             ("interview-date", lambda: at(lambda: interview.open_field("project.grid_connected_on",
+                                                                        project_id))),
+             ("interview-review", lambda: at(interview.open_review)),
              ("results", lambda: kiosk.show_screen("results")),
              ("qr", lambda: (kiosk.show_screen("results"), kiosk.show_qr())),
              ("print", lambda: kiosk.show_screen("print")),
@@ -656,7 +662,7 @@ def test_every_page_fits_the_screen_and_every_target_is_big(qtbot, make_kiosk, w
         small = [(what, r.width(), r.height()) for what, r in visible_interactive(kiosk)
                  if r.height() < 48 or r.width() < 48]
         assert not small, (page, small)
-    assert len(seen) == 12
+    assert len(seen) == 16
 
 
 def test_no_hint_names_a_key(qtbot, make_kiosk):
@@ -764,7 +770,7 @@ def test_the_printer_is_checked_on_the_worker_and_the_start_screen_stays_respons
     assert kiosk.current_screen() == "start" and kiosk.printer_task is not None
     assert not kiosk.start_printer.isVisible()            # not known yet; the screen is already up
     kiosk.start_button.click()                            # and answers a touch meanwhile
-    assert kiosk.current_screen() == "company"
+    assert kiosk.current_screen() == "interview"
     release.set()
     qtbot.waitUntil(lambda: kiosk.printer_task is None, timeout=10000)
     assert asked and threading.main_thread().name not in asked
@@ -773,7 +779,7 @@ def test_the_printer_is_checked_on_the_worker_and_the_start_screen_stays_respons
     assert kiosk.start_printer.isVisible()
 
 
-def test_a_missing_fact_leads_to_its_step_and_field(qtbot, make_kiosk):
+def test_a_missing_fact_leads_to_its_question(qtbot, make_kiosk):
     kiosk = make_kiosk()
     kiosk.start_button.click()
     profile = copy.deepcopy(PROFILE)
@@ -782,12 +788,14 @@ def test_a_missing_fact_leads_to_its_step_and_field(qtbot, make_kiosk):
     kiosk.show_screen("results")
     project = profile["projects"][0]["id"]
     kiosk.results.missingFieldRequested.emit("project.capacity_kw", project)
-    assert kiosk.current_screen() == "projects" and kiosk.form.current_project_id() == project
-    assert kiosk.form.field_widget("project.capacity_kw", project).isVisible()
-    assert "● 2" in kiosk.steps_label.text()
+    assert kiosk.current_screen() == "interview" and "● 1" in kiosk.steps_label.text()
+    [field] = kiosk.interview.fields
+    assert (field.project_id, field.fact) == (project, "project.capacity_kw")
+    assert field.editor.isVisible()
     kiosk.show_screen("results")
     kiosk.results.missingFieldRequested.emit("company.name", None)
-    assert kiosk.current_screen() == "company" and "● 1" in kiosk.steps_label.text()
+    assert kiosk.current_screen() == "interview"
+    assert [(f.project_id, f.fact) for f in kiosk.interview.fields] == [(None, "company.name")]
 
 
 def test_the_start_screen_names_the_district_in_one_script(qtbot, make_kiosk):
@@ -824,7 +832,7 @@ def test_large_type_on_every_screen_and_the_wipe_resets_it(qtbot, make_kiosk):
     kiosk = make_kiosk()
     normal = kiosk.start_title.fontInfo().pixelSize()
     for page in visit_every_page(kiosk, qtbot):
-        if page in ("start", "company", "projects", "results", "print"):
+        if page in ("start", "interview", "results", "print"):
             assert kiosk.large_button.isVisible(), page
     kiosk.show_screen("start")
     kiosk.large_button.click()
@@ -876,7 +884,7 @@ def test_the_qr_code_holds_the_summary_and_goes_with_the_wipe(qtbot, make_kiosk)
     kiosk = make_kiosk()
     kiosk.start_button.click()
     kiosk.form.set_profile(copy.deepcopy(PROFILE))
-    kiosk.show_screen("company")
+    kiosk.show_screen("interview")
     assert not kiosk.qr_button.isVisible()
     kiosk.show_screen("results")
     assert kiosk.qr_button.isVisible()
@@ -889,3 +897,18 @@ def test_the_qr_code_holds_the_summary_and_goes_with_the_wipe(qtbot, make_kiosk)
     kiosk.finish_button.click()
     kiosk.wipe_button.click()
     assert kiosk.qr_image.pixmap().isNull() and kiosk.qr_text.text() == "" and not kiosk.qr.isVisible()
+
+
+def test_the_wipe_leaves_no_answer_of_the_interview_in_any_widget(qtbot, make_kiosk):
+    from tests.test_ui_kiosk_interview import fill_identity_and_project, visitor_strings
+    kiosk = make_kiosk()
+    kiosk.start_button.click()
+    fill_identity_and_project(kiosk.interview, qtbot)
+    kiosk.interview.open_review()
+    assert visitor_strings(kiosk)                  # seen while the visitor is there
+    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
+    kiosk.finish_button.click()
+    kiosk.wipe_button.click()
+    wait_deleted(qtbot, old)
+    assert visitor_strings(kiosk) == []
+    assert_wiped(kiosk, old)

@@ -25,6 +25,8 @@ class FactSpec:
     enum: tuple = ()               # allowed values of an enum, or of a key_list's items
     item_fields: dict = field(default_factory=dict)   # for lists of objects: name -> FactSpec
     description: str = ""
+    minimum: float | None = None   # a number's bounds in the schema (the kiosk's pad keeps to them)
+    maximum: float | None = None
 
 
 def _kind(schema: dict, defs: dict) -> tuple[str, tuple, dict]:
@@ -67,7 +69,8 @@ def _walk(schema: dict, defs: dict, path: str, out: dict) -> None:
             out[path] = FactSpec(path, "key_list", item_enum if item_kind == "enum" else (), {},
                                  description)
         return
-    out[path] = FactSpec(path, kind, enum, {}, description)
+    out[path] = FactSpec(path, kind, enum, {}, description,
+                         resolved.get("minimum"), resolved.get("maximum"))
 
 
 @lru_cache(maxsize=1)

@@ -71,7 +71,8 @@ class StartScreens:
         district = self.settings.get("kiosk_district")
         if district in DISTRICTS and not self.form.profile()["company"]:
             self.form.set_profile({"company": {"district": district}, "projects": []})
-        self.show_screen("company")
+        self.interview.restart()
+        self.show_screen("interview")
 
     def _retranslate_start(self) -> None:
         self.start_title.setText(_("绿色低碳扶持措施自助查询"))

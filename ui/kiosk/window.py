@@ -1,8 +1,9 @@
 """Kiosk mode for district service halls (docs/kiosk.md): a guided, locked, forgetful window.
 
-A visitor walks up, touches 开始, describes the company and its projects, sees the results and
-prints the application checklist; 完成（清除） or an idle timeout wipes everything and the start
-screen returns for the next visitor.
+A visitor walks up, touches 开始, answers the guided interview (the company, its projects, the
+deciding questions one per screen, a review: ui/kiosk_interview.py), sees the results and prints the
+application checklist; 完成（清除） or an idle timeout wipes everything and the start screen returns
+for the next visitor.
 
 - **Nothing on disk.** No profile store, no autosave, no recent files, no file dialogs; the
   checklist goes to the printer as bytes (ui/printing.py: CUPS reads it from ``lp``'s stdin).
@@ -70,6 +71,7 @@ from ui.kiosk.overlays import Overlay, PinPad
 from ui.kiosk.print_step import KioskChecklistPanel, PrintStep
 from ui.kiosk.qr import QrOverlay
 from ui.kiosk.start import StartScreens
+from ui.kiosk_interview import KioskInterview
 from ui.language import follow_language
 from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
@@ -78,7 +80,7 @@ from ui.session import Session, SessionState, empty_profile
 log = logging.getLogger(__name__)
 
 COUNTDOWN_SECONDS = 30        # the idle warning: at least 20 s to read it and tap 继续使用
-STEPS = ("company", "projects", "results", "print")
+STEPS = ("interview", "results", "print")
 
 
 class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forgetting, SessionState,
@@ -150,7 +152,8 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
         self._build_start()
-        self.form_host = self._host("form")
+        self.form_host = self._host("form")         # holds the visitor's profile; never shown
+        self.interview_host = self._host("interview")
         self.results_host = self._host("results")
         self.print_host = self._host("print")
         self._build_print_bar()
@@ -226,7 +229,7 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         self.printer_trouble: str | None = None      # why this kiosk cannot print (for staff)
         self.printer_task = None                     # the printer check under way (worker thread)
         self.check_printer()
-        self.form = self.results = self.checklist = None
+        self.form = self.results = self.checklist = self.interview = None
         self._build_visitor_widgets()
         self.guard = _Guard(self)
         QApplication.instance().installEventFilter(self.guard)
@@ -270,6 +273,12 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         touch_scroll(self.form.project_scroll)
         touch_scroll(self.form.project_list)
         self.form_host.layout().addWidget(self.form)
+        self.interview = KioskInterview(self.form.profile, self.form.set_profile, self._evaluated,
+                                        self.measures, self.documents, today=self.as_of)
+        self.interview.set_large(self.large_button.isChecked())
+        self.interview.resultsRequested.connect(lambda: self.show_screen("results"))
+        self.interview.exitRequested.connect(lambda: self.show_screen("start"))
+        self.interview_host.layout().addWidget(self.interview)
 
         self.results = ResultsView(money_unit=unit, touch=True)
         self.results.missingFieldRequested.connect(self._jump_to_field)
@@ -289,19 +298,12 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
     # -- the visitor's way ---------------------------------------------------------------------
     def current_screen(self) -> str:
         page = self.stack.currentWidget()
-        name = next(n for n, w in self.screens.items() if w is page)
-        if name == "form" and self.form is not None:
-            return "projects" if self.form.tabs.currentIndex() == 1 else "company"
-        return name
+        return next(n for n, w in self.screens.items() if w is page)
 
     def show_screen(self, name: str) -> None:
         if name in ("results", "print") and not self.evaluate():
             return                      # the visitor stays where they are and reads the message
-        if name in ("company", "projects"):
-            self.form.tabs.setCurrentIndex(0 if name == "company" else 1)
-            self.stack.setCurrentWidget(self.screens["form"])
-        else:
-            self.stack.setCurrentWidget(self.screens[name])
+        self.stack.setCurrentWidget(self.screens[name])
         if name == "print":
             self.checklist.set_evaluation(self.evaluation, self.form.profile())
         self._update_chrome()
@@ -313,16 +315,20 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
 
     def back(self) -> None:
         screen = self.current_screen()
+        if screen == "results":          # 返回修改: every answer, a tap changes it
+            self.interview.open_review()
         if screen in STEPS:
             index = STEPS.index(screen)
             self.show_screen(STEPS[index - 1] if index else "start")
 
     def _jump_to_field(self, path: str, project_id) -> None:
-        """To the field of a missing fact: the form knows on which of its pages the field is (and
-        which project), the step line follows the page it shows."""
-        self.stack.setCurrentWidget(self.screens["form"])
-        self.form.focus_path(path, project_id)
-        self._update_chrome()
+        """To the question of a missing fact: the interview knows which screen asks it."""
+        self.interview.open_field(path, project_id)
+        self.show_screen("interview")
+
+    def _evaluated(self):
+        """The evaluation of the visitor's profile now, for the interview (None if it failed)."""
+        return self.evaluation if self.evaluate() else None
 
     def evaluate(self) -> bool:
         """Evaluate what the visitor entered; False (told in the window, logged by the session)
@@ -339,17 +345,20 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
     def set_large(self, on: bool) -> None:
         """大字模式: larger type and higher contrast on every screen (the wipe turns it off)."""
         self.setStyleSheet(STYLE + (LARGE_STYLE if on else ""))
+        if self.interview is not None:
+            self.interview.set_large(on)        # fewer choices per page as well
         self._update_chrome()
 
     def _rebuild_visitor_widgets(self) -> None:
         """Delete the form, the results and the checklist panel and make them anew, empty."""
         self._forget_qr()
         self.checklist.clear()
-        for widget in (self.form, self.results, self.checklist):
+        self.interview.clear()
+        for widget in (self.form, self.results, self.checklist, self.interview):
             widget.hide()
             widget.parentWidget().layout().removeWidget(widget)
             widget.deleteLater()
-        self.form = self.results = self.checklist = None
+        self.form = self.results = self.checklist = self.interview = None
         self._build_visitor_widgets()
 
     # -- language ------------------------------------------------------------------------------
@@ -399,7 +408,7 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         for button, text in ((self.hans_button, "简"), (self.hant_button, "繁"),
                              (self.large_button, _("大字模式"))):
             button.setText(("✓ " if button.isChecked() else "") + text)
-        names = {"company": _("公司"), "projects": _("项目"), "results": _("结果"), "print": _("打印")}
+        names = {"interview": _("回答问题"), "results": _("结果"), "print": _("打印")}
         parts = []
         for i, step in enumerate(STEPS, 1):
             text = f"{i} {names[step]}"
@@ -407,18 +416,16 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
                          else f"<span style='color:#6b7770'>{text}</span>")
         self.steps_label.setText("　›　".join(parts) if screen in STEPS else "")
         self.steps_label.setVisible(screen in STEPS)
-        self.bottom.setVisible(screen in STEPS)
+        self.bottom.setVisible(screen in STEPS[1:])     # the interview has its own 上一步 / 下一步
         self.finish_button.setVisible(screen not in ("unavailable", "admin", "data"))
         self.admin_button.setVisible(screen != "unavailable")
         self.next_button.setVisible(screen in STEPS[:-1])
         self.qr_button.setVisible(screen == "results")
-        nxt = {"company": _("下一步：项目 ›"), "projects": _("下一步：查看结果 ›"),
-               "results": _("下一步：打印清单 ›")}
+        nxt = {"results": _("下一步：打印清单 ›")}
         self.next_button.setText(nxt.get(screen, ""))
+        self.back_button.setText(_("‹ 返回修改") if screen == "results" else _("‹ 上一步"))
         self.large_button.setVisible(screen not in ("admin", "data"))
-        hints = {"company": _("填写您知道的公司情况，不知道的可以留空。上下滑动可查看更多。"),
-                 "projects": _("按“新增项目”添加光伏、储能、节能改造等项目，再填写项目情况。"),
-                 "results": _("点选一项措施可看详情；标“?”的措施缺少信息，点它可回到对应的填写项。"),
+        hints = {"results": _("点选一项措施可看详情；标“?”的措施缺少信息，点它可回到对应的填写项。"),
                  "print": _("勾选要列入清单的措施，右侧为预览。")}
         self.hint.setText(hints.get(screen, ""))
         where = self.printer_name() or _("默认打印机")
