@@ -154,19 +154,20 @@ def _class_blocks(measures: list[dict], documents: dict, by_class: dict, exclude
                 if not (a_says or b_says):
                     continue
                 block_a, block_b = blocks[(doc_a, level_a)], blocks[(doc_b, level_b)]
-                _lay(block_a, block_b, a_says, b_says, found)
-                _lay(block_b, block_a, b_says, a_says, found)
+                a_first, b_first = (a_says or b_says or ""), (b_says or a_says or "")
+                _lay(block_a, block_b, b_first, a_first, found)
+                _lay(block_b, block_a, a_first, b_first, found)
 
 
-def _lay(block: list[int], others: list[int], says: str | None, other_says: str | None,
+def _lay(block: list[int], others: list[int], others_first: str, block_first: str,
          found: dict[int, dict[int, str]]) -> None:
-    """Each member of `block` conflicts with every one of `others` (ascending positions): with
-    the text of whichever of the two comes first, if it has a rule, else the other's."""
+    """Each member of `block` conflicts with every one of `others` (ascending positions), with the
+    text for whichever of the two comes first."""
     for i in block:
         cut = bisect_right(others, i)          # others[:cut] come before i
         rivals = found[i]
-        rivals.update(dict.fromkeys(others[:cut], other_says or says))
-        rivals.update(dict.fromkeys(others[cut:], says or other_says))
+        rivals.update(dict.fromkeys(others[:cut], others_first))
+        rivals.update(dict.fromkeys(others[cut:], block_first))
 
 
 class ConflictGraph(Mapping):
