@@ -122,7 +122,8 @@ def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts
             found[i][j] = why
             found[j][i] = why
     neighbours = [dict(sorted(found[i].items())) if i in found else {} for i in range(len(measures))]
-    conflicts_with = [sorted({measures[j]["id"] for j in n}) for n in neighbours]
+    ids = [m["id"] for m in measures]
+    conflicts_with = [sorted(set(map(ids.__getitem__, n))) for n in neighbours]
     return SubjectConflicts(neighbours, conflicts_with)
 
 
@@ -163,6 +164,11 @@ def _lay(block: list[int], others: list[int], others_first: str, block_first: st
          found: dict[int, dict[int, str]]) -> None:
     """Each member of `block` conflicts with every one of `others` (ascending positions), with the
     text for whichever of the two comes first."""
+    if others_first == block_first:         # one text whatever the order: one map for all
+        same = dict.fromkeys(others, block_first)
+        for i in block:
+            found[i].update(same)
+        return
     for i in block:
         cut = bisect_right(others, i)          # others[:cut] come before i
         rivals = found[i]
@@ -196,7 +202,9 @@ class ConflictGraph(Mapping):
             start, local = self._local(i)
             if not local:
                 raise KeyError(i)
-            built = self._built[i] = {start + j: why for j, why in local.items()}
+            # The first subject starts at 0: its cached dict is already in result indexes (read
+            # only, as every edge map is).
+            built = self._built[i] = local if start == 0 else {start + j: why for j, why in local.items()}
         return built
 
     def __iter__(self):
