@@ -53,7 +53,8 @@ class MeasureResult:
     # Not in force because it ended: every condition was met on its last day (a user checking
     # today learns that the support existed for them and ended, rather than an empty result).
     matched_until: dt.date | None = None
-    # What the reasons are written from (_Why), until they are first read; then the lines.
+    # What the reasons are written from (_Why, with this result's fields, which nothing changes
+    # after the check), until they are first read; then the lines.
     _reasons: list[str] | _Why | None = field(default=None, repr=False)
 
     @property
