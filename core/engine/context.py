@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 MISSING = object()
 
+# A concrete path split at its dots (a check reads the same few hundred paths again and again).
+_PATHS: dict[str, tuple[str, ...]] = {}
 
-@dataclass(frozen=True)
+
+@dataclass(slots=True)
 class Context:
     """What a criterion may read: the profile (one subject), the as-of date, the measure's window."""
     as_of: dt.date
@@ -38,11 +42,13 @@ class Context:
 
     def fact(self, path: str):
         """The value at a concrete path, or MISSING."""
-        root, *parts = path.split(".")
-        node = self.company if root == "company" else self.project
+        parts = _PATHS.get(path)
+        if parts is None:
+            parts = _PATHS[path] = tuple(path.split("."))
+        node = self.company if parts[0] == "company" else self.project
         if node is None:
             return MISSING
-        for part in parts:
+        for part in parts[1:]:
             if not isinstance(node, dict) or part not in node:
                 return MISSING
             node = node[part]
@@ -58,19 +64,34 @@ class Context:
         return dt.date.fromisoformat(value)
 
 
-@dataclass
 class Outcome:
-    """One decided (or undecidable) leaf, ready to be cited."""
-    id: str
-    label: str
-    state: bool | None
-    text: str
-    missing: list[str] = field(default_factory=list)
-    gap: str | None = None
-    final: bool = False           # failed on something that cannot change before the measure ends
-    vague: str | None = None
-    span: str | None = None
-    evidence: list = field(default_factory=list)
+    """One decided (or undecidable) leaf, ready to be cited.
+
+    `text` is written when first read: an operator gives either the sentence or a function of no
+    arguments that writes it (from values it has already taken from the profile, never the profile
+    itself, so that a profile changed after the check cannot change its reasons). A large check
+    decides tens of thousands of leaves, and most of their sentences are never shown.
+    """
+    __slots__ = ("id", "label", "state", "_text", "missing", "gap", "final", "vague", "span",
+                 "evidence")
+
+    def __init__(self, id: str, label: str, state: bool | None, text: str | Callable[[], str],
+                 missing: list[str] | None = None, gap: str | None = None, final: bool = False,
+                 vague: str | None = None, span: str | None = None, evidence: list | None = None):
+        self.id, self.label, self.state, self._text = id, label, state, text
+        self.missing = [] if missing is None else missing
+        self.gap, self.final, self.vague, self.span = gap, final, vague, span
+        self.evidence = [] if evidence is None else evidence
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        if not isinstance(text, str):
+            text = self._text = text()
+        return text
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.id!r}, {self.label!r}, {self.state!r}, {self.text!r})"
 
 
 def number(value) -> Decimal:
@@ -169,19 +190,21 @@ def item_counts(items: list, where: list[dict], unless: list[list[dict]],
 
 # -- tri-state logic -------------------------------------------------------------------------------
 
+# States are True, False or None only, so membership (==) finds exactly the one asked for.
+
 def all_of(states) -> bool | None:
-    states = list(states)
-    if any(s is False for s in states):
+    states = tuple(states)
+    if False in states:
         return False
-    if any(s is None for s in states):
+    if None in states:
         return None
     return True
 
 
 def any_of(states) -> bool | None:
-    states = list(states)
-    if any(s is True for s in states):
+    states = tuple(states)
+    if True in states:
         return True
-    if any(s is None for s in states):
+    if None in states:
         return None
     return False

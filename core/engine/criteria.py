@@ -5,7 +5,7 @@ them, gathers what is missing and what would close a gap, and picks what an appl
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.engine.context import Context, Outcome, all_of, any_of
 from core.engine.operators import OPERATORS, evaluate_leaf
@@ -52,8 +52,8 @@ def iter_leaves(nodes: list[dict]):
             yield from iter_leaves(node["children"])
 
 
-@dataclass
-class TreeResult:
+class TreeResult(NamedTuple):
+    # A tuple: a large check makes one per leaf and group, and a tuple is the cheapest to make.
     state: bool | None
     missing: list[str]            # facts that would decide, only under undecided branches
     gaps: list[str] | None        # for a failed tree: what would make it pass; None if nothing can
@@ -153,9 +153,9 @@ def _compile_node(node: dict) -> Compiled:
         outcome = evaluate(node, ctx)
         outcome.vague, outcome.span, outcome.evidence = vague, span, evidence or []
         out.append(outcome)
-        gaps = None
-        if outcome.state is False and not outcome.final:
-            gaps = [outcome.gap] if outcome.gap else []
-        return TreeResult(outcome.state, outcome.missing, gaps)
+        state = outcome.state
+        if state is False and not outcome.final:
+            return TreeResult(False, outcome.missing, [outcome.gap] if outcome.gap else [])
+        return TreeResult(state, outcome.missing, None)
 
     return leaf

@@ -35,14 +35,13 @@ if TYPE_CHECKING:
     from core.measures.catalog import Release
 
 
-@dataclass
+@dataclass(eq=False)
 class MeasureResult:
     measure: dict
     document: dict
     project_id: str | None
     status: str
     amount: Amount
-    reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
@@ -54,6 +53,18 @@ class MeasureResult:
     # Not in force because it ended: every condition was met on its last day (a user checking
     # today learns that the support existed for them and ended, rather than an empty result).
     matched_until: dt.date | None = None
+    # What the reasons are written from (_Why, with this result's fields, which nothing changes
+    # after the check), until they are first read; then the lines.
+    _reasons: list[str] | _Why | None = field(default=None, repr=False)
+
+    @property
+    def reasons(self) -> list[str]:
+        """One line per point decided, citing the clause (written when first read: most results of
+        a large check are never shown)."""
+        reasons = self._reasons
+        if not isinstance(reasons, list):
+            reasons = self._reasons = [] if reasons is None else _reason_lines(self, reasons)
+        return reasons
 
     @property
     def criteria_tree(self) -> list[dict]:
@@ -220,28 +231,24 @@ class Engine:
         prepared = self._prepared.get(id(measure))
         if prepared is None or prepared.measure is not measure:
             prepared = self._prepared[id(measure)] = _Prepared.of(measure, self.documents)
-        document, cite = prepared.document, prepared.cite
+        document = prepared.document
         valid_from, valid_to = prepared.valid_from, prepared.valid_to
         result = MeasureResult(measure, document, project.get("id") if project else None,
                                NOT_IN_FORCE, NOTHING,
                                project_name=project.get("name") if project else None,
                                subject="project" if project is not None else "company")
         if valid_to and as_of > valid_to:
-            result.reasons.append(f"{cite}：有效期至 {valid_to}，评估日 {as_of} 已失效")
             last_day = Context(valid_to, company, project, valid_from, valid_to)
             # every condition met on its last day (not merely not failed): the compiled trees
             if (prepared.applicability[result.subject](last_day, []).state is True
                     and prepared.criteria(last_day, []).state is True):
                 result.matched_until = valid_to
-                result.reasons.append(f"{cite}：按 {valid_to}（有效期最后一天）的情况符合申请条件，"
-                                      f"但本条已于 {valid_to} 到期")
+            result._reasons = _Why(prepared, as_of, ENDED)
             return result
         if valid_from and as_of < valid_from:
-            result.reasons.append(f"{cite}：自 {valid_from} 起施行，评估日 {as_of} 尚未生效")
+            result._reasons = _Why(prepared, as_of, NOT_YET)
             return result
 
-        result.reasons.append(
-            f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）")
         ctx = Context(as_of, company, project, valid_from, valid_to)
         memo_key = (measure["document"], id(project), valid_from, valid_to)
         known = memo.get(memo_key) if memo is not None else None
@@ -276,30 +283,62 @@ class Engine:
             else:
                 result.status, result.amount = ELIGIBLE, amount
         result.outcomes = outcomes
-
-        short = document["short_title"]
-        for k, o in enumerate(outcomes):
-            if o.state is None and result.status != NEEDS_INFO:
-                continue          # an unknown that did not matter to the verdict
-            if o.state is False and result.status == ELIGIBLE:
-                continue          # a branch not taken (a year-2 company is not told "须为第 1 年")
-            line = f"{short}：{o.text}" if k < n_app else f"{cite}：{o.text}"
-            if o.state is False and o.gap in result.gaps:
-                line += f"；差距：{o.gap}"
-            if o.vague:
-                line += f"（文本未明确：{o.vague}）"
-            result.reasons.append(line)
-        for v in measure.get("vague") or []:
-            result.reasons.append(f"{cite}：需主管部门认定——{v['note']}")
-        if measure.get("discretionary"):
-            span = measure["discretionary"].get("span", "")
-            result.reasons.append(f"{cite}：评审制（“{span}”），须经评审择优确定，不是符合条件即可获得")
-        if result.status in (ELIGIBLE, NEEDS_INFO):
-            result.reasons.extend(f"{cite}：金额——{n}" for n in amount.notes)
-            if amount.missing and state is True:
-                wanted = "、".join(fact_label(p) for p in amount.missing)
-                result.reasons.append(f"{cite}：金额——需补充{wanted}才能计算")
+        result._reasons = _Why(prepared, as_of, IN_FORCE, n_app, state)
         return result
+
+
+# Where a result stands in its measure's validity window, for its reasons.
+IN_FORCE, ENDED, NOT_YET = "in_force", "ended", "not_yet"
+
+
+@dataclass(frozen=True)
+class _Why:
+    """What a result's reasons are written from, beyond the result itself (see _reason_lines)."""
+    prepared: _Prepared
+    as_of: dt.date
+    window: str                  # IN_FORCE, ENDED or NOT_YET
+    n_app: int = 0               # the first n_app outcomes are the document's applicability
+    state: bool | None = None    # the criteria's verdict (before the amount is considered)
+
+
+def _reason_lines(result: MeasureResult, why: _Why) -> list[str]:
+    """The reasons of a result: the one place they are written (MeasureResult.reasons reads them)."""
+    prepared, as_of = why.prepared, why.as_of
+    cite, valid_from, valid_to = prepared.cite, prepared.valid_from, prepared.valid_to
+    if why.window == ENDED:
+        lines = [f"{cite}：有效期至 {valid_to}，评估日 {as_of} 已失效"]
+        if result.matched_until:
+            lines.append(f"{cite}：按 {valid_to}（有效期最后一天）的情况符合申请条件，"
+                         f"但本条已于 {valid_to} 到期")
+        return lines
+    if why.window == NOT_YET:
+        return [f"{cite}：自 {valid_from} 起施行，评估日 {as_of} 尚未生效"]
+    lines = [f"{cite}：评估日 {as_of} 在有效期内（{valid_from or '?'} 至 {valid_to or '?'}）"]
+    measure, status, n_app = result.measure, result.status, why.n_app
+    short = prepared.document["short_title"]
+    for k, o in enumerate(result.outcomes):
+        if o.state is None and status != NEEDS_INFO:
+            continue          # an unknown that did not matter to the verdict
+        if o.state is False and status == ELIGIBLE:
+            continue          # a branch not taken (a year-2 company is not told "须为第 1 年")
+        line = f"{short}：{o.text}" if k < n_app else f"{cite}：{o.text}"
+        if o.state is False and o.gap in result.gaps:
+            line += f"；差距：{o.gap}"
+        if o.vague:
+            line += f"（文本未明确：{o.vague}）"
+        lines.append(line)
+    for v in measure.get("vague") or []:
+        lines.append(f"{cite}：需主管部门认定——{v['note']}")
+    if measure.get("discretionary"):
+        span = measure["discretionary"].get("span", "")
+        lines.append(f"{cite}：评审制（“{span}”），须经评审择优确定，不是符合条件即可获得")
+    if status in (ELIGIBLE, NEEDS_INFO):
+        amount = result.amount
+        lines.extend(f"{cite}：金额——{n}" for n in amount.notes)
+        if amount.missing and why.state is True:
+            wanted = "、".join(fact_label(p) for p in amount.missing)
+            lines.append(f"{cite}：金额——需补充{wanted}才能计算")
+    return lines
 
 
 @dataclass(frozen=True)

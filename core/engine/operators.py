@@ -35,10 +35,16 @@ from core.measures.facts import FactSpec, date_problem, generic_path, value_prob
 
 # -- evaluation --------------------------------------------------------------------------------------
 
+# Texts are written when read (Outcome.text): each operator hands over a function of the values it
+# has already read, never of the profile or the context, so a profile changed later changes nothing.
+
 def _unknown(leaf: dict, paths: list[str], detail: str | None = None) -> Outcome:
-    wanted = "、".join(dict.fromkeys(fact_label(p) for p in paths))
-    text = f"{leaf['label']}：{detail or '未填写'}（需补充：{wanted}）"
-    return Outcome(leaf["id"], leaf["label"], None, text, missing=paths)
+    label, asked = leaf["label"], tuple(paths)
+
+    def text() -> str:
+        wanted = "、".join(dict.fromkeys(fact_label(p) for p in asked))
+        return f"{label}：{detail or '未填写'}（需补充：{wanted}）"
+    return Outcome(leaf["id"], label, None, text, missing=paths)
 
 
 def _scalar(leaf: dict, ctx: Context):
@@ -57,23 +63,27 @@ def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
     if actual is MISSING:
         return _unknown(leaf, [path])
     op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
-    kind = generic_path(leaf["fact"])
     met = compare(op, actual, target)
     if isinstance(target, (bool, str)) or isinstance(actual, (bool, str)):
-        text = f"{label}：{value_label(actual, kind)}"
-        if not met:
-            wanted = value_label(target, kind)
-            text += f"，须为{wanted}" if op == "eq" else f"，不得为{wanted}"
-        return Outcome(leaf["id"], label, met, text)
-    shown, threshold = quantity(actual, unit), quantity(target, unit)
-    text = f"{label} {shown}，{_VERDICTS[op][0 if met else 1].format(threshold)}"
+        def words() -> str:
+            kind = generic_path(leaf["fact"])
+            text = f"{label}：{value_label(actual, kind)}"
+            if not met:
+                wanted = value_label(target, kind)
+                text += f"，须为{wanted}" if op == "eq" else f"，不得为{wanted}"
+            return text
+        return Outcome(leaf["id"], label, met, words)
+
+    def text() -> str:
+        verdict = _VERDICTS[op][0 if met else 1].format(quantity(target, unit))
+        return f"{label} {quantity(actual, unit)}，{verdict}"
     gap = None
     if not met and op in ("ge", "gt"):
         diff = number(target) - number(actual)
         gap = (f"再增加{'超过' if op == 'gt' else ''} {quantity(diff, unit)}{label}" if diff > 0
-               else f"{label}须超过 {threshold}")
+               else f"{label}须超过 {quantity(target, unit)}")
     elif not met and op in ("le", "lt"):
-        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {threshold}"
+        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {quantity(target, unit)}"
     return Outcome(leaf["id"], label, met, text, gap=gap)
 
 
@@ -81,12 +91,16 @@ def _membership(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
-    label, values, kind = leaf["label"], leaf["value"], generic_path(leaf["fact"])
+    label, values = leaf["label"], leaf["value"]
     met = (actual in values) if leaf["op"] == "in" else (actual not in values)
-    text = f"{label}：{value_label(actual, kind)}"
-    if not met:
-        text += (f"，须为{value_list(values, kind)}之一" if leaf["op"] == "in"
-                 else f"，本条不含{value_list(values, kind)}")
+
+    def text() -> str:
+        kind = generic_path(leaf["fact"])
+        words = f"{label}：{value_label(actual, kind)}"
+        if not met:
+            words += (f"，须为{value_list(values, kind)}之一" if leaf["op"] == "in"
+                      else f"，本条不含{value_list(values, kind)}")
+        return words
     return Outcome(leaf["id"], label, met, text)
 
 
@@ -99,12 +113,17 @@ def _any_in(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
-    label, values, kind = leaf["label"], leaf["value"], generic_path(leaf["fact"])
+    label, values = leaf["label"], leaf["value"]
     hits = [k for k in actual if any(key_matches(k, v) for v in values)]
     if hits:
-        return Outcome(leaf["id"], label, True, f"{label}：{value_list(hits, kind)}")
-    given = value_list(actual, kind) if actual else "无"
-    return Outcome(leaf["id"], label, False, f"{label}：{given}，不属于{value_list(values, kind)}")
+        return Outcome(leaf["id"], label, True,
+                       lambda: f"{label}：{value_list(hits, generic_path(leaf['fact']))}")
+    given = tuple(actual)        # a copy: the profile's list may change after the check
+
+    def text() -> str:
+        kind = generic_path(leaf["fact"])
+        return f"{label}：{value_list(given, kind) if given else '无'}，不属于{value_list(values, kind)}"
+    return Outcome(leaf["id"], label, False, text)
 
 
 def _dated_gap(ctx: Context, day: dt.date, text: str) -> str | None:
@@ -118,17 +137,19 @@ def _years_since(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
-    label, need = leaf["label"], int(leaf["value"])
+    label, need, as_of = leaf["label"], int(leaf["value"]), ctx.as_of
     start = to_date(actual)
-    if start > ctx.as_of:
+    if start > as_of:
         gap = _dated_gap(ctx, anniversary(start, need), label)
         return Outcome(leaf["id"], label, False,
-                       f"{label}：日期 {start} 晚于评估日 {ctx.as_of}，尚未开始计算",
+                       lambda: f"{label}：日期 {start} 晚于评估日 {as_of}，尚未开始计算",
                        gap=gap, final=gap is None)
-    years = whole_years(start, ctx.as_of)
+    years = whole_years(start, as_of)
     met = years >= need
-    text = (f"{label}：自 {start} 至 {ctx.as_of} 已满 {years} 年" if met
-            else f"{label}：自 {start} 至 {ctx.as_of} 不满 {need} 年")
+
+    def text() -> str:
+        return (f"{label}：自 {start} 至 {as_of} 已满 {years} 年" if met
+                else f"{label}：自 {start} 至 {as_of} 不满 {need} 年")
     gap = None if met else _dated_gap(ctx, anniversary(start, need), label)
     return Outcome(leaf["id"], label, met, text, gap=gap, final=not met and gap is None)
 
@@ -137,32 +158,36 @@ def _date_between(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
-    label = leaf["label"]
+    label, as_of = leaf["label"], ctx.as_of
     start, end = (dt.date.fromisoformat(v) for v in leaf["value"])
     day = to_date(actual)
-    if day > ctx.as_of:
+    if day > as_of:
         gap = _dated_gap(ctx, day, label) if start <= day <= end else None
         return Outcome(leaf["id"], label, False,
-                       f"{label}：{day} 晚于评估日 {ctx.as_of}，尚未发生", gap=gap, final=gap is None)
+                       lambda: f"{label}：{day} 晚于评估日 {as_of}，尚未发生", gap=gap, final=gap is None)
     met = start <= day <= end
-    text = f"{label}：{day}，{'在' if met else '不在'} {start} 至 {end} 之间"
-    return Outcome(leaf["id"], label, met, text, final=not met)
+    return Outcome(leaf["id"], label, met,
+                   lambda: f"{label}：{day}，{'在' if met else '不在'} {start} 至 {end} 之间",
+                   final=not met)
 
 
 def _year_index(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
-    label, wanted = leaf["label"], [int(v) for v in leaf["value"]]
+    label, wanted, last_year = leaf["label"], [int(v) for v in leaf["value"]], ctx.last_year
     start = to_date(actual)
-    index = ctx.last_year - start.year + 1
-    if index < 1:
-        text = f"{label}：{start} 设立或迁入，上一年度（{ctx.last_year} 年）尚在此之前"
-    else:
-        text = f"{label}：{start} 设立或迁入，上一年度（{ctx.last_year} 年）为第 {index} 年"
+    index = last_year - start.year + 1
     met = index in wanted
-    if not met:
-        text += f"，须为第 {'、'.join(map(str, wanted))} 年"
+
+    def text() -> str:
+        if index < 1:
+            words = f"{label}：{start} 设立或迁入，上一年度（{last_year} 年）尚在此之前"
+        else:
+            words = f"{label}：{start} 设立或迁入，上一年度（{last_year} 年）为第 {index} 年"
+        if not met:
+            words += f"，须为第 {'、'.join(map(str, wanted))} 年"
+        return words
     gap = None
     if not met and index < min(wanted):
         year = start.year + min(wanted)          # the as-of year whose last_year is that index
@@ -185,15 +210,17 @@ def _growth(leaf: dict, ctx: Context) -> Outcome:
     if prev == 0:
         # Growth from nothing: any increase is unbounded growth; none is no growth.
         met = cur > 0 if (strict or threshold > 0) else cur >= 0
-        shown = "由 0 增长" if cur > 0 else "无增长"
+        growth = None
     else:
         growth = (cur - prev) / prev
         met = growth > threshold if strict else growth >= threshold
-        shown = f"增长 {percent(growth)}"
-    want = (f"{'超过' if strict else '达到'} {percent(threshold)}"
-            if threshold else ("正增长" if strict else "不下降"))
-    text = (f"{label}：{ly - 1} 年 {money(prev)}，{ly} 年 {money(cur)}，{shown}，"
-            f"{'符合' if met else '未'}{want}")
+
+    def text() -> str:
+        shown = ("由 0 增长" if cur > 0 else "无增长") if growth is None else f"增长 {percent(growth)}"
+        want = (f"{'超过' if strict else '达到'} {percent(threshold)}"
+                if threshold else ("正增长" if strict else "不下降"))
+        return (f"{label}：{ly - 1} 年 {money(prev)}，{ly} 年 {money(cur)}，{shown}，"
+                f"{'符合' if met else '未'}{want}")
     gap = None
     if not met and prev > 0:
         target = prev * (1 + threshold)
@@ -224,8 +251,10 @@ def _first_time(leaf: dict, ctx: Context) -> Outcome:
         return _unknown(leaf, unknown)
     wanted = "是" if isinstance(target, bool) else f"达到 {quantity(target, unit)}"
     if not meets(actual):
-        shown = value_label(actual) if isinstance(actual, bool) else quantity(actual, unit)
-        return Outcome(leaf["id"], label, False, f"{label}：{year} 年为 {shown}，未{wanted}")
+        def failed() -> str:
+            shown = value_label(actual) if isinstance(actual, bool) else quantity(actual, unit)
+            return f"{label}：{year} 年为 {shown}，未{wanted}"
+        return Outcome(leaf["id"], label, False, failed)
     container = ctx.fact(head.rstrip("."))
     earlier = []
     if isinstance(container, dict):
@@ -235,9 +264,10 @@ def _first_time(leaf: dict, ctx: Context) -> Outcome:
             if key.isdigit() and int(key) < year and value is not None and meets(value):
                 earlier.append(int(key))
     if earlier:
+        first = min(earlier)
         return Outcome(leaf["id"], label, False,
-                       f"{label}：{min(earlier)} 年已{wanted}，{year} 年不是首次", final=True)
-    return Outcome(leaf["id"], label, True, f"{label}：{year} 年首次{wanted}")
+                       lambda: f"{label}：{first} 年已{wanted}，{year} 年不是首次", final=True)
+    return Outcome(leaf["id"], label, True, lambda: f"{label}：{year} 年首次{wanted}")
 
 
 def _count(leaf: dict, ctx: Context) -> Outcome:
@@ -246,14 +276,16 @@ def _count(leaf: dict, ctx: Context) -> Outcome:
         return _unknown(leaf, [path])
     label, need, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
     sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
-    if len(sure) >= need:
-        return Outcome(leaf["id"], label, True, f"{label}：符合条件的 {len(sure)} {unit}")
-    if len(sure) + len(maybe) >= need:
+    found = len(sure)
+    if found >= need:
+        return Outcome(leaf["id"], label, True, lambda: f"{label}：符合条件的 {found} {unit}")
+    if found + len(maybe) >= need:
         missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
         return _unknown(leaf, missing or [path],
-                        f"确定符合的 {len(sure)} {unit}，另有 {len(maybe)} {unit}信息不全")
-    text = f"{label}：符合条件的 {len(sure)} {unit}，未达 {need} {unit}"
-    return Outcome(leaf["id"], label, False, text, gap=f"再取得 {need - len(sure)} {unit}（{label}）")
+                        f"确定符合的 {found} {unit}，另有 {len(maybe)} {unit}信息不全")
+    return Outcome(leaf["id"], label, False,
+                   lambda: f"{label}：符合条件的 {found} {unit}，未达 {need} {unit}",
+                   gap=f"再取得 {need - found} {unit}（{label}）")
 
 
 def _count_at_most(leaf: dict, ctx: Context) -> Outcome:
@@ -270,7 +302,8 @@ def _count_at_most(leaf: dict, ctx: Context) -> Outcome:
     if len(sure) + len(maybe) > limit:
         missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
         return _unknown(leaf, missing or [path], f"另有 {len(maybe)} {unit}信息不全")
-    return Outcome(leaf["id"], label, True, f"{label}：{'无' if not sure else f'{len(sure)} {unit}'}")
+    found = len(sure)
+    return Outcome(leaf["id"], label, True, lambda: f"{label}：{'无' if not found else f'{found} {unit}'}")
 
 
 def _item_names(items: list, indexes: list[int]) -> str:

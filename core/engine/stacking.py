@@ -88,9 +88,12 @@ def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts
     """The conflict graph among one subject's measures (positions in `measures`).
 
     Sparse: only measures that pay something and carry a stacking class or an `excludes` rule can
-    conflict, and only pairs within one class or involving an excluder are examined. The text of a
-    pair is the earlier measure's rule if it has one, else the later one's; each position's rivals
-    are listed in position order (so the plan names them in source order).
+    conflict. Within a class, members are grouped by (document, level): every pair of two blocks
+    conflicts alike (a document's same_class rule names a level), so a block pair's text is found
+    once and its edges are laid down in bulk, without examining each pair. Pairs involving an
+    `excludes` measure are examined one by one (`conflict_reason`, whose excludes come first). The
+    text of a pair is the earlier measure's rule if it has one, else the later one's; each
+    position's rivals are listed in position order (so the plan names them in source order).
     """
     supporting = [i for i, m in enumerate(measures) if gives_support(m)]
     by_class: dict = defaultdict(list)
@@ -101,12 +104,15 @@ def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts
             by_class[stacking["class"]].append(i)
         if stacking.get("excludes"):
             excluders.append(i)
-    pairs: set[tuple[int, int]] = set()
-    for group in by_class.values():
-        pairs.update(combinations(group, 2))
+    found: dict[int, dict[int, str]] = defaultdict(dict)
+    if len({measures[i]["id"] for i in supporting}) == len(supporting):
+        _class_blocks(measures, documents, by_class, set(excluders), found)
+        pairs: set[tuple[int, int]] = set()
+    else:
+        # One measure listed twice (never in the Engine's lists): examine every pair in a class.
+        pairs = {pair for group in by_class.values() for pair in combinations(group, 2)}
     for i in excluders:
         pairs.update((min(i, j), max(i, j)) for j in supporting if j != i)
-    found: dict[int, dict[int, str]] = defaultdict(dict)
     for i, j in sorted(pairs):
         a, b = measures[i], measures[j]
         if a["id"] == b["id"]:
@@ -116,8 +122,58 @@ def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts
             found[i][j] = why
             found[j][i] = why
     neighbours = [dict(sorted(found[i].items())) if i in found else {} for i in range(len(measures))]
-    conflicts_with = [sorted({measures[j]["id"] for j in n}) for n in neighbours]
+    ids = [m["id"] for m in measures]
+    conflicts_with = [sorted(set(map(ids.__getitem__, n))) for n in neighbours]
     return SubjectConflicts(neighbours, conflicts_with)
+
+
+def _class_blocks(measures: list[dict], documents: dict, by_class: dict, excluders: set[int],
+                  found: dict[int, dict[int, str]]) -> None:
+    """The same_class conflicts between measures without `excludes`, block pair by block pair
+    (what conflict_reason answers for each of their pairs; a test compares both)."""
+    rules: dict[tuple[str, str], str | None] = {}
+
+    def rule(document: str, level: str) -> str | None:
+        """The document's same_class rule that reaches measures of that level (its text)."""
+        key = (document, level)
+        if key not in rules:
+            rules[key] = next((r["span"] for r in documents[document].get("stacking") or []
+                               if r["scope"] == "same_class" and r["level"] == level), None)
+        return rules[key]
+
+    for group in by_class.values():
+        blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i in group:
+            if i not in excluders:
+                blocks[(measures[i]["document"], measures[i]["level"])].append(i)
+        keys = list(blocks)
+        for x, (doc_a, level_a) in enumerate(keys):
+            for doc_b, level_b in keys[x + 1:]:
+                if doc_a == doc_b:
+                    continue            # one document's measures never conflict by class
+                a_says, b_says = rule(doc_a, level_b), rule(doc_b, level_a)
+                if not (a_says or b_says):
+                    continue
+                block_a, block_b = blocks[(doc_a, level_a)], blocks[(doc_b, level_b)]
+                a_first, b_first = (a_says or b_says or ""), (b_says or a_says or "")
+                _lay(block_a, block_b, b_first, a_first, found)
+                _lay(block_b, block_a, a_first, b_first, found)
+
+
+def _lay(block: list[int], others: list[int], others_first: str, block_first: str,
+         found: dict[int, dict[int, str]]) -> None:
+    """Each member of `block` conflicts with every one of `others` (ascending positions), with the
+    text for whichever of the two comes first."""
+    if others_first == block_first:         # one text whatever the order: one map for all
+        same = dict.fromkeys(others, block_first)
+        for i in block:
+            found[i].update(same)
+        return
+    for i in block:
+        cut = bisect_right(others, i)          # others[:cut] come before i
+        rivals = found[i]
+        rivals.update(dict.fromkeys(others[:cut], others_first))
+        rivals.update(dict.fromkeys(others[cut:], block_first))
 
 
 class ConflictGraph(Mapping):
@@ -146,7 +202,9 @@ class ConflictGraph(Mapping):
             start, local = self._local(i)
             if not local:
                 raise KeyError(i)
-            built = self._built[i] = {start + j: why for j, why in local.items()}
+            # The first subject starts at 0: its cached dict is already in result indexes (read
+            # only, as every edge map is).
+            built = self._built[i] = local if start == 0 else {start + j: why for j, why in local.items()}
         return built
 
     def __iter__(self):
