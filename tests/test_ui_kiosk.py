@@ -130,11 +130,11 @@ def fill_visitor(kiosk, qtbot, name="深圳市罗湖示例科技有限公司"):
 def assert_wiped(kiosk, old):
     assert kiosk.current_screen() == "start"
     assert kiosk.evaluation is None
-    assert kiosk.form.profile()["company"] == {} and kiosk.form.profile().get("projects", []) == []
+    assert kiosk.visitor.profile()["company"] == {} and kiosk.visitor.profile().get("projects", []) == []
     assert kiosk.results.model.rowCount() == 0
     assert kiosk.checklist.rendered is None and kiosk.checklist.evaluation is None
     assert kiosk.checklist.preview.labels == [] and kiosk.checklist.choices.count() == 0
-    assert all(w not in (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview) for w in old)
+    assert all(w not in (kiosk.visitor, kiosk.results, kiosk.checklist, kiosk.interview) for w in old)
     assert not any(o.isVisible() for o in kiosk.overlays)
     assert kiosk.interview.screen.kind == "name" and not kiosk.interview.large
     assert all(e.value() is None for e in kiosk.interview.editors())
@@ -174,9 +174,9 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
     assert "深圳市罗湖示例科技有限公司" in arrived
     assert listing(*watched) == before            # during the session, printing included
 
-    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
+    old = (kiosk.visitor, kiosk.results, kiosk.checklist, kiosk.interview)
     kiosk.finish_button.click()
-    assert kiosk.wipe_confirm.isVisible() and kiosk.form is old[0]     # asked once, nothing wiped yet
+    assert kiosk.wipe_confirm.isVisible() and kiosk.visitor is old[0]     # asked once, nothing wiped yet
     kiosk.wipe_button.click()
     assert_wiped(kiosk, old)
     wait_deleted(qtbot, old)
@@ -188,7 +188,7 @@ def test_a_visitor_fills_prints_and_leaves_nothing_on_disk(qtbot, make_kiosk, cu
 def test_printer_problems_are_told_in_the_window(qtbot, make_kiosk, cups_server, queue, words):
     kiosk = make_kiosk(make_settings(kiosk_printer=queue))
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     kiosk.show_screen("print")
     qtbot.waitUntil(lambda: kiosk.print_button.isEnabled(), timeout=30000)
     kiosk.ask_print()
@@ -205,10 +205,10 @@ def test_printer_problems_are_told_in_the_window(qtbot, make_kiosk, cups_server,
 def test_idle_countdown_then_everything_is_rebuilt_empty(qtbot, make_kiosk):
     kiosk = make_kiosk(idle_ms=200)
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     kiosk.show_screen("print")
     qtbot.waitUntil(lambda: kiosk.checklist.rendered is not None, timeout=30000)
-    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
+    old = (kiosk.visitor, kiosk.results, kiosk.checklist, kiosk.interview)
     wiped = []
     kiosk.wiped.connect(lambda: wiped.append(True))
     qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5000)
@@ -221,12 +221,12 @@ def test_idle_countdown_then_everything_is_rebuilt_empty(qtbot, make_kiosk):
 def test_continue_during_the_countdown_keeps_the_data(qtbot, make_kiosk):
     kiosk = make_kiosk(idle_ms=200, tick_ms=200, countdown_seconds=10)
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
-    form = kiosk.form
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
+    form = kiosk.visitor
     qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5000)
     kiosk.continue_button.click()
     assert not kiosk.countdown.isVisible() and kiosk.idle_timer.isActive()
-    assert kiosk.form is form and form.profile()["company"]["name"] == PROFILE["company"]["name"]
+    assert kiosk.visitor is form and form.profile()["company"]["name"] == PROFILE["company"]["name"]
     assert kiosk.current_screen() == "interview"
 
 
@@ -235,7 +235,7 @@ def test_activity_postpones_the_countdown(qtbot, make_kiosk):
     kiosk.start_button.click()
     for _i in range(6):
         qtbot.wait(100)
-        QApplication.sendEvent(kiosk.form, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A,
+        QApplication.sendEvent(kiosk.interview, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A,
                                                      Qt.KeyboardModifier.NoModifier, "a"))
     assert not kiosk.countdown.isVisible()
 
@@ -453,7 +453,8 @@ def test_pins_longer_than_four_digits_work_on_the_pad(qtbot, make_kiosk):
 def test_the_wipe_empties_the_clipboard(qtbot, make_kiosk):
     kiosk = make_kiosk()
     kiosk.start_button.click()
-    name = kiosk.form.field_widget("company.name")
+    name = kiosk.interview.fields[0].editor.edit          # 企业名称, the interview's first question
+    assert kiosk.interview.fields[0].fact == "company.name"
     name.insert("隐私测试公司ZQXW")
     name.selectAll()
     name.copy()
@@ -474,7 +475,7 @@ def test_31_digits_in_a_number_field_are_refused_visibly(qtbot, make_kiosk):
     from tests.test_ui_kiosk_interview import tap
     kiosk = make_kiosk()
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     year = kiosk.as_of.year - 1
     kiosk.interview.open_field(f"company.years.{year}.revenue")       # money: up to 10^15 元
     pad = kiosk.interview.fields[0].editor
@@ -482,7 +483,7 @@ def test_31_digits_in_a_number_field_are_refused_visibly(qtbot, make_kiosk):
         tap(qtbot, pad.keys["9"])
     assert pad.display.text() == "9" * 15 and "位数过多" in pad.note.text()   # the 16th is refused
     tap(qtbot, kiosk.interview.next_button)
-    assert kiosk.form.profile()["company"]["years"][str(year)]["revenue"] == 10**15 - 1
+    assert kiosk.visitor.profile()["company"]["years"][str(year)]["revenue"] == 10**15 - 1
     tap(qtbot, kiosk.interview.next_button)        # 查看结果: the engine copes with 15 digits
     assert kiosk.current_screen() == "results" and kiosk.evaluation is not None
     assert kiosk.isVisible()
@@ -513,7 +514,7 @@ def test_touch_targets_and_no_keyboard_for_numbers_and_dates(qtbot, make_kiosk):
     from ui.touch_inputs import DateSteppers, NumberPad
     kiosk = make_kiosk()
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     project_id = PROFILE["projects"][0]["id"]
     for fact, kind in (("project.capacity_kw", NumberPad), ("project.grid_connected_on", DateSteppers)):
         kiosk.interview.open_field(fact, project_id)
@@ -553,7 +554,7 @@ def visit_every_page(kiosk, qtbot):
     """Each kiosk page and overlay in turn, yielding its name while it is shown."""
     from ui.kiosk_interview import Screen
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     interview = kiosk.interview
     project_id = PROFILE["projects"][0]["id"]
 
@@ -683,11 +684,11 @@ def test_the_idle_warning_gives_twenty_seconds_and_one_tap_continues(qtbot, bund
     try:
         assert kiosk.countdown_seconds >= 20
         kiosk.start_button.click()
-        kiosk.form.set_profile(copy.deepcopy(PROFILE))
+        kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
         kiosk.idle()
         assert kiosk.countdown.isVisible() and "30 秒" in kiosk.countdown.text.text()
         kiosk.continue_button.click()                      # one tap
-        assert not kiosk.countdown.isVisible() and kiosk.form.profile()["company"]
+        assert not kiosk.countdown.isVisible() and kiosk.visitor.profile()["company"]
         assert not kiosk.tick_timer.isActive()
     finally:
         kiosk._unlocked = True
@@ -699,20 +700,20 @@ def test_finish_asks_once_and_is_far_from_the_language_buttons(qtbot, make_kiosk
     kiosk = make_kiosk()
     kiosk.setGeometry(0, 0, width, height)
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     qtbot.wait(20)
     finish = kiosk.finish_button.geometry()
     for button in (kiosk.hans_button, kiosk.hant_button, kiosk.large_button):
         other = button.geometry()
         assert other.left() - finish.right() >= 200, (button.text(), finish, other)
-    form = kiosk.form
+    form = kiosk.visitor
     kiosk.finish_button.click()
     assert kiosk.wipe_confirm.isVisible() and kiosk.wipe_confirm.title.text() == "清除本次填写的全部内容？"
     kiosk.wipe_cancel.click()                  # a slip costs nothing
-    assert kiosk.form is form and form.profile()["company"]["name"] == PROFILE["company"]["name"]
+    assert kiosk.visitor is form and form.profile()["company"]["name"] == PROFILE["company"]["name"]
     kiosk.finish_button.click()
     kiosk.wipe_button.click()
-    assert kiosk.current_screen() == "start" and kiosk.form is not form
+    assert kiosk.current_screen() == "start" and kiosk.visitor is not form
     assert not kiosk.wipe_confirm.isVisible()
 
 
@@ -720,7 +721,7 @@ def test_finish_asks_once_and_is_far_from_the_language_buttons(qtbot, make_kiosk
 def test_the_language_toggle_rerenders_the_checklist_at_the_print_step(qtbot, make_kiosk):
     kiosk = make_kiosk()
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     kiosk.show_screen("print")
 
     def pdf_text():
@@ -784,7 +785,7 @@ def test_a_missing_fact_leads_to_its_question(qtbot, make_kiosk):
     kiosk.start_button.click()
     profile = copy.deepcopy(PROFILE)
     del profile["projects"][0]["capacity_kw"]
-    kiosk.form.set_profile(profile)
+    kiosk.visitor.set_profile(profile)
     kiosk.show_screen("results")
     project = profile["projects"][0]["id"]
     kiosk.results.missingFieldRequested.emit("project.capacity_kw", project)
@@ -883,7 +884,7 @@ def test_the_qr_summary_names_the_supports_and_documents_but_not_the_uscc(bundle
 def test_the_qr_code_holds_the_summary_and_goes_with_the_wipe(qtbot, make_kiosk):
     kiosk = make_kiosk()
     kiosk.start_button.click()
-    kiosk.form.set_profile(copy.deepcopy(PROFILE))
+    kiosk.visitor.set_profile(copy.deepcopy(PROFILE))
     kiosk.show_screen("interview")
     assert not kiosk.qr_button.isVisible()
     kiosk.show_screen("results")
@@ -906,7 +907,7 @@ def test_the_wipe_leaves_no_answer_of_the_interview_in_any_widget(qtbot, make_ki
     fill_identity_and_project(kiosk.interview, qtbot)
     kiosk.interview.open_review()
     assert visitor_strings(kiosk)                  # seen while the visitor is there
-    old = (kiosk.form, kiosk.results, kiosk.checklist, kiosk.interview)
+    old = (kiosk.visitor, kiosk.results, kiosk.checklist, kiosk.interview)
     kiosk.finish_button.click()
     kiosk.wipe_button.click()
     wait_deleted(qtbot, old)

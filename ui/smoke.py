@@ -236,7 +236,7 @@ def check_kiosk(made: Made) -> str:
     from core.kiosk import hash_pin
     from core.settings import Settings
     from ui.kiosk import KioskWindow
-    from ui.kiosk_qr import qr_png, summary_text
+    from ui.kiosk.qr import qr_png, summary_text
 
     # A PIN in memory only (never saved): without one the kiosk serves nobody and shows only its
     # closed page. Hashing it proves hashlib's scrypt (OpenSSL) is in the bundle.

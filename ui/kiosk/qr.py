@@ -128,7 +128,7 @@ class QrOverlay:
         from ui.kiosk.qr import qr_png, summary_text
         if not self.evaluate():
             return
-        text = summary_text(self.evaluation, self.form.profile())
+        text = summary_text(self.evaluation, self.visitor.profile())
         pixmap = QPixmap()
         pixmap.loadFromData(qr_png(text, QR_PIXELS))
         self.qr_image.setPixmap(pixmap)

@@ -69,8 +69,8 @@ class StartScreens:
         if not self.is_set_up():
             return
         district = self.settings.get("kiosk_district")
-        if district in DISTRICTS and not self.form.profile()["company"]:
-            self.form.set_profile({"company": {"district": district}, "projects": []})
+        if district in DISTRICTS and not self.visitor.profile()["company"]:
+            self.visitor.set_profile({"company": {"district": district}, "projects": []})
         self.interview.restart()
         self.show_screen("interview")
 

@@ -71,9 +71,9 @@ from ui.kiosk.overlays import Overlay, PinPad
 from ui.kiosk.print_step import KioskChecklistPanel, PrintStep
 from ui.kiosk.qr import QrOverlay
 from ui.kiosk.start import StartScreens
+from ui.kiosk.visitor import VisitorProfile
 from ui.kiosk_interview import KioskInterview
 from ui.language import follow_language
-from ui.profile_form import ProfileForm
 from ui.results_view import ResultsView
 from ui.session import Session, SessionState, empty_profile
 
@@ -152,7 +152,6 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
         self._build_start()
-        self.form_host = self._host("form")         # holds the visitor's profile; never shown
         self.interview_host = self._host("interview")
         self.results_host = self._host("results")
         self.print_host = self._host("print")
@@ -229,7 +228,7 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         self.printer_trouble: str | None = None      # why this kiosk cannot print (for staff)
         self.printer_task = None                     # the printer check under way (worker thread)
         self.check_printer()
-        self.form = self.results = self.checklist = self.interview = None
+        self.visitor = self.results = self.checklist = self.interview = None
         self._build_visitor_widgets()
         self.guard = _Guard(self)
         QApplication.instance().installEventFilter(self.guard)
@@ -250,7 +249,7 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         return self.session.engine.documents
 
     def _visitor_profile(self) -> dict:
-        return self.form.profile() if self.form is not None else empty_profile()
+        return self.visitor.profile() if self.visitor is not None else empty_profile()
 
     # -- construction ------------------------------------------------------------------------
     def _host(self, name: str) -> QWidget:
@@ -262,18 +261,11 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         return host
 
     def _build_visitor_widgets(self) -> None:
-        """A fresh form, results view and checklist panel: nothing of an earlier visitor."""
+        """A fresh profile, interview, results view and checklist panel: nothing of an earlier visitor."""
         unit = self.settings.get("money_unit")
-        self.form = ProfileForm(self.measures, self.documents)
-        self.form.tabs.tabBar().hide()
-        self.form.set_money_unit(unit)
-        self.form.set_as_of(self.as_of)
-        self.form.changed.connect(self.session.schedule)
-        touch_scroll(self.form.company_scroll)
-        touch_scroll(self.form.project_scroll)
-        touch_scroll(self.form.project_list)
-        self.form_host.layout().addWidget(self.form)
-        self.interview = KioskInterview(self.form.profile, self.form.set_profile, self._evaluated,
+        self.visitor = VisitorProfile(self)       # the profile as data: the interview edits it
+        self.visitor.changed.connect(self.session.schedule)
+        self.interview = KioskInterview(self.visitor.profile, self.visitor.set_profile, self._evaluated,
                                         self.measures, self.documents, today=self.as_of)
         self.interview.set_large(self.large_button.isChecked())
         self.interview.resultsRequested.connect(lambda: self.show_screen("results"))
@@ -305,7 +297,7 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
             return                      # the visitor stays where they are and reads the message
         self.stack.setCurrentWidget(self.screens[name])
         if name == "print":
-            self.checklist.set_evaluation(self.evaluation, self.form.profile())
+            self.checklist.set_evaluation(self.evaluation, self.visitor.profile())
         self._update_chrome()
 
     def next(self) -> None:
@@ -354,11 +346,12 @@ class KioskWindow(StartScreens, AdminPage, DataPage, PrintStep, QrOverlay, Forge
         self._forget_qr()
         self.checklist.clear()
         self.interview.clear()
-        for widget in (self.form, self.results, self.checklist, self.interview):
+        for widget in (self.results, self.checklist, self.interview):
             widget.hide()
             widget.parentWidget().layout().removeWidget(widget)
             widget.deleteLater()
-        self.form = self.results = self.checklist = self.interview = None
+        self.visitor.deleteLater()
+        self.visitor = self.results = self.checklist = self.interview = None
         self._build_visitor_widgets()
 
     # -- language ------------------------------------------------------------------------------
