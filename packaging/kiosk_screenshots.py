@@ -78,7 +78,7 @@ def main() -> int:
         shot("start-large")
         window.large_button.click()
         window.start()
-        window.form.set_profile(SAMPLE)
+        window.visitor.set_profile(SAMPLE)
         interview = window.interview
         project_id = SAMPLE["projects"][0]["id"]
         interview.restart()
@@ -133,6 +133,7 @@ def main() -> int:
         lock.reset()
         window.pin_pad.hide()
         window._pin_accepted("2468")       # as after the right PIN
+        wait_for(app, lambda w=window: w.printer_task is None)   # the printer check runs on the worker
         shot("admin")
         window.exit_kiosk()
         window.deleteLater()

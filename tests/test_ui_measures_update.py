@@ -309,7 +309,7 @@ def test_the_kiosk_imports_a_pack_from_a_usb_stick(
     shutil.copy(next_pack, stick / "绿策通" / next_pack.name)
     monkeypatch.setattr("ui.kiosk.data.pack_roots", lambda: [stick])
     kiosk = make_kiosk()
-    old_form, bundled = kiosk.form, kiosk.engine.version
+    old_interview, bundled = kiosk.interview, kiosk.engine.version
     kiosk.admin_button.click()
     enter(kiosk, PIN)
     assert "2026.11.21" in kiosk.admin_data.text()
@@ -324,7 +324,8 @@ def test_the_kiosk_imports_a_pack_from_a_usb_stick(
     qtbot.waitUntil(lambda: kiosk.pack_task is None and kiosk.engine.version != bundled, timeout=30000)
     assert kiosk.db.release.version == NEXT and kiosk.engine.version == kiosk.db.version
     assert "已导入" in kiosk.pack_info.text() and NEXT in kiosk.data_status.text()
-    assert kiosk.form is not old_form and kiosk.form._measures is kiosk.measures   # rebuilt on the new data
+    # rebuilt on the new data
+    assert kiosk.interview is not old_interview and kiosk.interview.measures is kiosk.measures
     kiosk.data_back_button.click()
     assert kiosk.current_screen() == "admin" and NEXT in kiosk.admin_data.text()
 
