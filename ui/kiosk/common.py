@@ -65,7 +65,8 @@ QPushButton#finish { border-color: #b42318; color: #b42318; }
 QPushButton#admin { border: none; background: transparent; color: #6b7770; min-width: 56px; font-size: 18px; }
 QPushButton#digit { min-height: 64px; min-width: 96px; font-size: 30px; }
 QToolButton { min-height: 48px; min-width: 48px; font-size: 20px; }
-QLabel, QCheckBox, QRadioButton, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar { font-size: 20px; }
+QLabel, QCheckBox, QRadioButton, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar, QHeaderView {
+    font-size: 20px; }
 QCheckBox, QRadioButton { min-height: 48px; min-width: 48px; }
 QLabel[role="note"] { font-size: 17px; }
 QCheckBox::indicator, QListWidget::indicator, QTreeView::indicator { width: 28px; height: 28px; }
@@ -93,7 +94,7 @@ QWidget#pageBody { background: transparent; }
 # 大字模式 (for older visitors): larger type everywhere and darker, higher-contrast text and borders.
 LARGE_STYLE = """
 KioskWindow { background: white; }
-QLabel, QCheckBox, QRadioButton, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar {
+QLabel, QCheckBox, QRadioButton, QGroupBox, QListWidget, QTreeView, QTextBrowser, QTabBar, QHeaderView {
     font-size: 27px; color: black; }
 QLineEdit, QComboBox, QAbstractSpinBox { font-size: 27px; min-height: 56px; color: black; }
 QPushButton { font-size: 28px; min-height: 64px; border: 3px solid #0b4d1c; color: #0b4d1c; }
