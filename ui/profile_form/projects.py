@@ -1,8 +1,6 @@
 """The form's project list: adding, copying, removing and choosing projects."""
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -11,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, convert_policy_text
+from core.interview import new_project_id
 from core.measures.vocabulary import PROJECT_TYPES
 from ui.profile_form.editors import _Subject
 from ui.profile_form.fields import (
@@ -121,13 +120,7 @@ class ProjectList:
         return answer == QMessageBox.StandardButton.Yes
 
     def _new_id(self) -> str:
-        used = {s.data.get("id") for s in self._projects}
-        numbers = [int(m.group(1)) for pid in used if isinstance(pid, str)
-                   and (m := re.fullmatch(r"p(\d+)", pid))]
-        n = max(numbers, default=0) + 1
-        while f"p{n}" in used:
-            n += 1
-        return f"p{n}"
+        return new_project_id({"projects": [s.data for s in self._projects]})   # one rule, the core's
 
     def _fill_project_list(self, select: int | None) -> None:
         self._bad_projects = set()             # new items start unmarked; _apply_marks marks them
