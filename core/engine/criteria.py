@@ -146,7 +146,8 @@ def _compile_group(kind: str, nodes: list[dict]) -> Compiled:
 def _compile_node(node: dict) -> Compiled:
     if node["type"] != "leaf":
         return _compile_group(node["type"], node["children"])
-    evaluate = OPERATORS[node["op"]].evaluate
+    operator = OPERATORS[node["op"]]
+    evaluate = operator.specialise(node) if operator.specialise else operator.evaluate
     vague, span, evidence = node.get("vague"), node.get("span"), node.get("evidence")
 
     def leaf(ctx: Context, out: list[Outcome]) -> TreeResult:

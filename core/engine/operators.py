@@ -15,14 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from core.engine.context import (
     MISSING,
     Context,
+    Counter,
     Outcome,
     anniversary,
     compare,
+    compile_item_counts,
     item_counts,
     number,
     numeric,
@@ -270,12 +273,23 @@ def _first_time(leaf: dict, ctx: Context) -> Outcome:
     return Outcome(leaf["id"], label, True, lambda: f"{label}：{year} 年首次{wanted}")
 
 
-def _count(leaf: dict, ctx: Context) -> Outcome:
+def _counts(leaf: dict, items: list, ctx: Context, counts: Counter | None) -> tuple[list[int], list[int]]:
+    if counts is not None:              # the leaf's conditions compiled (_specialise_count)
+        return counts(items, ctx)
+    return item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+
+
+def _specialise_count(leaf: dict) -> Callable[[dict, Context], Outcome]:
+    evaluate = _count if leaf["op"] == "count_ge" else _count_at_most
+    return partial(evaluate, counts=compile_item_counts(leaf.get("where") or [], leaf.get("unless") or []))
+
+
+def _count(leaf: dict, ctx: Context, counts: Counter | None = None) -> Outcome:
     path, items = _scalar(leaf, ctx)
     if items is MISSING:
         return _unknown(leaf, [path])
     label, need, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
-    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    sure, maybe = _counts(leaf, items, ctx, counts)
     found = len(sure)
     if found >= need:
         return Outcome(leaf["id"], label, True, lambda: f"{label}：符合条件的 {found} {unit}")
@@ -288,13 +302,13 @@ def _count(leaf: dict, ctx: Context) -> Outcome:
                    gap=f"再取得 {need - found} {unit}（{label}）")
 
 
-def _count_at_most(leaf: dict, ctx: Context) -> Outcome:
+def _count_at_most(leaf: dict, ctx: Context, counts: Counter | None = None) -> Outcome:
     """At most `value` items match (`value: 0`: none, as in 首次 / 一次性 / not received before)."""
     path, items = _scalar(leaf, ctx)
     if items is MISSING:
         return _unknown(leaf, [path])
     label, limit, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
-    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    sure, maybe = _counts(leaf, items, ctx, counts)
     if len(sure) > limit:
         shown = "已有" if limit == 0 else f"已有 {len(sure)} {unit}，超过 {limit} {unit}："
         return Outcome(leaf["id"], label, False, f"{label}：{shown}{_item_names(items, sure)}",
@@ -403,6 +417,9 @@ class Operator:
     threshold: bool = False             # the scenarios must see it met and not met
     # Whether the leaf's value must be found in its span (numbers the text states; not a default).
     stated: Callable[[FactSpec, Any], bool] = lambda spec, value: False
+    # Given a leaf, `evaluate` for that leaf with its constants read once (compiled trees use it;
+    # a test checks it decides as `evaluate` does); None: `evaluate` itself.
+    specialise: Callable[[dict], Callable[[dict, Context], Outcome]] | None = None
 
     def fact_problem(self, op: str, spec: FactSpec) -> str | None:
         if self.fact_kinds and spec.kind not in self.fact_kinds:
@@ -446,9 +463,9 @@ OPERATORS: dict[str, Operator] = {
     # count_ge's default 1 is "at least one"; count_le's 0 is "none" (一次性, not received before):
     # only other values are numbers the text states.
     "count_ge": Operator(_count, _check_count(1), ("list",), default=1, counts=True, threshold=True,
-                         stated=lambda spec, value: value != 1),
+                         stated=lambda spec, value: value != 1, specialise=_specialise_count),
     "count_le": Operator(_count_at_most, _check_count(0), ("list",), counts=True,
-                         stated=lambda spec, value: value != 0),
+                         stated=lambda spec, value: value != 0, specialise=_specialise_count),
 }
 
 
