@@ -152,10 +152,11 @@ def compare(op: str, actual, target) -> bool:
         same = (number(actual) == number(target)
                 if numeric(actual) and numeric(target) else actual == target)
         return same if op == "eq" else not same
-    return _ORDER[op](number(actual), number(target))
+    return ORDERED[op](number(actual), number(target))
 
 
-_ORDER = {"ge": operator.ge, "gt": operator.gt, "le": operator.le, "lt": operator.lt}
+# The ordered comparisons on Decimals (compare, and the leaves and conditions compiled).
+ORDERED = {"ge": operator.ge, "gt": operator.gt, "le": operator.le, "lt": operator.lt}
 
 
 def numeric(value) -> bool:
@@ -207,7 +208,7 @@ def compile_condition(cond: dict) -> Condition:
         return lambda item, ctx: condition(item, cond, ctx)
     if (op == "in_year" and target not in _YEAR_OFFSET) or (
             op not in ("in_year", "on_or_after", "on_or_before", "in", "not_in", "eq", "ne")
-            and op not in _ORDER):
+            and op not in ORDERED):
         return lambda item, ctx: condition(item, cond, ctx)     # what the data never holds
     if op == "in_year":
         offset = _YEAR_OFFSET[target]
@@ -243,7 +244,7 @@ def compile_condition(cond: dict) -> Condition:
                     else value == target)
             return same if same_wanted else not same
         return equal
-    order, target_number = _ORDER[op], number(target)
+    order, target_number = ORDERED[op], number(target)
 
     def ordered(item: dict, ctx: Context) -> bool | None:
         value = item.get(name, default)

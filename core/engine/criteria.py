@@ -118,6 +118,12 @@ def compile_tree(nodes: list[dict]) -> Compiled:
 def _compile_group(kind: str, nodes: list[dict]) -> Compiled:
     parts = [_compile_node(n) for n in nodes]
     is_all = kind == "all_of"
+    if not parts:
+        # all_of of nothing is met, any_of of nothing is not (with no gap); most measures state
+        # no criteria of their own
+        return lambda ctx, out: TreeResult(is_all, [], None)
+    if len(parts) == 1:
+        return _compile_single(is_all, parts[0])
     # all_of / any_of of context.py over tri-state values (True, False, None), by membership.
     decisive, other = (False, True) if is_all else (True, False)
 
@@ -141,6 +147,21 @@ def _compile_group(kind: str, nodes: list[dict]) -> Compiled:
         return TreeResult(state, missing, gaps)
 
     return run
+
+
+def _compile_single(is_all: bool, part: Compiled) -> Compiled:
+    """A group of one: what `run` gives for a single child, without the lists over children."""
+    def single(ctx: Context, out: list[Outcome]) -> TreeResult:
+        r = part(ctx, out)
+        state = r.state
+        if state is True:
+            return TreeResult(True, [], None)
+        if state is None:
+            return TreeResult(None, list(dict.fromkeys(r.missing)), None)
+        if r.gaps is None:
+            return TreeResult(False, [], None)
+        return TreeResult(False, [], list(r.gaps) if is_all else (list(r.gaps) or None))
+    return single
 
 
 def _compile_node(node: dict) -> Compiled:

@@ -20,6 +20,7 @@ from typing import Any
 
 from core.engine.context import (
     MISSING,
+    ORDERED,
     Context,
     Counter,
     Outcome,
@@ -65,8 +66,47 @@ def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
+    return _compared(leaf, actual, compare(leaf["op"], actual, leaf["value"]))
+
+
+def _specialise_compare(leaf: dict) -> Callable[[dict, Context], Outcome]:
+    """`_compare_leaf` for a numeric threshold, with the fact path, the comparison and the
+    threshold as a Decimal read once; anything else is left to `_compare_leaf`."""
+    fact, op, target = leaf["fact"], leaf["op"], leaf["value"]
+    if "{" in fact:
+        return _compare_leaf
+    same_wanted = op == "eq"
+    if not numeric(target):
+        if op not in ("eq", "ne"):
+            return _compare_leaf
+
+        def equal(leaf: dict, ctx: Context) -> Outcome:
+            # compare() on a yes/no or a word: plain equality
+            actual = ctx.fact(fact)
+            if actual is MISSING:
+                return _unknown(leaf, [fact])
+            same = actual == target
+            return _compared(leaf, actual, same if same_wanted else not same)
+        return equal
+    wanted, order = number(target), ORDERED.get(op)
+
+    def decide(leaf: dict, ctx: Context) -> Outcome:
+        actual = ctx.fact(fact)
+        if actual is MISSING:
+            return _unknown(leaf, [fact])
+        if not numeric(actual):
+            return _compare_leaf(leaf, ctx)         # a yes/no or a word against a number: rare
+        value = number(actual)
+        if order is not None:
+            return _compared(leaf, actual, order(value, wanted))
+        same = value == wanted
+        return _compared(leaf, actual, same if same_wanted else not same)
+    return decide
+
+
+def _compared(leaf: dict, actual, met: bool) -> Outcome:
+    """The outcome of a comparison decided (`met`), with its text and gap."""
     op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
-    met = compare(op, actual, target)
     if isinstance(target, (bool, str)) or isinstance(actual, (bool, str)):
         def words() -> str:
             kind = generic_path(leaf["fact"])
@@ -439,17 +479,18 @@ def _always(spec: FactSpec, value) -> bool:
     return True
 
 
-_COMPARE = Operator(_compare_leaf, _check_compare, stated=_numeric_fact)
-_ORDER = Operator(_compare_leaf, _check_compare, stated=_numeric_fact, threshold=True)
+_COMPARE = Operator(_compare_leaf, _check_compare, stated=_numeric_fact, specialise=_specialise_compare)
+_ORDERED = Operator(_compare_leaf, _check_compare, stated=_numeric_fact, threshold=True,
+                    specialise=_specialise_compare)
 _GROWTH_OP = Operator(_growth, _check_growth, ("number",), yearly=True, threshold=True, stated=_always)
 
 OPERATORS: dict[str, Operator] = {
     "eq": _COMPARE,
     "ne": _COMPARE,
-    "gt": _ORDER,
-    "ge": _ORDER,
-    "lt": _ORDER,
-    "le": _ORDER,
+    "gt": _ORDERED,
+    "ge": _ORDERED,
+    "lt": _ORDERED,
+    "le": _ORDERED,
     "in": Operator(_membership, _check_membership),
     "not_in": Operator(_membership, _check_membership),
     "any_in": Operator(_any_in, _check_membership, ("key_list",)),
