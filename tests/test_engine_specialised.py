@@ -130,7 +130,7 @@ def test_compiled_conditions_decide_as_condition(catalog):
 def _decide(fn, item, ctx):
     try:
         return fn(item, ctx)
-    except (ValueError, TypeError, ArithmeticError) as exc:     # the same failure, if any
+    except (ValueError, TypeError, AttributeError, ArithmeticError) as exc:     # the same failure
         return type(exc)
 
 
@@ -191,3 +191,17 @@ def test_an_amounts_words_are_written_once_from_the_values_read(catalog):
     assert amount.calculation == "900000 千瓦时 × 0.25 元/千瓦时 = 22.5 万元，上限 100 万元"
     assert amount.notes[0] == amount.calculation
     assert copy.copy(amount.notes) == amount.notes       # read again: the same list of strings
+
+
+@pytest.mark.parametrize("keys", [[], ["clean_energy"], ["clean_energy.pv"], ["clean_energyX"],
+                                  ["other", "energy_saving.motor.high"], ["energy_saving"], [5],
+                                  [None, "clean_energy"]])
+def test_a_specialised_any_in_matches_keys_as_key_matches(keys):
+    leaf = {"id": "k", "type": "leaf", "label": "技术类型", "fact": "project.tech", "op": "any_in",
+            "value": ["clean_energy", "energy_saving.motor"]}
+    specialise = OPERATORS["any_in"].specialise
+    assert specialise is not None
+    ctx = Context(dt.date(2025, 6, 30), {}, {"tech": keys})
+    got = _decide(lambda lf, c: _outcome(specialise(lf)(lf, c)), leaf, ctx)
+    want = _decide(lambda lf, c: _outcome(OPERATORS["any_in"].evaluate(lf, c)), leaf, ctx)
+    assert got == want

@@ -152,12 +152,15 @@ def key_matches(key: str, wanted: str) -> bool:
     return key == wanted or key.startswith(wanted + ".")
 
 
-def _any_in(leaf: dict, ctx: Context) -> Outcome:
+def _any_in(leaf: dict, ctx: Context, matches: Callable[[Any], bool] | None = None) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
     label, values = leaf["label"], leaf["value"]
-    hits = [k for k in actual if any(key_matches(k, v) for v in values)]
+    if matches is None:
+        hits = [k for k in actual if any(key_matches(k, v) for v in values)]
+    else:
+        hits = [k for k in actual if matches(k)]
     if hits:
         return Outcome(leaf["id"], label, True,
                        lambda: f"{label}：{value_list(hits, generic_path(leaf['fact']))}")
@@ -167,6 +170,17 @@ def _any_in(leaf: dict, ctx: Context) -> Outcome:
         kind = generic_path(leaf["fact"])
         return f"{label}：{value_list(given, kind) if given else '无'}，不属于{value_list(values, kind)}"
     return Outcome(leaf["id"], label, False, text)
+
+
+def _specialise_any_in(leaf: dict) -> Callable[[dict, Context], Outcome]:
+    """`_any_in` with the wanted keys read once: a key matches one of them or starts with one
+    and a dot (key_matches over every value, as one test)."""
+    values = tuple(leaf["value"])
+    prefixes = tuple(v + "." for v in values)
+
+    def matches(key) -> bool:
+        return key in values or key.startswith(prefixes)
+    return partial(_any_in, matches=matches)
 
 
 def _dated_gap(ctx: Context, day: dt.date, text: str) -> str | None:
@@ -493,7 +507,7 @@ OPERATORS: dict[str, Operator] = {
     "le": _ORDERED,
     "in": Operator(_membership, _check_membership),
     "not_in": Operator(_membership, _check_membership),
-    "any_in": Operator(_any_in, _check_membership, ("key_list",)),
+    "any_in": Operator(_any_in, _check_membership, ("key_list",), specialise=_specialise_any_in),
     "years_since_ge": Operator(_years_since, _check_years, ("date",), threshold=True, stated=_always),
     "date_between": Operator(_date_between, _check_between, ("date",), threshold=True),
     "year_index_in": Operator(_year_index, _check_year_index, ("date",), threshold=True),
