@@ -89,6 +89,7 @@ def _specialise_compare(leaf: dict) -> Callable[[dict, Context], Outcome]:
             return _compared(leaf, actual, same if same_wanted else not same)
         return equal
     wanted, order = number(target), ORDERED.get(op)
+    shown = quantity(target, leaf.get("unit"))
 
     def decide(leaf: dict, ctx: Context) -> Outcome:
         actual = ctx.fact(fact)
@@ -98,14 +99,15 @@ def _specialise_compare(leaf: dict) -> Callable[[dict, Context], Outcome]:
             return _compare_leaf(leaf, ctx)         # a yes/no or a word against a number: rare
         value = number(actual)
         if order is not None:
-            return _compared(leaf, actual, order(value, wanted))
+            return _compared(leaf, actual, order(value, wanted), shown)
         same = value == wanted
-        return _compared(leaf, actual, same if same_wanted else not same)
+        return _compared(leaf, actual, same if same_wanted else not same, shown)
     return decide
 
 
-def _compared(leaf: dict, actual, met: bool) -> Outcome:
-    """The outcome of a comparison decided (`met`), with its text and gap."""
+def _compared(leaf: dict, actual, met: bool, shown: str | None = None) -> Outcome:
+    """The outcome of a comparison decided (`met`), with its text and gap; `shown` is the
+    threshold in words when already written (`quantity(value, unit)`, once per leaf)."""
     op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
     if isinstance(target, (bool, str)) or isinstance(actual, (bool, str)):
         def words() -> str:
@@ -118,15 +120,15 @@ def _compared(leaf: dict, actual, met: bool) -> Outcome:
         return Outcome(leaf["id"], label, met, words)
 
     def text() -> str:
-        verdict = _VERDICTS[op][0 if met else 1].format(quantity(target, unit))
+        verdict = _VERDICTS[op][0 if met else 1].format(shown or quantity(target, unit))
         return f"{label} {quantity(actual, unit)}，{verdict}"
     gap = None
     if not met and op in ("ge", "gt"):
         diff = number(target) - number(actual)
         gap = (f"再增加{'超过' if op == 'gt' else ''} {quantity(diff, unit)}{label}" if diff > 0
-               else f"{label}须超过 {quantity(target, unit)}")
+               else f"{label}须超过 {shown or quantity(target, unit)}")
     elif not met and op in ("le", "lt"):
-        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {quantity(target, unit)}"
+        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {shown or quantity(target, unit)}"
     return Outcome(leaf["id"], label, met, text, gap=gap)
 
 
