@@ -11,27 +11,55 @@ calculation in words (`900,000 千瓦时 × 0.25 元/千瓦时 = 22.5 万元`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from functools import partial
 
-from core.decimals import money_context
+from core.decimals import MONEY_CONTEXT, money_context
 from core.engine.context import MISSING, Context, item_counts, number, unknown_fields
 from core.engine.text import fact_label, fact_unit, money, percent, plain
 
 FEN = Decimal("0.01")
+ONE = Decimal(1)
 # A formula's uncapped value (None when unknown), the facts missing for it, whether its rate is
 # open (一定比例), and the calculation's left-hand side in words.
-Raw = tuple[Decimal | None, list[str], bool, str]
+Raw = tuple[Decimal | None, list[str], bool, str | Callable[[], str]]
 
 
-@dataclass
 class Amount:
-    min: Decimal
-    max: Decimal | None
-    notes: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    company_year_cap: Decimal | None = None     # shared by every subject of the measure
-    calculation: str | None = None              # how max was reached, in words
+    """An amount range; its words (`notes`, `calculation`) are written when first read.
+
+    A large check computes thousands of amounts and shows few: while checking, a note or the
+    calculation may be given as a function of no arguments over values already read (numbers,
+    labels; never the profile), written on first read, so a profile changed later changes nothing.
+    """
+    __slots__ = ("min", "max", "_notes", "missing", "company_year_cap", "_calculation")
+
+    def __init__(self, min: Decimal, max: Decimal | None, notes: list | None = None,
+                 missing: list[str] | None = None, company_year_cap: Decimal | None = None,
+                 calculation: str | Callable[[], str] | None = None):
+        self.min, self.max = min, max
+        self._notes: list = [] if notes is None else notes
+        self.missing = [] if missing is None else missing
+        self.company_year_cap = company_year_cap
+        self._calculation = calculation
+
+    @property
+    def notes(self) -> list[str]:
+        notes = self._notes
+        if not all(isinstance(n, str) for n in notes):
+            notes[:] = [n if isinstance(n, str) else n() for n in notes]
+        return notes
+
+    @property
+    def calculation(self) -> str | None:
+        calculation = self._calculation
+        if calculation is not None and not isinstance(calculation, str):
+            calculation = self._calculation = calculation()
+        return calculation
+
+    def __repr__(self) -> str:
+        return f"Amount({self.min!r}, {self.max!r}, missing={self.missing!r})"
 
 
 NOTHING = Amount(Decimal(0), Decimal(0))
@@ -39,6 +67,12 @@ NOTHING = Amount(Decimal(0), Decimal(0))
 
 def to_fen(value: Decimal) -> Decimal:
     """Round down to the fen: a maximum must never be overstated."""
+    if value.is_finite() and value.adjusted() < MONEY_CONTEXT.prec - 10:
+        # What money_context(value) would give (it widens only beyond this), without entering a
+        # context: a large check rounds thousands of amounts.
+        if value == value.to_integral_value(context=MONEY_CONTEXT):
+            return value.quantize(ONE, context=MONEY_CONTEXT)
+        return value.quantize(FEN, rounding=ROUND_FLOOR, context=MONEY_CONTEXT)
     with money_context(value):     # quantize needs a digit for every place down to the fen
         if value == value.to_integral():
             return value.quantize(Decimal(1))
@@ -46,57 +80,92 @@ def to_fen(value: Decimal) -> Decimal:
 
 
 def compute(benefit: dict | None, ctx: Context) -> Amount:
+    return compile_benefit(benefit)(ctx)
+
+
+_NO_MONEY = "本条没有直接的资金支持"
+
+
+def compile_benefit(benefit: dict | None) -> Callable[[Context], Amount]:
+    """`compute(benefit, ·)` with what does not depend on the profile (the stated caps, the
+    formula) read once: the Engine compiles each measure's benefit with its criteria."""
     if not benefit or benefit["formula"] == "none":
-        return Amount(Decimal(0), None, ["本条没有直接的资金支持"])
+        return lambda ctx: Amount(Decimal(0), None, [_NO_MONEY])
     caps = benefit.get("caps") or []
     stated = [number(c["amount"]) for c in caps if c.get("amount") is not None]
     cap = min(stated) if stated else None
     year_caps = [number(c["amount"]) for c in caps
                  if c.get("amount") is not None and c["scope"] == "company_year"]
-    notes: list[str] = []
-    bounds = _known_bounds(benefit, ctx, notes)         # known figures an open share cannot exceed
-    value, missing, open_rate, steps = FORMULAS[benefit["formula"]].raw(benefit, ctx, notes)
+    year_cap = min(year_caps) if year_caps else None
+    raw = FORMULAS[benefit["formula"]].raw
+    ceiling_only = bool(benefit.get("ceiling_only"))
+    what = benefit.get("open") or "标准未列明"
+    # _known_bounds reads nothing unless the benefit has an open share's base or an open cap.
+    bounded = (bool(benefit.get("base")) and benefit["formula"] != "per_item") or any(
+        c.get("open_ratio_of") for c in caps)
 
-    if open_rate or value is None:
-        # A known base bounds a stated cap (a share of 300 万元 is never 1000 万元); with no cap
-        # stated the share stays unknown rather than reading as the whole base.
-        limit = None if cap is None else min([cap, *(b for b, _ in bounds)])
-        if cap is None and bounds:
-            notes.append("不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds))
-        what = benefit.get("open") or "标准未列明"
-        calculation = None
-        if not open_rate:                                # a fact the formula needs is missing
-            if limit is not None:
-                notes.insert(0, f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额")
-        elif limit is None:
-            notes.insert(0, f"{what}：金额无法估算")
-        else:
-            words = [f"上限 {money(cap)}"] if cap is not None else []
-            words += [f"{name} {money(b)}" for b, name in bounds]
-            calculation = (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
-                           else f"{what}，最高 {money(limit)}")
-            notes.insert(0, calculation)
-        amount = Amount(Decimal(0), limit, notes, missing, calculation=calculation)
-    else:
+    def amount(ctx: Context) -> Amount:
+        notes: list = []
+        # known figures an open share cannot exceed
+        bounds = _known_bounds(benefit, ctx, notes) if bounded else []
+        value, missing, open_rate, steps = raw(benefit, ctx, notes)
+        if open_rate or value is None:
+            return _bounded(cap, bounds, notes, missing, open_rate, what, year_cap)
         capped = value
         for bound, name in bounds:
             if capped > bound:
-                notes.append(f"不超过{name} {money(bound)}")
+                notes.append(partial(_words_not_above, name, bound))
                 capped = bound
         if cap is not None and capped > cap:
             capped = cap
-        capped = to_fen(capped)
-        calculation = f"{steps} = {money(to_fen(value))}" if steps else money(to_fen(value))
-        if capped != to_fen(value):
-            calculation += f"，按上限计 {money(capped)}"
-        elif cap is not None:
-            calculation += f"，上限 {money(cap)}"
-        low = Decimal(0) if benefit.get("ceiling_only") else capped
-        if benefit.get("ceiling_only"):
+        capped, whole = to_fen(capped), to_fen(value)
+        calculation = partial(_words_calculation, steps, whole, capped, cap)
+        low = Decimal(0) if ceiling_only else capped
+        if ceiling_only:
             notes.append("文本只规定最高额（最高、不超过），实际金额以核定为准")
-        amount = Amount(low, capped, [calculation, *notes], missing, calculation=calculation)
-    amount.company_year_cap = min(year_caps) if year_caps else None
+        return Amount(low, capped, [calculation, *notes], missing, year_cap, calculation)
+
     return amount
+
+
+def _bounded(cap: Decimal | None, bounds: list[tuple[Decimal, str]], notes: list,
+             missing: list[str], open_rate: bool, what: str, year_cap: Decimal | None) -> Amount:
+    """An open rate, or a formula missing a fact: the most it can be, from the caps and bounds."""
+    # A known base bounds a stated cap (a share of 300 万元 is never 1000 万元); with no cap
+    # stated the share stays unknown rather than reading as the whole base.
+    limit = None if cap is None else min([cap, *(b for b, _ in bounds)])
+    if cap is None and bounds:
+        notes.append("不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds))
+    calculation = None
+    if not open_rate:                                # a fact the formula needs is missing
+        if limit is not None:
+            notes.insert(0, f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额")
+    elif limit is None:
+        notes.insert(0, f"{what}：金额无法估算")
+    else:
+        words = [f"上限 {money(cap)}"] if cap is not None else []
+        words += [f"{name} {money(b)}" for b, name in bounds]
+        calculation = (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
+                       else f"{what}，最高 {money(limit)}")
+        notes.insert(0, calculation)
+    return Amount(Decimal(0), limit, notes, missing, year_cap, calculation)
+
+
+# The words of a computed amount, written when read (Amount.notes, Amount.calculation).
+
+def _words_not_above(name: str, bound: Decimal) -> str:
+    return f"不超过{name} {money(bound)}"
+
+
+def _words_calculation(steps: str | Callable[[], str], whole: Decimal, capped: Decimal,
+                       cap: Decimal | None) -> str:
+    steps = steps if isinstance(steps, str) else steps()
+    calculation = f"{steps} = {money(whole)}" if steps else money(whole)
+    if capped != whole:
+        calculation += f"，按上限计 {money(capped)}"
+    elif cap is not None:
+        calculation += f"，上限 {money(cap)}"
+    return calculation
 
 
 def _known_bounds(benefit: dict, ctx: Context, notes: list[str]) -> list[tuple[Decimal, str]]:
@@ -140,7 +209,7 @@ def _rated(words: Callable[[dict, Decimal, Decimal], str]) -> Callable[[dict, Co
         if missing or rate is None:
             return None, missing, False, ""
         base_value = number(base)
-        return base_value * rate, [], False, words(benefit, base_value, rate)
+        return base_value * rate, [], False, partial(words, benefit, base_value, rate)
     return raw
 
 
@@ -212,11 +281,13 @@ def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> Raw:
         unsure = sorted(i for i in ranked if i in maybe)
         missing = list(dict.fromkeys(unknown_fields(path, items, unsure, conds)))
     per = [amount_of(i) for i in ranked]
+    return sum(per, Decimal(0)), missing, False, partial(_per_item_words, per)
+
+
+def _per_item_words(per: list[Decimal]) -> str:
     if per and len(set(per)) == 1:
-        steps = f"{len(per)} 项 × {money(per[0])}"
-    else:
-        steps = " + ".join(money(a) for a in per) if per else "0 项"
-    return sum(per, Decimal(0)), missing, False, steps
+        return f"{len(per)} 项 × {money(per[0])}"
+    return " + ".join(money(a) for a in per) if per else "0 项"
 
 
 # -- the registry ------------------------------------------------------------------------------------

@@ -152,10 +152,11 @@ def compare(op: str, actual, target) -> bool:
         same = (number(actual) == number(target)
                 if numeric(actual) and numeric(target) else actual == target)
         return same if op == "eq" else not same
-    return _ORDER[op](number(actual), number(target))
+    return ORDERED[op](number(actual), number(target))
 
 
-_ORDER = {"ge": operator.ge, "gt": operator.gt, "le": operator.le, "lt": operator.lt}
+# The ordered comparisons on Decimals (compare, and the leaves and conditions compiled).
+ORDERED = {"ge": operator.ge, "gt": operator.gt, "le": operator.le, "lt": operator.lt}
 
 
 def numeric(value) -> bool:
@@ -186,6 +187,98 @@ def item_counts(items: list, where: list[dict], unless: list[list[dict]],
         elif state is None:
             maybe.append(i)
     return sure, maybe
+
+
+# -- conditions compiled (the same decisions, with each condition's constants read once) -------------
+# A large check decides the same few conditions on thousands of list items: compiling a leaf's
+# `where` / `unless` once turns each condition into a closure over its field, its operator and its
+# value already converted. `item_counts` (the plain form) stays the reference; a test checks that
+# both agree on every condition of the bundled data.
+
+Condition = Callable[[dict, "Context"], "bool | None"]
+Counter = Callable[[list, "Context"], tuple[list[int], list[int]]]
+_YEAR_OFFSET = {"last_year": 0, "last_year-1": 1, "last_year-2": 2}
+
+
+def compile_condition(cond: dict) -> Condition:
+    """A callable doing `condition(item, cond, ctx)`."""
+    name, default, op, target = cond["field"], cond.get("default"), cond["op"], cond["value"]
+    if target == SUBJECT or (op in ("on_or_after", "on_or_before")
+                             and target in ("as_of", "valid_from", "valid_to")):
+        return lambda item, ctx: condition(item, cond, ctx)
+    if (op == "in_year" and target not in _YEAR_OFFSET) or (
+            op not in ("in_year", "on_or_after", "on_or_before", "in", "not_in", "eq", "ne")
+            and op not in ORDERED):
+        return lambda item, ctx: condition(item, cond, ctx)     # what the data never holds
+    if op == "in_year":
+        offset = _YEAR_OFFSET[target]
+
+        def in_year(item: dict, ctx: Context) -> bool | None:
+            value = item.get(name, default)
+            return None if value is None else to_date(value).year == ctx.last_year - offset
+        return in_year
+    if op in ("on_or_after", "on_or_before"):
+        ref, after = dt.date.fromisoformat(target), op == "on_or_after"
+
+        def dated(item: dict, ctx: Context) -> bool | None:
+            value = item.get(name, default)
+            if value is None:
+                return None
+            return to_date(value) >= ref if after else to_date(value) <= ref
+        return dated
+    if op in ("in", "not_in"):
+        inside = op == "in"
+
+        def member(item: dict, ctx: Context) -> bool | None:
+            value = item.get(name, default)
+            return None if value is None else (value in target) is inside
+        return member
+    if op in ("eq", "ne"):
+        same_wanted, target_number = op == "eq", number(target) if numeric(target) else None
+
+        def equal(item: dict, ctx: Context) -> bool | None:
+            value = item.get(name, default)
+            if value is None:
+                return None
+            same = (number(value) == target_number if target_number is not None and numeric(value)
+                    else value == target)
+            return same if same_wanted else not same
+        return equal
+    order, target_number = ORDERED[op], number(target)
+
+    def ordered(item: dict, ctx: Context) -> bool | None:
+        value = item.get(name, default)
+        return None if value is None else order(number(value), target_number)
+    return ordered
+
+
+def compile_item_counts(where: list[dict], unless: list[list[dict]]) -> Counter:
+    """A callable doing `item_counts(items, where, unless, ctx)`."""
+    wheres = [compile_condition(c) for c in where]
+    unlesses = [[compile_condition(c) for c in u] for u in unless]
+
+    def every(conds: list[Condition], item: dict, ctx: Context) -> bool | None:
+        # all_of without short-circuit: every condition is decided, as all_conditions does
+        states = [c(item, ctx) for c in conds]
+        return False if False in states else (None if None in states else True)
+
+    def counts(items: list, ctx: Context) -> tuple[list[int], list[int]]:
+        sure, maybe = [], []
+        for i, item in enumerate(items):
+            ok = every(wheres, item, ctx)
+            if unlesses:
+                hits = [every(u, item, ctx) for u in unlesses]
+                excluded = True if True in hits else (None if None in hits else False)
+            else:
+                excluded = False
+            if ok is False or excluded is True:
+                continue
+            if ok is True and excluded is False:
+                sure.append(i)
+            else:
+                maybe.append(i)
+        return sure, maybe
+    return counts
 
 
 # -- tri-state logic -------------------------------------------------------------------------------

@@ -118,6 +118,12 @@ def compile_tree(nodes: list[dict]) -> Compiled:
 def _compile_group(kind: str, nodes: list[dict]) -> Compiled:
     parts = [_compile_node(n) for n in nodes]
     is_all = kind == "all_of"
+    if not parts:
+        # all_of of nothing is met, any_of of nothing is not (with no gap); most measures state
+        # no criteria of their own
+        return lambda ctx, out: TreeResult(is_all, [], None)
+    if len(parts) == 1:
+        return _compile_single(is_all, parts[0])
     # all_of / any_of of context.py over tri-state values (True, False, None), by membership.
     decisive, other = (False, True) if is_all else (True, False)
 
@@ -143,10 +149,26 @@ def _compile_group(kind: str, nodes: list[dict]) -> Compiled:
     return run
 
 
+def _compile_single(is_all: bool, part: Compiled) -> Compiled:
+    """A group of one: what `run` gives for a single child, without the lists over children."""
+    def single(ctx: Context, out: list[Outcome]) -> TreeResult:
+        r = part(ctx, out)
+        state = r.state
+        if state is True:
+            return TreeResult(True, [], None)
+        if state is None:
+            return TreeResult(None, list(dict.fromkeys(r.missing)), None)
+        if r.gaps is None:
+            return TreeResult(False, [], None)
+        return TreeResult(False, [], list(r.gaps) if is_all else (list(r.gaps) or None))
+    return single
+
+
 def _compile_node(node: dict) -> Compiled:
     if node["type"] != "leaf":
         return _compile_group(node["type"], node["children"])
-    evaluate = OPERATORS[node["op"]].evaluate
+    operator = OPERATORS[node["op"]]
+    evaluate = operator.specialise(node) if operator.specialise else operator.evaluate
     vague, span, evidence = node.get("vague"), node.get("span"), node.get("evidence")
 
     def leaf(ctx: Context, out: list[Outcome]) -> TreeResult:

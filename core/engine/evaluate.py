@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from core.engine import amounts as amounts_mod
-from core.engine.amounts import NOTHING, Amount
+from core.engine.amounts import NOTHING, Amount, compile_benefit
 from core.engine.context import Context, Outcome
 from core.engine.criteria import Compiled, compile_tree
 from core.engine.stacking import (
@@ -35,7 +34,8 @@ if TYPE_CHECKING:
     from core.measures.catalog import Release
 
 
-@dataclass(eq=False)
+# Slotted: a large check makes one per measure and subject (tens of thousands).
+@dataclass(eq=False, slots=True)
 class MeasureResult:
     measure: dict
     document: dict
@@ -271,11 +271,11 @@ class Engine:
             if len(known) == len(failed):
                 result.gaps = [g for gaps in known for g in gaps]
             # The amount of an ineligible result is wanted only to say what closing its gaps pays.
-            amount = amounts_mod.compute(measure.get("benefit"), ctx) if result.gaps else NOTHING
+            amount = prepared.amount(ctx) if result.gaps else NOTHING
             if result.gaps and not amount.missing and amount.max:
                 result.amount_if_met = amount.max
         else:
-            amount = amounts_mod.compute(measure.get("benefit"), ctx)
+            amount = prepared.amount(ctx)
             if state is None or amount.missing:
                 result.status, result.amount = NEEDS_INFO, amount
                 missing = (app.missing + crit.missing) if state is None else []
@@ -291,9 +291,9 @@ class Engine:
 IN_FORCE, ENDED, NOT_YET = "in_force", "ended", "not_yet"
 
 
-@dataclass(frozen=True)
-class _Why:
-    """What a result's reasons are written from, beyond the result itself (see _reason_lines)."""
+class _Why(NamedTuple):
+    """What a result's reasons are written from, beyond the result itself (see _reason_lines).
+    A tuple: one per result, and a frozen dataclass costs several times as much to make."""
     prepared: _Prepared
     as_of: dt.date
     window: str                  # IN_FORCE, ENDED or NOT_YET
@@ -350,6 +350,7 @@ class _Prepared:
     valid_to: dt.date | None
     criteria: Compiled
     applicability: dict[str, Compiled]      # per subject ("company", "project")
+    amount: Callable[[Context], Amount]     # the compiled benefit (amounts.compile_benefit)
 
     @classmethod
     def of(cls, measure: dict, documents: dict[str, dict]) -> _Prepared:
@@ -358,7 +359,8 @@ class _Prepared:
                    _date(measure.get("valid_from") or document.get("valid_from")),
                    _date(measure.get("valid_to") or document.get("valid_to")),
                    compile_tree(measure.get("criteria") or []),
-                   {s: compile_tree(applicability_for(document, s)) for s in ("company", "project")})
+                   {s: compile_tree(applicability_for(document, s)) for s in ("company", "project")},
+                   compile_benefit(measure.get("benefit")))
 
 
 def applicability_for(document: dict, subject: str) -> list[dict]:

@@ -15,14 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from core.engine.context import (
     MISSING,
+    ORDERED,
     Context,
+    Counter,
     Outcome,
     anniversary,
     compare,
+    compile_item_counts,
     item_counts,
     number,
     numeric,
@@ -62,8 +66,49 @@ def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
+    return _compared(leaf, actual, compare(leaf["op"], actual, leaf["value"]))
+
+
+def _specialise_compare(leaf: dict) -> Callable[[dict, Context], Outcome]:
+    """`_compare_leaf` for a numeric threshold, with the fact path, the comparison and the
+    threshold as a Decimal read once; anything else is left to `_compare_leaf`."""
+    fact, op, target = leaf["fact"], leaf["op"], leaf["value"]
+    if "{" in fact:
+        return _compare_leaf
+    same_wanted = op == "eq"
+    if not numeric(target):
+        if op not in ("eq", "ne"):
+            return _compare_leaf
+
+        def equal(leaf: dict, ctx: Context) -> Outcome:
+            # compare() on a yes/no or a word: plain equality
+            actual = ctx.fact(fact)
+            if actual is MISSING:
+                return _unknown(leaf, [fact])
+            same = actual == target
+            return _compared(leaf, actual, same if same_wanted else not same)
+        return equal
+    wanted, order = number(target), ORDERED.get(op)
+    shown = quantity(target, leaf.get("unit"))
+
+    def decide(leaf: dict, ctx: Context) -> Outcome:
+        actual = ctx.fact(fact)
+        if actual is MISSING:
+            return _unknown(leaf, [fact])
+        if not numeric(actual):
+            return _compare_leaf(leaf, ctx)         # a yes/no or a word against a number: rare
+        value = number(actual)
+        if order is not None:
+            return _compared(leaf, actual, order(value, wanted), shown)
+        same = value == wanted
+        return _compared(leaf, actual, same if same_wanted else not same, shown)
+    return decide
+
+
+def _compared(leaf: dict, actual, met: bool, shown: str | None = None) -> Outcome:
+    """The outcome of a comparison decided (`met`), with its text and gap; `shown` is the
+    threshold in words when already written (`quantity(value, unit)`, once per leaf)."""
     op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
-    met = compare(op, actual, target)
     if isinstance(target, (bool, str)) or isinstance(actual, (bool, str)):
         def words() -> str:
             kind = generic_path(leaf["fact"])
@@ -75,15 +120,15 @@ def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
         return Outcome(leaf["id"], label, met, words)
 
     def text() -> str:
-        verdict = _VERDICTS[op][0 if met else 1].format(quantity(target, unit))
+        verdict = _VERDICTS[op][0 if met else 1].format(shown or quantity(target, unit))
         return f"{label} {quantity(actual, unit)}，{verdict}"
     gap = None
     if not met and op in ("ge", "gt"):
         diff = number(target) - number(actual)
         gap = (f"再增加{'超过' if op == 'gt' else ''} {quantity(diff, unit)}{label}" if diff > 0
-               else f"{label}须超过 {quantity(target, unit)}")
+               else f"{label}须超过 {shown or quantity(target, unit)}")
     elif not met and op in ("le", "lt"):
-        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {quantity(target, unit)}"
+        gap = f"{label}须{'不超过' if op == 'le' else '低于'} {shown or quantity(target, unit)}"
     return Outcome(leaf["id"], label, met, text, gap=gap)
 
 
@@ -109,12 +154,15 @@ def key_matches(key: str, wanted: str) -> bool:
     return key == wanted or key.startswith(wanted + ".")
 
 
-def _any_in(leaf: dict, ctx: Context) -> Outcome:
+def _any_in(leaf: dict, ctx: Context, matches: Callable[[Any], bool] | None = None) -> Outcome:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
     label, values = leaf["label"], leaf["value"]
-    hits = [k for k in actual if any(key_matches(k, v) for v in values)]
+    if matches is None:
+        hits = [k for k in actual if any(key_matches(k, v) for v in values)]
+    else:
+        hits = [k for k in actual if matches(k)]
     if hits:
         return Outcome(leaf["id"], label, True,
                        lambda: f"{label}：{value_list(hits, generic_path(leaf['fact']))}")
@@ -124,6 +172,17 @@ def _any_in(leaf: dict, ctx: Context) -> Outcome:
         kind = generic_path(leaf["fact"])
         return f"{label}：{value_list(given, kind) if given else '无'}，不属于{value_list(values, kind)}"
     return Outcome(leaf["id"], label, False, text)
+
+
+def _specialise_any_in(leaf: dict) -> Callable[[dict, Context], Outcome]:
+    """`_any_in` with the wanted keys read once: a key matches one of them or starts with one
+    and a dot (key_matches over every value, as one test)."""
+    values = tuple(leaf["value"])
+    prefixes = tuple(v + "." for v in values)
+
+    def matches(key) -> bool:
+        return key in values or key.startswith(prefixes)
+    return partial(_any_in, matches=matches)
 
 
 def _dated_gap(ctx: Context, day: dt.date, text: str) -> str | None:
@@ -270,12 +329,23 @@ def _first_time(leaf: dict, ctx: Context) -> Outcome:
     return Outcome(leaf["id"], label, True, lambda: f"{label}：{year} 年首次{wanted}")
 
 
-def _count(leaf: dict, ctx: Context) -> Outcome:
+def _counts(leaf: dict, items: list, ctx: Context, counts: Counter | None) -> tuple[list[int], list[int]]:
+    if counts is not None:              # the leaf's conditions compiled (_specialise_count)
+        return counts(items, ctx)
+    return item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+
+
+def _specialise_count(leaf: dict) -> Callable[[dict, Context], Outcome]:
+    evaluate = _count if leaf["op"] == "count_ge" else _count_at_most
+    return partial(evaluate, counts=compile_item_counts(leaf.get("where") or [], leaf.get("unless") or []))
+
+
+def _count(leaf: dict, ctx: Context, counts: Counter | None = None) -> Outcome:
     path, items = _scalar(leaf, ctx)
     if items is MISSING:
         return _unknown(leaf, [path])
     label, need, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
-    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    sure, maybe = _counts(leaf, items, ctx, counts)
     found = len(sure)
     if found >= need:
         return Outcome(leaf["id"], label, True, lambda: f"{label}：符合条件的 {found} {unit}")
@@ -288,13 +358,13 @@ def _count(leaf: dict, ctx: Context) -> Outcome:
                    gap=f"再取得 {need - found} {unit}（{label}）")
 
 
-def _count_at_most(leaf: dict, ctx: Context) -> Outcome:
+def _count_at_most(leaf: dict, ctx: Context, counts: Counter | None = None) -> Outcome:
     """At most `value` items match (`value: 0`: none, as in 首次 / 一次性 / not received before)."""
     path, items = _scalar(leaf, ctx)
     if items is MISSING:
         return _unknown(leaf, [path])
     label, limit, unit = leaf["label"], int(leaf["value"]), leaf.get("unit") or "项"
-    sure, maybe = item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
+    sure, maybe = _counts(leaf, items, ctx, counts)
     if len(sure) > limit:
         shown = "已有" if limit == 0 else f"已有 {len(sure)} {unit}，超过 {limit} {unit}："
         return Outcome(leaf["id"], label, False, f"{label}：{shown}{_item_names(items, sure)}",
@@ -403,6 +473,9 @@ class Operator:
     threshold: bool = False             # the scenarios must see it met and not met
     # Whether the leaf's value must be found in its span (numbers the text states; not a default).
     stated: Callable[[FactSpec, Any], bool] = lambda spec, value: False
+    # Given a leaf, `evaluate` for that leaf with its constants read once (compiled trees use it;
+    # a test checks it decides as `evaluate` does); None: `evaluate` itself.
+    specialise: Callable[[dict], Callable[[dict, Context], Outcome]] | None = None
 
     def fact_problem(self, op: str, spec: FactSpec) -> str | None:
         if self.fact_kinds and spec.kind not in self.fact_kinds:
@@ -422,20 +495,21 @@ def _always(spec: FactSpec, value) -> bool:
     return True
 
 
-_COMPARE = Operator(_compare_leaf, _check_compare, stated=_numeric_fact)
-_ORDER = Operator(_compare_leaf, _check_compare, stated=_numeric_fact, threshold=True)
+_COMPARE = Operator(_compare_leaf, _check_compare, stated=_numeric_fact, specialise=_specialise_compare)
+_ORDERED = Operator(_compare_leaf, _check_compare, stated=_numeric_fact, threshold=True,
+                    specialise=_specialise_compare)
 _GROWTH_OP = Operator(_growth, _check_growth, ("number",), yearly=True, threshold=True, stated=_always)
 
 OPERATORS: dict[str, Operator] = {
     "eq": _COMPARE,
     "ne": _COMPARE,
-    "gt": _ORDER,
-    "ge": _ORDER,
-    "lt": _ORDER,
-    "le": _ORDER,
+    "gt": _ORDERED,
+    "ge": _ORDERED,
+    "lt": _ORDERED,
+    "le": _ORDERED,
     "in": Operator(_membership, _check_membership),
     "not_in": Operator(_membership, _check_membership),
-    "any_in": Operator(_any_in, _check_membership, ("key_list",)),
+    "any_in": Operator(_any_in, _check_membership, ("key_list",), specialise=_specialise_any_in),
     "years_since_ge": Operator(_years_since, _check_years, ("date",), threshold=True, stated=_always),
     "date_between": Operator(_date_between, _check_between, ("date",), threshold=True),
     "year_index_in": Operator(_year_index, _check_year_index, ("date",), threshold=True),
@@ -446,9 +520,9 @@ OPERATORS: dict[str, Operator] = {
     # count_ge's default 1 is "at least one"; count_le's 0 is "none" (一次性, not received before):
     # only other values are numbers the text states.
     "count_ge": Operator(_count, _check_count(1), ("list",), default=1, counts=True, threshold=True,
-                         stated=lambda spec, value: value != 1),
+                         stated=lambda spec, value: value != 1, specialise=_specialise_count),
     "count_le": Operator(_count_at_most, _check_count(0), ("list",), counts=True,
-                         stated=lambda spec, value: value != 0),
+                         stated=lambda spec, value: value != 0, specialise=_specialise_count),
 }
 
 

@@ -477,13 +477,23 @@ def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, De
             relaxed_rest[li][pos] = relaxed_rest[li][pos + 1] + max(
                 f + (1 - lam) * sum(grp.values(), Decimal(0)) for f, grp in parts[pos])
     cap_total = sum(caps.values(), Decimal(0))
+    # Per λ: λ·C and 1 − λ, computed once (the same values, in the same order of operations, as
+    # computing them at every node of the search).
+    weights = [(lam * cap_total, 1 - lam, relaxed_rest[li]) for li, lam in enumerate(_LAMBDAS)]
+
+    # Σ over every cap of min(cap, the best the rest can add to it), for each pos: a node then sums
+    # only over the caps it has used so far, not over every cap (there are as many as measures
+    # with a company cap). Amounts are yuan to the fen, so these sums are exact in any order.
+    untouched = [sum((min(caps[n], best_group_rest[pos][n]) for n in names), Decimal(0))
+                 for pos in range(count + 1)]
 
     def bound(pos: int, free: Decimal, grouped: dict) -> Decimal:
-        separate = free + best_free_rest[pos] + sum(
-            (min(caps[n], grouped.get(n, Decimal(0)) + best_group_rest[pos][n]) for n in names), Decimal(0))
+        rest = best_group_rest[pos]
+        separate = free + best_free_rest[pos] + untouched[pos] + sum(
+            (min(caps[n], v + rest[n]) - min(caps[n], rest[n]) for n, v in grouped.items()), Decimal(0))
         in_groups = sum(grouped.values(), Decimal(0))
-        relaxed = min(free + lam * cap_total + (1 - lam) * in_groups + relaxed_rest[li][pos]
-                      for li, lam in enumerate(_LAMBDAS))
+        relaxed = min([free + lam_cap + rest * in_groups + rest_bound[pos]
+                       for lam_cap, rest, rest_bound in weights])
         return min(separate, relaxed)
 
     start_pick, start_value = _improved_start(parts, total)

@@ -9,17 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from core.decimals import money_context
+from core.decimals import MONEY_CONTEXT, money_context
 from core.measures.facts import FactSpec, label_and_unit, lookup, parse_concrete
 from core.measures.labels import label_of
 
 WAN = Decimal(10000)
+HUNDRED = Decimal(100)
 
 
 def plain(number: Decimal) -> str:
     """Decimal without exponent or trailing zeros: 1E+3 → 1000, 0.250 → 0.25."""
-    with money_context():     # normalize rounds to the context's digits: keep them all
-        return format(number.normalize(), "f")
+    # normalize rounds to the context's digits: keep them all (the wide context, passed rather
+    # than entered: a large check writes thousands of numbers)
+    return format(number.normalize(MONEY_CONTEXT), "f")
 
 
 YI = Decimal(100000000)
@@ -58,8 +60,7 @@ def quantity(value, unit: str | None) -> str:
         if unit == "元":
             return money(number)
         if unit == "%":
-            with money_context():
-                return f"{plain(number * 100)}%"
+            return f"{plain(MONEY_CONTEXT.multiply(number, HUNDRED))}%"
         return f"{plain(number)} {unit}" if unit else plain(number)
     return str(value)
 
