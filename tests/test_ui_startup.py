@@ -478,3 +478,31 @@ def test_the_startup_probe_reports_paint_interactive_and_complete(tmp_path):
     assert report["complete"] is not None and report["complete"] >= report["painted"]
     assert report["peak_rss_kb"] >= report["paint_rss_kb"] > 0
     assert not (tmp_path / "config" / "settings.json").exists()   # left without closing the window
+
+
+def test_the_as_of_calendar_is_made_when_its_menu_first_opens(qtbot):
+    from PySide6.QtCore import QDate
+
+    from ui.widgets import AsOfDateEdit
+    edit = AsOfDateEdit(QDate(2025, 6, 30))
+    qtbot.addWidget(edit)
+    assert edit._calendar is None                  # not part of the window's first paint
+    menu = edit.calendar_button.menu()
+    menu.aboutToShow.emit()                        # as when the ▾ button opens it
+    assert edit.calendar.selectedDate() == QDate(2025, 6, 30)
+    assert [a.defaultWidget() for a in menu.actions()] == [edit.calendar]
+    menu.aboutToShow.emit()                        # opened again: the same calendar, once
+    assert len(menu.actions()) == 1
+    with qtbot.waitSignal(edit.dateChanged) as changed:
+        edit.calendar.clicked.emit(QDate(2024, 1, 2))
+    assert changed.args == [QDate(2024, 1, 2)] and edit.date() == QDate(2024, 1, 2)
+    assert edit.edit.text() == "2024-01-02"
+
+
+def test_the_draft_id_is_made_on_first_use_and_kept(started):
+    window = started
+    assert window._draft_id is None                # uuid and the store: after the first paint
+    first = window.draft_id
+    assert first and window.draft_id == first
+    window.draft_id = "given"
+    assert window.draft_id == "given"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,7 +107,7 @@ class MainWindow(QMainWindow):
         self._work: Any = None
         self._staleness_bar: Any = None
         self.path: Path | None = None          # the file the profile came from, if any
-        self.draft_id = str(uuid.uuid4())      # = core.profile_store.new_draft_id(), see _profile_store
+        self._draft_id: str | None = None      # made on first use (draft_id)
         self.dirty = False
         self._loading = False                  # programmatic form changes are not edits
         self.checklist_dialog = None           # built on first Ctrl+P
@@ -132,6 +130,18 @@ class MainWindow(QMainWindow):
         follow_language(self, self.retranslate)
         self.retranslate()
         later(self._build_in_turns)
+
+    @property
+    def draft_id(self) -> str:
+        """Where drafts of the profile being typed are kept; a new one is made on first use
+        (core.profile_store, with uuid, is imported after the first paint)."""
+        if self._draft_id is None:
+            self._draft_id = _profile_store().new_draft_id()
+        return self._draft_id
+
+    @draft_id.setter
+    def draft_id(self, value: str) -> None:
+        self._draft_id = value
 
     # -- the SessionState names (ui/session.py): the database and date answer before the session
     @property
@@ -762,6 +772,7 @@ class MainWindow(QMainWindow):
             self._load(data, Path(source) if source else None, draft_id=draft_id)
 
     def _show_problems(self, title: str, exc: ProfileError) -> None:
+        import html  # here: html.entities is a large import, not for the first paint
         lines = "".join(f"<li><code>{html.escape(p.path)}</code>：{html.escape(p.message_zh)}</li>"
                         for p in exc.problems[:20])
         more = len(exc.problems) - 20

@@ -963,12 +963,10 @@ class AsOfDateEdit(QWidget):
         self.calendar_button = QToolButton()
         self.calendar_button.setText("▾")
         self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.calendar = QCalendarWidget()
-        self.calendar.clicked.connect(self._picked)
+        # The calendar is made when its menu first opens: it is the costliest widget of the
+        # window's frame (about 10 ms), which is painted before anything else is built.
+        self._calendar: QCalendarWidget | None = None
         menu = QMenu(self.calendar_button)
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
         menu.aboutToShow.connect(lambda: self.calendar.setSelectedDate(self._date))
         self.calendar_button.setMenu(menu)
         self.setFocusProxy(self.edit)
@@ -977,6 +975,17 @@ class AsOfDateEdit(QWidget):
         row.setSpacing(2)
         row.addWidget(self.edit)
         row.addWidget(self.calendar_button)
+
+    @property
+    def calendar(self) -> QCalendarWidget:
+        if self._calendar is None:
+            self._calendar = QCalendarWidget()
+            self._calendar.clicked.connect(self._picked)
+            menu = self.calendar_button.menu()
+            action = QWidgetAction(menu)
+            action.setDefaultWidget(self._calendar)
+            menu.addAction(action)
+        return self._calendar
 
     def date(self) -> QDate:
         return QDate(self._date)
