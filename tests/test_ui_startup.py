@@ -1,5 +1,5 @@
 """Start-up through ui.app.create_window: the window is painted first, its heavy parts are built
-and the profile store is opened right after (ui.widgets.first_paint_first). Offscreen."""
+and the profile store is opened right after (ui.first_paint.first_paint_first). Offscreen."""
 from __future__ import annotations
 
 import pytest
@@ -450,11 +450,12 @@ def test_nothing_deferred_is_imported_before_the_first_paint(tmp_path):
             "app, window = create_window(sys.argv[:1])\n"
             "print(json.dumps([m for m in (*DEFERRED_IMPORTS, *sys.argv[1:]) "
             "if m in sys.modules]))\n")
-    # Named here as well, so that shortening DEFERRED_IMPORTS cannot pass unnoticed: the engine
-    # and the window's panes come after the first paint too, as do the 帮助 texts and the CLI.
+    # Named here as well, so that shortening DEFERRED_IMPORTS cannot pass unnoticed: the engine,
+    # the window's panes and the form's field widgets come after the first paint too, as do the
+    # 帮助 texts and the CLI (html and uuid: imported on use, see ui.main_window).
     also = ["core.engine", "core.engine.evaluate", "ui.session", "ui.profile_form",
             "ui.interview_page", "ui.results_view", "ui.measure_browser", "ui.measures_status",
-            "core.about", "core.cli"]
+            "ui.widgets", "html", "uuid", "core.about", "core.cli"]
     proc = subprocess.run([sys.executable, "-c", code, *also], capture_output=True, text=True,
                           env=_plain_env(tmp_path), cwd=str(ui.app.__file__).rsplit("/ui/", 1)[0],
                           timeout=120)

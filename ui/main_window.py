@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
 from core.i18n import LOCALES, MSG_LANGUAGE, _, current_language, set_language
 from core.profile import ProfileError, load_profile, parse_strict_date, save_profile
 from core.settings import Settings, SettingsError
+from ui.as_of_date import AsOfDateEdit
+from ui.first_paint import first_paint_first, later, run_steps
 from ui.help import HelpMenu
 from ui.language import follow_language
 from ui.text_size import TextSizeMenu, apply_text_scale
-from ui.widgets import AsOfDateEdit, first_paint_first, later, run_steps
 
 # Not imported here: the engine (through ui.session), the form, the interview, the results, the
 # measure browser and the warning bar. _build_steps imports them after the first paint
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
     """Before its first paint the window makes only its frame: the menus, the toolbar and the
     status line, over an empty central area. The session (the engine), the form, the interview,
     the results, the measure browser and the warning bar are imported and built after that paint,
-    one short step per event-loop turn (``_build_steps``, run by ``ui.widgets.later``; all at once
+    one short step per event-loop turn (``_build_steps``, run by ``ui.first_paint.later``; all at once
     outside a start, as in tests). Anything that needs them before their turn builds them at once:
     the parts are properties that call ``ensure_built``, and so do the window's actions."""
 
