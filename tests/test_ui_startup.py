@@ -484,7 +484,7 @@ def test_the_startup_probe_reports_paint_interactive_and_complete(tmp_path):
 def test_the_as_of_calendar_is_made_when_its_menu_first_opens(qtbot):
     from PySide6.QtCore import QDate
 
-    from ui.widgets import AsOfDateEdit
+    from ui.as_of_date import AsOfDateEdit
     edit = AsOfDateEdit(QDate(2025, 6, 30))
     qtbot.addWidget(edit)
     assert edit._calendar is None                  # not part of the window's first paint

@@ -789,8 +789,8 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             event.ignore()
             return
-        if not self.dirty:
-            self._store_call(self.store.discard_draft, self.draft_id)
+        if not self.dirty and self._draft_id is not None:     # no id made: no draft to discard
+            self._store_call(self.store.discard_draft, self._draft_id)
         self.settings.set("window_geometry", bytes(self.saveGeometry()))
         if self.panes_built:          # else the splitters were never shown: their states stand
             self.settings.set("work_splitter", bytes(self.work.saveState()))

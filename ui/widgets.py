@@ -804,10 +804,9 @@ class ItemTableEdit(QWidget):
         return out + [self.add_button, self.remove_button, self.none_box]
 
 
-# The first-paint machinery and the as-of date field live in light modules of their own, so that
-# the window's frame can be made and painted without this module's field widgets; they are
-# re-exported here for the code that has always imported them from ui.widgets.
-from ui.as_of_date import MSG_DATE_AS_TYPED, AsOfDateEdit  # noqa: E402, F401
+# The first-paint machinery lives in a light module of its own (as does the toolbar's as-of date
+# field, ui/as_of_date.py), so that the window's frame can be made and painted without this
+# module's field widgets; re-exported here for the code that has always imported it from here.
 from ui.first_paint import (  # noqa: E402, F401
     first_paint_first,
     later,
