@@ -1,5 +1,5 @@
 """Start-up through ui.app.create_window: the window is painted first, its heavy parts are built
-and the profile store is opened right after (ui.widgets.first_paint_first). Offscreen."""
+and the profile store is opened right after (ui.first_paint.first_paint_first). Offscreen."""
 from __future__ import annotations
 
 import pytest
@@ -44,11 +44,13 @@ def helper_of(window) -> QObject:
 def test_the_window_is_shown_before_its_parts_are_built(started):
     window = started
     assert window.isVisible()
-    assert window.form._company_editors == []            # fields: after the first paint
-    assert window.results.evaluation is None              # results held until then
-    assert window.evaluation is not None                  # ... but already computed
-    assert not window.browser._built
+    # Only the frame is made: the panes, the session (the engine) and the store come after.
+    assert not window.panes_built
+    assert window._session is None and window._form is None and window._browser is None
+    assert window.centralWidget().findChildren(QWidget) == []     # an empty central area
+    assert window.menuBar().actions() and window.windowTitle()
     assert window.store._store is None                    # the store is not open yet
+    assert window.db is not None and window.as_of is not None     # the status line's data
 
 
 def test_after_the_first_paint_everything_is_built_and_the_store_is_open(started, qtbot):
@@ -350,6 +352,79 @@ def test_the_window_can_be_used_at_once_while_it_is_built(started, qtbot):
     assert len(names) == len(set(names))
 
 
+def test_the_window_makes_its_parts_one_per_turn_after_the_paint(started, qtbot):
+    window = started
+    helper = helper_of(window)
+    made = []                       # which parts exist after each turn of the queued work
+
+    def note():
+        made.append(tuple(name for name in ("session", "form", "results", "browser", "tabs")
+                          if getattr(window, f"_{name}") is not None))
+    # The probe of each turn runs after the helper's own step (its timers were started first).
+    from PySide6.QtCore import QTimer
+    ticker = QTimer(window, interval=0)
+    ticker.timeout.connect(note)
+    ticker.start()
+    run_until_finished(qtbot, helper)
+    ticker.stop()
+    assert made[-1] == ("session", "form", "results", "browser", "tabs")
+    # The session came first, then the form, the results and the browser in turns of their own.
+    firsts = [next(i for i, names in enumerate(made) if name in names)
+              for name in ("session", "form", "results", "browser", "tabs")]
+    assert firsts == sorted(firsts) and len(set(firsts)) == 5
+    assert window.panes_built and window.results.evaluation is window.evaluation
+    assert window.tabs.tabText(1) == "措施浏览"
+    assert window.staleness_bar is window.centralWidget().findChild(type(window.staleness_bar))
+
+
+def test_an_action_before_the_parts_are_made_makes_them_first(started, tmp_path, monkeypatch, qtbot):
+    from core.profile import PROFILE_FORMAT, save_profile
+    window = started
+    path = tmp_path / "示例.json"
+    save_profile({"format": PROFILE_FORMAT, "company": {"name": "早到的公司"}, "projects": []}, path)
+    monkeypatch.setattr("ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    assert not window.panes_built
+    window.open_action.trigger()           # Ctrl+O pressed before the first paint's work ran
+    assert window.panes_built
+    assert window.form.profile()["company"]["name"] == "早到的公司"
+    assert window.windowTitle().startswith("示例.json")
+    assert window.evaluation is not None and window.results.evaluation is window.evaluation
+    run_until_finished(qtbot, helper_of(window))      # the queued turns then make nothing twice
+    assert window.form.profile()["company"]["name"] == "早到的公司"
+    names = [e.spec.path for e in window.form._company_editors]
+    assert len(names) == len(set(names))
+
+
+def test_the_frame_can_be_used_before_the_parts_are_made(started, qtbot):
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+    window = started
+    assert not window.panes_built
+    window.change_language("zh-Hant-TW")        # the toolbar's language box
+    try:
+        assert window.as_of_label.text() == "評估日期(&D)："
+        assert not window.panes_built           # the frame alone is translated
+        window.as_of_edit.setDate(QDate(2025, 6, 30))      # the toolbar's date
+        assert window.as_of == dt.date(2025, 6, 30)
+        run_until_finished(qtbot, helper_of(window))
+        assert window.tabs.tabText(1) == "措施瀏覽"        # parts made in the language in use
+        assert window.evaluation.as_of == dt.date(2025, 6, 30)
+        assert window.form.as_of() == dt.date(2025, 6, 30)
+    finally:
+        window.change_language("zh-Hans")
+    assert window.tabs.tabText(1) == "措施浏览"
+
+
+def test_closing_before_the_parts_are_made_keeps_the_saved_splitters(started, tmp_path):
+    window = started
+    window.settings.set("work_splitter", b"kept")
+    window.close()
+    assert not window.panes_built             # closing made nothing
+    assert window.settings.get("work_splitter") == b"kept"
+    assert window.settings.get("window_geometry")
+
+
 def test_an_empty_command_line_starts_the_window_without_the_commands_parser(monkeypatch):
     import main
     monkeypatch.setattr(main, "build_parser", lambda: pytest.fail("parser built"))
@@ -373,9 +448,15 @@ def test_nothing_deferred_is_imported_before_the_first_paint(tmp_path):
     code = ("import json, sys\n"
             "from ui.app import DEFERRED_IMPORTS, create_window\n"
             "app, window = create_window(sys.argv[:1])\n"
-            "print(json.dumps([m for m in (*DEFERRED_IMPORTS, 'core.about', 'core.cli') "
+            "print(json.dumps([m for m in (*DEFERRED_IMPORTS, *sys.argv[1:]) "
             "if m in sys.modules]))\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    # Named here as well, so that shortening DEFERRED_IMPORTS cannot pass unnoticed: the engine,
+    # the window's panes and the form's field widgets come after the first paint too, as do the
+    # 帮助 texts and the CLI (html and uuid: imported on use, see ui.main_window).
+    also = ["core.engine", "core.engine.evaluate", "ui.session", "ui.profile_form",
+            "ui.interview_page", "ui.results_view", "ui.measure_browser", "ui.measures_status",
+            "ui.widgets", "html", "uuid", "core.about", "core.cli"]
+    proc = subprocess.run([sys.executable, "-c", code, *also], capture_output=True, text=True,
                           env=_plain_env(tmp_path), cwd=str(ui.app.__file__).rsplit("/ui/", 1)[0],
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -398,3 +479,31 @@ def test_the_startup_probe_reports_paint_interactive_and_complete(tmp_path):
     assert report["complete"] is not None and report["complete"] >= report["painted"]
     assert report["peak_rss_kb"] >= report["paint_rss_kb"] > 0
     assert not (tmp_path / "config" / "settings.json").exists()   # left without closing the window
+
+
+def test_the_as_of_calendar_is_made_when_its_menu_first_opens(qtbot):
+    from PySide6.QtCore import QDate
+
+    from ui.as_of_date import AsOfDateEdit
+    edit = AsOfDateEdit(QDate(2025, 6, 30))
+    qtbot.addWidget(edit)
+    assert edit._calendar is None                  # not part of the window's first paint
+    menu = edit.calendar_button.menu()
+    menu.aboutToShow.emit()                        # as when the ▾ button opens it
+    assert edit.calendar.selectedDate() == QDate(2025, 6, 30)
+    assert [a.defaultWidget() for a in menu.actions()] == [edit.calendar]
+    menu.aboutToShow.emit()                        # opened again: the same calendar, once
+    assert len(menu.actions()) == 1
+    with qtbot.waitSignal(edit.dateChanged) as changed:
+        edit.calendar.clicked.emit(QDate(2024, 1, 2))
+    assert changed.args == [QDate(2024, 1, 2)] and edit.date() == QDate(2024, 1, 2)
+    assert edit.edit.text() == "2024-01-02"
+
+
+def test_the_draft_id_is_made_on_first_use_and_kept(started):
+    window = started
+    assert window._draft_id is None                # uuid and the store: after the first paint
+    first = window.draft_id
+    assert first and window.draft_id == first
+    window.draft_id = "given"
+    assert window.draft_id == "given"

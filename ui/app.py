@@ -2,7 +2,7 @@
 
 The window is painted before its heavy parts are built (docs/benchmarks.md, cold start): the
 form's fields, the results and the measure browser are built in the event-loop turns right after
-the first paint (ui.widgets.first_paint_first), and the profile store, whose sqlite-utils takes
+the first paint (ui.first_paint.first_paint_first), and the profile store, whose sqlite-utils takes
 about 0.1 s to import, is opened after them. Modules that only that later work needs (jsonschema,
 Babel, OpenCC, sqlite-utils, YAML) are imported there, not before the first paint: first on a
 worker thread (warm_up), so that the event loop keeps answering while they load, then the
@@ -33,14 +33,18 @@ from ui import startup_probe
 
 _translators: list[QTranslator] = []
 
-# What the work after the first paint imports (the form's validation, policy-text conversion,
-# the results' number and date formats, the profile store): imported by warm_up, off the UI
-# thread. tests/test_ui_startup.py checks that none is imported before the first paint.
-DEFERRED_IMPORTS = ("jsonschema", "opencc", "babel.numbers", "babel.dates", "core.profile_store")
+# What the work after the first paint imports: the window's panes and the session with its
+# engine (ui.main_window builds them then), the form's validation, policy-text conversion, the
+# results' number and date formats, the profile store. Imported by warm_up, off the UI thread
+# (module imports only: none of these makes a Qt object when imported).
+# tests/test_ui_startup.py checks that none is imported before the first paint.
+DEFERRED_IMPORTS = ("core.engine.evaluate", "ui.session", "ui.profile_form", "ui.interview_page",
+                    "ui.results_view", "ui.measure_browser", "ui.measures_status",
+                    "jsonschema", "opencc", "babel.numbers", "babel.dates", "core.profile_store")
 
 
 def warm_up() -> None:
-    """Run on a worker thread after the first paint (ui.widgets.run_after_first_paint), before
+    """Run on a worker thread after the first paint (ui.first_paint.run_after_first_paint), before
     the deferred building: its imports, and the caches its first calls fill (OpenCC's tables,
     Babel's locale data, about 0.1 s of unpickling). Touches no widget; the caches are locked
     or idempotent, so the UI thread using them at the same time is safe."""
@@ -150,8 +154,8 @@ def create_window(argv: list[str]):
 
     The window's heavy parts are built right after its first paint, then the profile store is
     opened; an event loop must run for that (``app.exec()``, or ``processEvents``)."""
+    from ui.first_paint import first_paint_first, run_after_first_paint
     from ui.main_window import MainWindow
-    from ui.widgets import first_paint_first, run_after_first_paint
 
     app, settings, db = _start(argv)
     if db is None:

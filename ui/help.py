@@ -6,8 +6,6 @@ core.measures.installed; they follow the UI language like every window.
 """
 from __future__ import annotations
 
-import html
-
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QTextBrowser, QVBoxLayout, QWidget
 
@@ -81,6 +79,8 @@ class AboutDialog(_TextDialog):
         self.browser.setHtml(self.text())
 
     def text(self) -> str:
+        import html  # here, not at the top: html.entities is a large import before the first paint
+
         from core.about import app_version, bundled_fonts, library_licences  # as in the guide
         e = html.escape
         version = app_version() or _("未知")

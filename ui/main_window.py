@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import re
-import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QDate, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -35,16 +35,15 @@ from PySide6.QtWidgets import (
 from core.i18n import LOCALES, MSG_LANGUAGE, _, current_language, set_language
 from core.profile import ProfileError, load_profile, parse_strict_date, save_profile
 from core.settings import Settings, SettingsError
+from ui.as_of_date import AsOfDateEdit
+from ui.first_paint import first_paint_first, later, run_steps
 from ui.help import HelpMenu
-from ui.interview_page import InterviewPage
 from ui.language import follow_language
-from ui.measure_browser import MeasureBrowser
-from ui.measures_status import StalenessBar, staleness_lines
-from ui.profile_form import ProfileForm
-from ui.results_view import ResultsView
-from ui.session import Session, SessionState, empty_profile
 from ui.text_size import TextSizeMenu, apply_text_scale
-from ui.widgets import AsOfDateEdit, later
+
+# Not imported here: the engine (through ui.session), the form, the interview, the results, the
+# measure browser and the warning bar. _build_steps imports them after the first paint
+# (tests/test_ui_startup.py checks it; ui.app.warm_up imports them on a worker thread first).
 
 
 def _profile_store():
@@ -63,14 +62,53 @@ def window_size_for(available: QSize) -> QSize:
     return QSize(max(1280, int(available.width() * 0.85)), max(760, int(available.height() * 0.85)))
 
 
-class MainWindow(SessionState, QMainWindow):
+_END = object()
+
+
+def _part(name: str) -> Any:
+    """A part of the window made after its first paint (``MainWindow._build_steps``), read as
+    ``window.<name>``: whoever asks for it before its turn (a menu action, a test, a script) has
+    the rest of the building done at once (``ensure_built``), so nothing depends on the turns."""
+    def get(self):
+        self.ensure_built()
+        return getattr(self, f"_{name}")
+    return property(get, doc=f"The window's {name} (built at once if still queued).")
+
+
+class MainWindow(QMainWindow):
+    """Before its first paint the window makes only its frame: the menus, the toolbar and the
+    status line, over an empty central area. The session (the engine), the form, the interview,
+    the results, the measure browser and the warning bar are imported and built after that paint,
+    one short step per event-loop turn (``_build_steps``, run by ``ui.first_paint.later``; all at once
+    outside a start, as in tests). Anything that needs them before their turn builds them at once:
+    the parts are properties that call ``ensure_built``, and so do the window's actions."""
+
+    session = _part("session")        # ui/session.py: the data in use, its engine, the as-of date
+    form = _part("form")
+    interview = _part("interview")
+    modes = _part("modes")
+    results = _part("results")
+    browser = _part("browser")
+    tabs = _part("tabs")
+    work = _part("work")
+    staleness_bar = _part("staleness_bar")
+
     def __init__(self, db, settings: Settings, store, parent=None):
         super().__init__(parent)
         self.settings, self.store = settings, store
-        # The data in use, its engine, the as-of date and the evaluation (ui/session.py).
-        self.session = Session(db, lambda: self.form.profile(), parent=self)
+        # Until the session exists (the first step after the paint): its database and date.
+        self._db, self._as_of = db, dt.date.today()
+        self._session: Any = None
+        self._form: Any = None
+        self._interview: Any = None
+        self._modes: Any = None
+        self._results: Any = None
+        self._browser: Any = None
+        self._tabs: Any = None
+        self._work: Any = None
+        self._staleness_bar: Any = None
         self.path: Path | None = None          # the file the profile came from, if any
-        self.draft_id = str(uuid.uuid4())      # = core.profile_store.new_draft_id(), see _profile_store
+        self._draft_id: str | None = None      # made on first use (draft_id)
         self.dirty = False
         self._loading = False                  # programmatic form changes are not edits
         self.checklist_dialog = None           # built on first Ctrl+P
@@ -78,82 +116,174 @@ class MainWindow(SessionState, QMainWindow):
         self.client_book = None                # built on first use (menu 文件 → 客户台账)
         apply_text_scale(settings.get("text_scale"))   # before any widget measures its text
 
-        self.form = ProfileForm(self.engine.measures, self.engine.documents)
-        self.interview = InterviewPage(self.form, self._evaluated)
-        self.interview.printRequested.connect(self.show_checklist)
-        self.interview.resultsRequested.connect(lambda: self.results.setFocus())
-        self.interview.fullFormRequested.connect(lambda: self.show_full_form())
-        # Two ways to fill one profile: the guided interview, or every field at once.
-        self.modes = QTabWidget()
-        self.modes.addTab(self.interview, "")
-        self.modes.addTab(self.form, "")
-        self.modes.setCurrentIndex(1 if settings.get("form_mode") == "form" else 0)
-        self.modes.currentChanged.connect(self._mode_changed)
-        self.results = ResultsView()
-        self.browser = MeasureBrowser(db)
-        self.tabs = QTabWidget()
-        work = self.work = QSplitter()
-        work.setObjectName("work")
-        work.addWidget(self.modes)
-        work.addWidget(self.results)
-        work.setStretchFactor(0, 1)
-        work.setStretchFactor(1, 1)
-        work.setChildrenCollapsible(False)        # a pane dragged small stays usable, never gone
-        self.tabs.addTab(work, "")
-        self.tabs.addTab(self.browser, "")
-        self.staleness_bar = StalenessBar()
-        self.staleness_bar.importRequested.connect(self.import_pack)
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.staleness_bar)
-        column.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
-
         self._build_actions()
         self._build_toolbar()
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
-
-        self.session.evaluated.connect(self._show_evaluation)
-        self.session.failed.connect(self._evaluation_failed)
-        self.session.asOfChanged.connect(self._as_of_followed)
-        self.session.databaseChanged.connect(self._database_changed)
+        # An empty central area until the panes are made: the frame paints without them.
+        self.setCentralWidget(QWidget())
         self.autosave_timer = QTimer(self, singleShot=True)
         self.autosave_timer.timeout.connect(self.autosave)
-        self.form.changed.connect(self._edited)
-        self.results.missingFieldRequested.connect(self._jump_to_field)
-        self.results.measureRequested.connect(self._show_measure)
-
-        unit = settings.get("money_unit")
-        self.form.set_money_unit(unit)
-        self.results.set_money_unit(unit)
-        self.results.set_expiring_days(settings.get("expiring_days"))
-        self.form.set_as_of(self.as_of)      # the form starts empty: no second build here
         self.fills_screen = False
         self.place_on_screen(settings.get("window_geometry"))
-        # The project list needs about ten characters; the project's fields get the rest.
-        em = self.fontMetrics().horizontalAdvance("中")
-        self.form.project_splitter.setSizes([em * 10, max(em * 30, self.width())])
-        for splitter, name in ((self.work, "work_splitter"),
-                               (self.form.project_splitter, "project_splitter")):
-            state = settings.get(name)
-            if state:
-                splitter.restoreState(QByteArray(state))
+        self._build: Iterator | None = self._build_steps()
+        self._building = False                  # a step is running: ensure_built must not re-enter
         follow_language(self, self.retranslate)
         self.retranslate()
-        # The keyboard starts at the 引导填写 / 完整表单 tabs: the first Tab reaches 企业名称 in either.
-        self.modes.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
-        self.evaluate()
-        later(self.update_staleness)          # reads every measure: after the first paint
+        later(self._build_in_turns)
+
+    @property
+    def draft_id(self) -> str:
+        """Where drafts of the profile being typed are kept; a new one is made on first use
+        (core.profile_store, with uuid, is imported after the first paint)."""
+        if self._draft_id is None:
+            self._draft_id = _profile_store().new_draft_id()
+        return self._draft_id
+
+    @draft_id.setter
+    def draft_id(self, value: str) -> None:
+        self._draft_id = value
+
+    # -- the SessionState names (ui/session.py): the database and date answer before the session
+    @property
+    def db(self):
+        return self._db if self._session is None else self._session.db
+
+    @property
+    def as_of(self) -> dt.date:
+        return self._as_of if self._session is None else self._session.as_of
+
+    @property
+    def engine(self):
+        return self.session.engine
+
+    @property
+    def evaluation(self):
+        return self.session.evaluation
+
+    @property
+    def panes_built(self) -> bool:
+        """Every part exists (their own deferred building, e.g. the form's fields, may be left)."""
+        return self._build is None
+
+    def ensure_built(self) -> None:
+        """Make at once whatever of the window is still queued (its parts, then their fields)."""
+        if self._build is not None and not self._building:
+            run_steps(self._build_in_turns())
+
+    def _build_in_turns(self) -> Iterator[None]:
+        # The queued work: one step of _build_steps per turn, until ensure_built has run them.
+        while self._build is not None:
+            self._building = True
+            try:
+                step = next(self._build, _END)
+            finally:
+                self._building = False
+            if step is _END:
+                self._build = None
+                return
+            yield
+
+    def _build_steps(self) -> Iterator[None]:
+        """The window's parts, each step short (the imports were done by ui.app.warm_up on a
+        worker thread meanwhile). Inside a step the parts are read by their private names."""
+        from ui.interview_page import InterviewPage
+        from ui.measure_browser import MeasureBrowser
+        from ui.measures_status import StalenessBar
+        from ui.profile_form import ProfileForm
+        from ui.results_view import ResultsView
+        from ui.session import Session
+
+        session = self._session = Session(self._db, lambda: self._form.profile(), parent=self)
+        session.as_of = self._as_of            # the toolbar's date, shown since the start
+        engine = session.engine
+        yield
+        pending: list = []                      # the parts' own deferred building (later())
+        with first_paint_first() as queue:
+            form = self._form = ProfileForm(engine.measures, engine.documents)
+            interview = self._interview = InterviewPage(form, self._evaluated)
+            # Two ways to fill one profile: the guided interview, or every field at once.
+            modes = self._modes = QTabWidget()
+            modes.addTab(interview, "")
+            modes.addTab(form, "")
+            modes.setCurrentIndex(1 if self.settings.get("form_mode") == "form" else 0)
+        pending += queue
+        interview.printRequested.connect(self.show_checklist)
+        interview.resultsRequested.connect(lambda: results.setFocus())
+        interview.fullFormRequested.connect(lambda: self.show_full_form())
+        modes.currentChanged.connect(self._mode_changed)
+        yield
+        with first_paint_first() as queue:
+            results = self._results = ResultsView()
+        pending += queue
+        yield
+        with first_paint_first() as queue:
+            browser = self._browser = MeasureBrowser(self._db)
+        pending += queue
+        yield
+        tabs = self._tabs = QTabWidget()
+        work = self._work = QSplitter()
+        work.setObjectName("work")
+        work.addWidget(modes)
+        work.addWidget(results)
+        work.setStretchFactor(0, 1)
+        work.setStretchFactor(1, 1)
+        work.setChildrenCollapsible(False)        # a pane dragged small stays usable, never gone
+        tabs.addTab(work, "")
+        tabs.addTab(browser, "")
+        bar = self._staleness_bar = StalenessBar()
+        bar.importRequested.connect(self.import_pack)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(bar)
+        column.addWidget(tabs, 1)
+        self.setCentralWidget(central)
+
+        session.evaluated.connect(self._show_evaluation)
+        session.failed.connect(self._evaluation_failed)
+        session.asOfChanged.connect(self._as_of_followed)
+        session.databaseChanged.connect(self._database_changed)
+        form.changed.connect(self._edited)
+        results.missingFieldRequested.connect(self._jump_to_field)
+        results.measureRequested.connect(self._show_measure)
+
+        unit = self.settings.get("money_unit")
+        form.set_money_unit(unit)
+        results.set_money_unit(unit)
+        results.set_expiring_days(self.settings.get("expiring_days"))
+        form.set_as_of(session.as_of)          # the form starts empty: no second build here
+        # The project list needs about ten characters; the project's fields get the rest.
+        em = self.fontMetrics().horizontalAdvance("中")
+        form.project_splitter.setSizes([em * 10, max(em * 30, self.width())])
+        for splitter, name in ((work, "work_splitter"), (form.project_splitter, "project_splitter")):
+            state = self.settings.get(name)
+            if state:
+                splitter.restoreState(QByteArray(state))
+        self._retranslate_parts()
+        # The keyboard starts at the 引导填写 / 完整表单 tabs (the first Tab reaches 企业名称 in
+        # either), unless the user has already gone somewhere in the frame.
+        focus = QApplication.focusWidget()
+        if focus is None or not self.isAncestorOf(focus):
+            modes.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+        session.evaluate()
+        yield
+        for fn in pending:                     # the fields, the results' tree, the browser
+            result = fn()
+            if isinstance(result, Iterator):
+                for _step in result:
+                    yield
+            yield
+        self.update_staleness()               # reads every measure: last
 
     # -- construction ------------------------------------------------------------------------
     def _action(self, slot, shortcut=None) -> QAction:
         action = QAction(self)
         if shortcut is not None:
             action.setShortcut(shortcut)
-        action.triggered.connect(slot)
+        # Used before the panes' turn (a shortcut pressed at once), the action has them built first.
+        action.triggered.connect(lambda _checked=False: (self.ensure_built(), slot()))
         self.addAction(action)
         return action
 
@@ -247,7 +377,10 @@ class MainWindow(SessionState, QMainWindow):
     def _text_size_changed(self) -> None:
         """Widths measured from the text when built (the form's label column, the results'
         columns) are measured again, as after a language switch, and the form and the results
-        share the width again (the larger text grew the results' minimum width)."""
+        share the width again (the larger text grew the results' minimum width). Parts not made
+        yet are made at the new size anyway."""
+        if self._staleness_bar is None:        # the last part made in its step (_build_steps)
+            return
         self.form.retranslate()
         self.results.retranslate()
         half = sum(self.work.sizes()) // 2
@@ -256,11 +389,15 @@ class MainWindow(SessionState, QMainWindow):
     def tab_sequence(self) -> list[QWidget]:
         """The window's Tab stops in screen order, top to bottom and left to right: the toolbar,
         the warning bar, the page tabs, then the shown page (the form and the results beside it,
-        or the measure browser). Only what can take the focus now is listed."""
+        or the measure browser). Only what can take the focus now is listed; before the panes
+        are made, the toolbar's."""
         widgets: list[QWidget] = [self.as_of_edit.edit, self.as_of_edit.calendar_button, self.unit_combo,
-                                  self.language_combo,
-                                  *self.staleness_bar.findChildren(QAbstractButton), self.tabs.tabBar()]
-        if self.tabs.currentIndex() == 0:
+                                  self.language_combo]
+        if self.panes_built:
+            widgets += [*self.staleness_bar.findChildren(QAbstractButton), self.tabs.tabBar()]
+        if not self.panes_built:
+            pass
+        elif self.tabs.currentIndex() == 0:
             widgets.append(self.modes.tabBar())
             widgets += (self.interview.tab_sequence() if self.modes.currentWidget() is self.interview
                         else self.form.tab_sequence())
@@ -313,10 +450,6 @@ class MainWindow(SessionState, QMainWindow):
         self.data_info_action.setText(_("措施数据信息…"))
         self.recent_menu.setTitle(_("最近打开"))
         self.drafts_menu.setTitle(_("恢复草稿"))
-        self.tabs.setTabText(0, _("档案与结果"))
-        self.modes.setTabText(0, _("引导填写"))
-        self.modes.setTabText(1, _("完整表单"))
-        self.tabs.setTabText(1, _("措施浏览"))
         self.as_of_label.setText(_("评估日期(&D)："))
         self.as_of_edit.setToolTip(_("按此日期判断有效期、上一年度和满一年等时间条件"))
         self.as_of_edit.setAccessibleName(_("评估日期"))
@@ -336,7 +469,15 @@ class MainWindow(SessionState, QMainWindow):
         self.language_combo.blockSignals(False)
         self._update_title()
         self._update_status()
-        if self.staleness_bar.lines:
+        if self._staleness_bar is not None:     # the parts are made (their step calls it then)
+            self._retranslate_parts()
+
+    def _retranslate_parts(self) -> None:
+        self._tabs.setTabText(0, _("档案与结果"))
+        self._modes.setTabText(0, _("引导填写"))
+        self._modes.setTabText(1, _("完整表单"))
+        self._tabs.setTabText(1, _("措施浏览"))
+        if self._staleness_bar.lines:
             self.update_staleness()
 
     def _update_title(self) -> None:
@@ -356,7 +497,9 @@ class MainWindow(SessionState, QMainWindow):
     # -- the measures data ---------------------------------------------------------------------
     def update_staleness(self) -> None:
         """The warning bar, from the data in use and the real date (not the as-of date)."""
-        self.staleness_bar.set_lines(staleness_lines(self.db, self.settings.get("stale_after_days")))
+        from ui.measures_status import staleness_lines
+        bar = self.staleness_bar if self._staleness_bar is None else self._staleness_bar
+        bar.set_lines(staleness_lines(self.db, self.settings.get("stale_after_days")))
 
     def set_database(self, db) -> None:
         """Use another measures database (after an import or a rollback): the session switches
@@ -525,6 +668,7 @@ class MainWindow(SessionState, QMainWindow):
 
     def new_profile(self) -> None:
         if self._confirm_discard():
+            from ui.session import empty_profile
             self._load(empty_profile(), None)
 
     def open_profile(self, path: str | None = None) -> bool:
@@ -629,6 +773,7 @@ class MainWindow(SessionState, QMainWindow):
             self._load(data, Path(source) if source else None, draft_id=draft_id)
 
     def _show_problems(self, title: str, exc: ProfileError) -> None:
+        import html  # here: html.entities is a large import, not for the first paint
         lines = "".join(f"<li><code>{html.escape(p.path)}</code>：{html.escape(p.message_zh)}</li>"
                         for p in exc.problems[:20])
         more = len(exc.problems) - 20
@@ -644,11 +789,12 @@ class MainWindow(SessionState, QMainWindow):
         if not self._confirm_discard():
             event.ignore()
             return
-        if not self.dirty:
-            self._store_call(self.store.discard_draft, self.draft_id)
+        if not self.dirty and self._draft_id is not None:     # no id made: no draft to discard
+            self._store_call(self.store.discard_draft, self._draft_id)
         self.settings.set("window_geometry", bytes(self.saveGeometry()))
-        self.settings.set("work_splitter", bytes(self.work.saveState()))
-        self.settings.set("project_splitter", bytes(self.form.project_splitter.saveState()))
+        if self.panes_built:          # else the splitters were never shown: their states stand
+            self.settings.set("work_splitter", bytes(self.work.saveState()))
+            self.settings.set("project_splitter", bytes(self.form.project_splitter.saveState()))
         with contextlib.suppress(SettingsError):    # the window still closes; settings are a convenience
             self.settings.save()
         event.accept()

@@ -18,20 +18,16 @@ otherwise a float made from the exact decimal (0.12).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import threading
 import unicodedata
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
-    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -39,14 +35,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QSizePolicy,
     QTableWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
-    QWidgetAction,
 )
 
 from core.i18n import N_, _, convert_policy_text
@@ -811,204 +804,12 @@ class ItemTableEdit(QWidget):
         return out + [self.add_button, self.remove_button, self.none_box]
 
 
-# -- work that waits for the window's first paint -------------------------------------------------
-#
-# ui.app.create_window builds the main window inside ``first_paint_first()``. While that is
-# active, the heavy parts of the window (the form's fields, the results, the measure browser) pass
-# their building to ``later()`` instead of doing it at once, and ``run_after_first_paint()`` runs
-# it in the event-loop turns right after the first paint: the window appears in about a quarter
-# of the time, and fills in a few tenths of a second later. Anywhere else (tests, tools) ``later``
-# calls at once. A widget whose building is still queued builds on first use (``ensure_built``),
-# so nothing depends on the queue having run.
-
-_queue: list | None = None
-
-
-class first_paint_first:
-    """Context manager: ``later(fn)`` queues ``fn`` instead of calling it; yields the queue."""
-
-    def __enter__(self) -> list:
-        global _queue
-        self._outer, _queue = _queue, []
-        return _queue
-
-    def __exit__(self, *exc) -> None:
-        global _queue
-        _queue = self._outer
-
-
-def later(fn) -> None:
-    """Call ``fn()`` now, or, inside ``first_paint_first()``, after the window's first paint.
-
-    ``fn`` may be a generator function, for work too long for one event-loop turn: after the
-    first paint each of its steps (up to a ``yield``) runs in a turn of its own; called at once,
-    all its steps run at once."""
-    if _queue is None:
-        run_steps(fn())
-    else:
-        _queue.append(fn)
-
-
-def run_steps(result) -> None:
-    """Run what is left of a generator of steps (anything else is a finished result)."""
-    if isinstance(result, Iterator):
-        for _step in result:
-            pass
-
-
-class _FirstPaint(QObject):
-    finished = Signal()          # the queue has run (bench/bench_startup.py and the tests wait)
-
-    def __init__(self, window: QWidget, queue: list, fallback_ms: int, warm_up: Callable[[], object] | None):
-        super().__init__(window)
-        self.setObjectName("afterFirstPaint")
-        self.queue = queue
-        self.steps: Iterator | None = None      # the generator whose steps are running
-        self.step_count = 0                     # generator steps run (tests)
-        self.warm_up = warm_up
-        self.warmer: threading.Thread | None = None
-        self.started = False
-        window.installEventFilter(self)
-        # A window that is never painted (started minimised) still gets its parts built.
-        QTimer.singleShot(fallback_ms, self, self._start)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Paint and not self.started:
-            # Runs in a later turn of the event loop, once this paint is on the screen.
-            QTimer.singleShot(0, self, self._start)
-        return False
-
-    def _start(self) -> None:
-        if self.started:
-            return
-        self.started = True
-        self.parent().removeEventFilter(self)
-        if self.warm_up is not None:
-            self.warmer = threading.Thread(target=_quietly, args=(self.warm_up,),
-                                           name="startup-warm-up", daemon=True)
-            self.warmer.start()
-        self._next()
-
-    def _next(self) -> None:
-        # The queued work would wait for the warm-up's imports on their import locks, with the
-        # event loop stopped: it starts when the warm-up is done, the loop turning meanwhile.
-        if self.warmer is not None and self.warmer.is_alive():
-            QTimer.singleShot(WARM_UP_POLL_MS, self, self._next)
-            return
-        # One piece per turn, so that what is built is painted and input is handled in between;
-        # a generator's steps one per turn (later()).
-        if self.steps is None and self.queue:
-            result = self.queue.pop(0)()
-            self.steps = result if isinstance(result, Iterator) else None
-        if self.steps is not None:
-            self.step_count += 1
-            if next(self.steps, _DONE) is _DONE:
-                self.steps = None
-        if self.queue or self.steps is not None:
-            QTimer.singleShot(0, self, self._next)
-        else:
-            self.finished.emit()
-
-
-WARM_UP_POLL_MS = 5
-_DONE = object()
-
-
-def _quietly(warm_up: Callable[[], object]) -> None:
-    # A warm-up is an optimisation: what fails here fails again when the UI thread does the
-    # same work, where that error is handled and shown.
-    with contextlib.suppress(Exception):
-        warm_up()
-
-
-def run_after_first_paint(window: QWidget, queue: list, fallback_ms: int = 1000,
-                          warm_up: Callable[[], object] | None = None) -> QObject:
-    """Run the queued work one piece per event-loop turn once ``window`` has painted (or after
-    ``fallback_ms`` if it is not painted by then). ``warm_up`` runs first, on a worker thread:
-    the imports and caches the queued work needs, touching no widget, so that the event loop is
-    not stopped for them (jsonschema, Babel's locale data, sqlite-utils and numpy are tenths of
-    a second on an idle machine). Returns the helper, a child of ``window`` named
-    ``afterFirstPaint``, whose ``finished`` signal says when all of it has run."""
-    return _FirstPaint(window, queue, fallback_ms, warm_up)
-
-
-# -- the as-of date --------------------------------------------------------------------------------
-
-MSG_DATE_AS_TYPED = N_("日期须按 YYYY-MM-DD 填写，例如 2025-06-30；按回车生效。仍按 {date} 评估。")
-
-
-class AsOfDateEdit(QWidget):
-    """The as-of date, typed as YYYY-MM-DD and taken exactly as typed, or refused visibly.
-
-    A QDateEdit edits section by section: typing 2025-06-30 over a selected 2026-12-03 gave
-    2026-06-30 with no warning (issue 16). Here the text is read whole when the user presses Enter
-    or leaves the field: a real date in that form is taken; anything else is marked, said in the
-    tooltip and the ``refused`` signal, and the date in use stays. A calendar button picks a date
-    without typing. Same API as QDateEdit where the window uses it (date, setDate, dateChanged).
-    """
-    dateChanged = Signal(QDate)
-    refused = Signal(str)
-
-    def __init__(self, date: QDate, parent=None):
-        super().__init__(parent)
-        self._date = QDate(date)
-        self.edit = QLineEdit(date.toString("yyyy-MM-dd"))
-        self.edit.setPlaceholderText("YYYY-MM-DD")
-        self.edit.setMaxLength(10)
-        width = self.edit.fontMetrics().horizontalAdvance("0000-00-00") + 24
-        self.edit.setMinimumWidth(width)
-        self.edit.setMaximumWidth(width * 2)         # a toolbar would stretch it across the window
-        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.edit.editingFinished.connect(self._take_typed)
-        self.calendar_button = QToolButton()
-        self.calendar_button.setText("▾")
-        self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.calendar = QCalendarWidget()
-        self.calendar.clicked.connect(self._picked)
-        menu = QMenu(self.calendar_button)
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
-        menu.aboutToShow.connect(lambda: self.calendar.setSelectedDate(self._date))
-        self.calendar_button.setMenu(menu)
-        self.setFocusProxy(self.edit)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
-        row.addWidget(self.edit)
-        row.addWidget(self.calendar_button)
-
-    def date(self) -> QDate:
-        return QDate(self._date)
-
-    def setDate(self, date: QDate) -> None:  # noqa: N802 - as QDateEdit
-        self.edit.setText(date.toString("yyyy-MM-dd"))
-        self._mark(None)
-        if date != self._date:
-            self._date = QDate(date)
-            self.dateChanged.emit(QDate(date))
-
-    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt API
-        self._tip = text
-        self.edit.setToolTip(text)
-
-    def _picked(self, date: QDate) -> None:
-        self.calendar_button.menu().hide()
-        self.setDate(date)
-
-    def _take_typed(self) -> None:
-        text = unicodedata.normalize("NFKC", self.edit.text()).strip()
-        if text == self._date.toString("yyyy-MM-dd"):
-            self._mark(None)
-            return
-        if date_problem(text) or not text:
-            message = _(MSG_DATE_AS_TYPED).format(date=self._date.toString("yyyy-MM-dd"))
-            self._mark(message)
-            self.refused.emit(message)
-            return
-        year, month, day = (int(part) for part in text.split("-"))
-        self.setDate(QDate(year, month, day))
-
-    def _mark(self, message: str | None) -> None:
-        set_problem_mark(self.edit, message, getattr(self, "_tip", ""))
-        self.edit.setStyleSheet("QLineEdit { border: 2px solid #c62828; }" if message else "")
+# The first-paint machinery lives in a light module of its own (as does the toolbar's as-of date
+# field, ui/as_of_date.py), so that the window's frame can be made and painted without this
+# module's field widgets; re-exported here for the code that has always imported it from here.
+from ui.first_paint import (  # noqa: E402, F401
+    first_paint_first,
+    later,
+    run_after_first_paint,
+    run_steps,
+)
