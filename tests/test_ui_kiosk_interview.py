@@ -424,3 +424,9 @@ def test_the_interview_follows_the_script(interview, host, qtbot):
     assert "企業屬於哪類主體" in w.findChild(QLabel, "ivQuestion").text()
     set_language("zh-Hans")
     assert "企业属于哪类主体" in w.findChild(QLabel, "ivQuestion").text()
+
+
+def test_an_editor_without_value_or_set_value_is_refused_when_defined():
+    from ui.touch_inputs import TouchEditor
+    with pytest.raises(TypeError, match="value, set_value"):
+        type("Broken", (TouchEditor,), {})

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -129,11 +129,16 @@ class TouchEditor(QWidget):
         self.large = False
         self.setAccessibleName(convert_policy_text(label))
 
-    def value(self) -> Any:
-        raise NotImplementedError
+    if TYPE_CHECKING:       # what every editor provides; checked on each subclass below
+        def value(self) -> Any: ...
+        def set_value(self, value: Any) -> None: ...
 
-    def set_value(self, value: Any) -> None:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs) -> None:
+        # An editor without value/set_value would only fail when a visitor reaches its question.
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in ("value", "set_value") if not callable(getattr(cls, name, None))]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
 
     def clear(self) -> None:
         self.set_value(None)
