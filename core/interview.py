@@ -224,6 +224,43 @@ def fact_spec(fact: str) -> FactSpec | None:
     return spec
 
 
+def value_at(data: dict, keys: list[str]) -> Any:
+    """The value at `keys` inside `data` (a subject's dict), or None where the path stops."""
+    node: Any = data
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def put_at(data: dict, keys: list[str], value: Any) -> None:
+    """Set the value at `keys` inside `data`, making the objects on the way. None removes it, and
+    the objects that this leaves empty (a year with no figure left is not an answer); `data`
+    itself stays. The form and the kiosk's answers both write through here."""
+    if value is not None:
+        node = data
+        for key in keys[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[keys[-1]] = value
+        return
+    trail = [data]
+    for key in keys[:-1]:
+        step = trail[-1].get(key)
+        if not isinstance(step, dict):
+            return
+        trail.append(step)
+    if keys[-1] not in trail[-1]:
+        return
+    del trail[-1][keys[-1]]
+    for depth in range(len(trail) - 1, 0, -1):      # never `data` itself
+        if trail[depth]:
+            break
+        del trail[depth - 1][keys[depth - 1]]
+
+
 def _project_index(profile: dict, project_id: str) -> int:
     for i, project in enumerate(profile.get("projects") or []):
         if isinstance(project, dict) and project.get("id") == project_id:
@@ -247,10 +284,7 @@ def answer_of(profile: dict, project_id: str | None, fact: str) -> Any:
     except KeyError:
         return None
     keys, index, name = _steps(fact)
-    for key in keys:
-        if not isinstance(node, dict) or key not in node:
-            return None
-        node = node[key]
+    node = value_at(node, keys)
     if index is None:
         return node
     if not isinstance(node, list) or index >= len(node) or not isinstance(node[index], dict):
@@ -266,14 +300,10 @@ def with_answer(profile: dict, project_id: str | None, fact: str, value: Any) ->
     out = copy.deepcopy(profile)
     node = _subject(out, project_id)
     keys, index, name = _steps(fact)
-    for key in keys[:-1]:
-        if not isinstance(node.get(key), dict):
-            node[key] = {}
-        node = node[key]
     if index is None:
-        node[keys[-1]] = value
+        put_at(node, keys, value)
         return out
-    items = node.get(keys[-1])
+    items = value_at(node, keys)
     if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], dict):
         raise KeyError(f"no item {index} in {keys[-1]}")
     items[index][name] = value
@@ -289,24 +319,12 @@ def without_answer(profile: dict, project_id: str | None, fact: str) -> dict:
     except KeyError:
         return out
     keys, index, name = _steps(fact)
-    trail = [subject]
-    for key in keys[:-1]:
-        node = trail[-1].get(key)
-        if not isinstance(node, dict):
-            return out
-        trail.append(node)
-    last = trail[-1]
     if index is None:
-        last.pop(keys[-1], None)
-    else:
-        items = last.get(keys[-1])
-        if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
-            items[index].pop(name, None)
+        put_at(subject, keys, None)
         return out
-    for depth in range(len(trail) - 1, 0, -1):      # never the subject itself
-        if trail[depth]:
-            break
-        trail[depth - 1].pop(keys[depth - 1], None)
+    items = value_at(subject, keys)
+    if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+        items[index].pop(name, None)
     return out
 
 

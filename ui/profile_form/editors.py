@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from core.formspec import FieldSpec
 from core.i18n import _, convert_policy_text
+from core.interview import put_at, value_at
 from core.measures.facts import label_and_unit
 from core.measures.labels import enum_labels
 from ui.profile_form.fields import (
@@ -29,11 +30,9 @@ from ui.profile_form.fields import (
     MSG_ROW,
     MSG_YEAR,
     PERCENT_FIELDS,
-    _get,
     _label_of,
     _needed_by,
     _rel,
-    _set,
     _set_label,
 )
 from ui.widgets import (
@@ -245,7 +244,7 @@ class _Editor:
         raw = self.subject.raw
         for slot in self.slots:
             w = slot.widget
-            w.set_value(_get(self.subject.data, slot.parts))
+            w.set_value(value_at(self.subject.data, slot.parts))
             if isinstance(w, ItemTableEdit):
                 prefix = slot.key + "["
                 for key, (_kind, text) in raw.items():
@@ -266,14 +265,14 @@ class _Editor:
             for row, column, _message in w.cell_problems():
                 cell = w.cell(row, column.name)
                 raw[f"{slot.key}[{row}].{column.name}"] = (cell.kind, cell.text())
-            _set(self.subject.data, slot.parts, w.value())
+            put_at(self.subject.data, slot.parts, w.value())
             return
         if w.raw_problem():
             raw[slot.key] = (w.kind, w.text())
-            _set(self.subject.data, slot.parts, None)
+            put_at(self.subject.data, slot.parts, None)
         else:
             raw.pop(slot.key, None)
-            _set(self.subject.data, slot.parts, w.value())
+            put_at(self.subject.data, slot.parts, w.value())
 
     # problems
     def match(self, rel: str) -> tuple[_Slot, tuple | None] | None:

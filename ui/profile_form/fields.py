@@ -93,40 +93,6 @@ def _rel(spec_path: str, year: str | None = None) -> str:
     return rel.replace("{year}", year) if year is not None else rel
 
 
-def _get(data: dict, parts: list[str]):
-    node = data
-    for part in parts:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _set(data: dict, parts: list[str], value) -> None:
-    """Set a value (None: remove it, and the objects that this leaves empty)."""
-    if value is None:
-        trail = [data]
-        for part in parts[:-1]:
-            node = trail[-1].get(part)
-            if not isinstance(node, dict):
-                return
-            trail.append(node)
-        if parts[-1] not in trail[-1]:
-            return
-        del trail[-1][parts[-1]]
-        for i in range(len(trail) - 1, 0, -1):
-            if trail[i]:
-                break
-            del trail[i - 1][parts[i - 1]]
-        return
-    node = data
-    for part in parts[:-1]:
-        if not isinstance(node.get(part), dict):
-            node[part] = {}
-        node = node[part]
-    node[parts[-1]] = value
-
-
 def _show_message(message: str) -> str:
     """A validation message (Simplified) in the UI's script; quoted values stay as typed."""
     out, last = [], 0
