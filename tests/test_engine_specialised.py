@@ -16,10 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.bench_check import make_profile
 from core.decimals import money_context
-from core.engine.amounts import compile_benefit, compute, to_fen
-from core.engine.context import Context, compile_condition, compile_item_counts, condition, item_counts
-from core.engine.criteria import compile_tree, evaluate_tree, iter_leaves
+from core.engine.amounts import compile_benefit, compile_formula, compute, to_fen
+from core.engine.context import (
+    Context,
+    compile_condition,
+    compile_item_counts,
+    condition,
+    item_counts,
+    outcome_of,
+)
+from core.engine.criteria import compile_tree, evaluate_tree, iter_leaves, outcomes_of
 from core.engine.evaluate import applicability_for
 from core.engine.operators import OPERATORS
 from tests.test_engine_fast_path import profiles
@@ -53,10 +61,12 @@ def test_specialised_trees_decide_as_the_trees_walked_as_data(catalog, case):
         for nodes in (measure.get("criteria") or [], applicability_for(document, subject)):
             compiled_out: list = []
             plain_out: list = []
-            compiled = compile_tree(nodes)(ctx, compiled_out)
+            state, missing, gaps = compile_tree(nodes)(ctx, compiled_out)
             plain = evaluate_tree(nodes, ctx, plain_out)
-            assert tuple(compiled) == tuple(plain), (measure["id"], nodes)
-            assert [_outcome(o) for o in compiled_out] == [_outcome(o) for o in plain_out]
+            # a compiled tree's missing facts may be a tuple shared between calls (read only)
+            assert (state, list(missing), gaps) == tuple(plain), (measure["id"], nodes)
+            # the Records become the Outcomes a walk makes (MeasureResult.outcomes reads them)
+            assert [_outcome(o) for o in outcomes_of(compiled_out)] == [_outcome(o) for o in plain_out]
             decided += len(plain_out)
     assert decided > 0
 
@@ -79,6 +89,22 @@ def test_compiled_benefits_give_the_amounts_and_words_computed_afresh(catalog, c
     scramble(profile)            # a form edited after the check changes no words already given
     assert [_words(a) for a in lazy] == eager
     assert any(a.calculation for a in lazy) or not eager
+
+
+def test_a_benefit_that_reads_no_profile_is_computed_once_and_copied(catalog):
+    """Regression (issue 18): an open or fixed benefit is computed once per measure; every result
+    gets the amount the formula gives, in its own Amount with its own lists."""
+    ctx = Context(dt.date(2025, 6, 30), make_profile()["company"], make_profile()["projects"][0])
+    constant = 0
+    for measure in catalog.measures:
+        benefit = measure.get("benefit")
+        compiled, general = compile_benefit(benefit), compile_formula(benefit)
+        first, second = compiled(ctx), compiled(ctx)
+        assert _words(first) == _words(second) == _words(general(ctx)), measure["id"]
+        assert first is not second and first.notes is not second.notes
+        assert first.missing is not second.missing
+        constant += compiled.__name__ == "constant"
+    assert constant > 20, "the bundled data has many open or fixed amounts"
 
 
 def _conditions(catalog) -> list[dict]:
@@ -164,8 +190,8 @@ def test_a_specialised_comparison_meets_odd_values_as_the_plain_one(op, actual):
     assert specialised is not None
     ctx = Context(dt.date(2025, 6, 30), {"employees": actual}, None)
     decide = specialised(leaf)
-    got = _decide(lambda lf, c: _outcome(decide(lf, c)), leaf, ctx)
-    want = _decide(lambda lf, c: _outcome(OPERATORS[op].evaluate(lf, c)), leaf, ctx)
+    got = _decide(lambda lf, c: _outcome(outcome_of(lf, decide(lf, c))), leaf, ctx)
+    want = _decide(lambda lf, c: _outcome(outcome_of(lf, OPERATORS[op].evaluate(lf, c))), leaf, ctx)
     assert got == want
 
 
@@ -202,6 +228,6 @@ def test_a_specialised_any_in_matches_keys_as_key_matches(keys):
     specialise = OPERATORS["any_in"].specialise
     assert specialise is not None
     ctx = Context(dt.date(2025, 6, 30), {}, {"tech": keys})
-    got = _decide(lambda lf, c: _outcome(specialise(lf)(lf, c)), leaf, ctx)
-    want = _decide(lambda lf, c: _outcome(OPERATORS["any_in"].evaluate(lf, c)), leaf, ctx)
+    got = _decide(lambda lf, c: _outcome(outcome_of(lf, specialise(lf)(lf, c))), leaf, ctx)
+    want = _decide(lambda lf, c: _outcome(outcome_of(lf, OPERATORS["any_in"].evaluate(lf, c))), leaf, ctx)
     assert got == want

@@ -88,7 +88,30 @@ _NO_MONEY = "本条没有直接的资金支持"
 
 def compile_benefit(benefit: dict | None) -> Callable[[Context], Amount]:
     """`compute(benefit, ·)` with what does not depend on the profile (the stated caps, the
-    formula) read once: the Engine compiles each measure's benefit with its criteria."""
+    formula) read once: the Engine compiles each measure's benefit with its criteria.
+
+    A benefit that reads nothing from the profile (an open or fixed amount with no base and no
+    open cap) gives every subject the same amount: it is computed once, and each call gets its
+    own copy (its own lists: their words may be read, and written, apart)."""
+    amount = compile_formula(benefit)
+    if benefit and benefit["formula"] in ("open", "fixed") and not _reads_profile(benefit):
+        same = amount(None)     # type: ignore[arg-type]  # the context is read nowhere here
+
+        def constant(ctx: Context) -> Amount:
+            return Amount(same.min, same.max, list(same._notes), [], same.company_year_cap,
+                          same._calculation)
+        return constant
+    return amount
+
+
+def _reads_profile(benefit: dict) -> bool:
+    """Whether _known_bounds reads anything: an open share's base, or an open cap's fact."""
+    return (bool(benefit.get("base")) and benefit["formula"] != "per_item") or any(
+        c.get("open_ratio_of") for c in benefit.get("caps") or [])
+
+
+def compile_formula(benefit: dict | None) -> Callable[[Context], Amount]:
+    """The general form of compile_benefit: the formula applied at every call."""
     if not benefit or benefit["formula"] == "none":
         return lambda ctx: Amount(Decimal(0), None, [_NO_MONEY])
     caps = benefit.get("caps") or []
@@ -101,8 +124,7 @@ def compile_benefit(benefit: dict | None) -> Callable[[Context], Amount]:
     ceiling_only = bool(benefit.get("ceiling_only"))
     what = benefit.get("open") or "标准未列明"
     # _known_bounds reads nothing unless the benefit has an open share's base or an open cap.
-    bounded = (bool(benefit.get("base")) and benefit["formula"] != "per_item") or any(
-        c.get("open_ratio_of") for c in caps)
+    bounded = _reads_profile(benefit)
 
     def amount(ctx: Context) -> Amount:
         notes: list = []

@@ -19,14 +19,54 @@ MISSING = object()
 _PATHS: dict[str, tuple[str, ...]] = {}
 
 
+def _lookup(company: dict, project: dict | None, path: str):
+    """The value at a concrete path of one subject (its company and project), or MISSING."""
+    parts = _PATHS.get(path)
+    if parts is None:
+        parts = _PATHS[path] = tuple(path.split("."))
+    node = company if parts[0] == "company" else project
+    if node is None:
+        return MISSING
+    for part in parts[1:]:
+        if not isinstance(node, dict) or part not in node:
+            return MISSING
+        node = node[part]
+    return MISSING if node is None else node
+
+
+class Facts(dict):
+    """One subject's facts by concrete path (the value, or MISSING), each looked up in the profile
+    once per evaluation: a large check reads the same few hundred paths for thousands of leaves.
+
+    A dict whose `__missing__` does the lookup, so that a fact already read costs one subscription
+    (`facts[path]`, no Python call). Made per subject and evaluation (never kept between checks:
+    the profile may change in between); the values are the profile's own, as `Context.fact` gives.
+    """
+    __slots__ = ("company", "project")
+
+    def __init__(self, company: dict, project: dict | None):
+        super().__init__()
+        self.company, self.project = company, project
+
+    def __missing__(self, path: str):
+        value = self[path] = _lookup(self.company, self.project, path)
+        return value
+
+
 @dataclass(slots=True)
 class Context:
-    """What a criterion may read: the profile (one subject), the as-of date, the measure's window."""
+    """What a criterion may read: the profile (one subject), the as-of date, the measure's window.
+    `facts` is the subject's lookup cache (made here unless the Engine shares one per subject)."""
     as_of: dt.date
     company: dict
     project: dict | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    facts: Facts = None         # type: ignore[assignment]  # always set by __post_init__
+
+    def __post_init__(self) -> None:
+        if self.facts is None:
+            self.facts = Facts(self.company, self.project)
 
     @property
     def last_year(self) -> int:
@@ -41,18 +81,9 @@ class Context:
                 .replace("{last_year}", str(ly)))
 
     def fact(self, path: str):
-        """The value at a concrete path, or MISSING."""
-        parts = _PATHS.get(path)
-        if parts is None:
-            parts = _PATHS[path] = tuple(path.split("."))
-        node = self.company if parts[0] == "company" else self.project
-        if node is None:
-            return MISSING
-        for part in parts[1:]:
-            if not isinstance(node, dict) or part not in node:
-                return MISSING
-            node = node[part]
-        return MISSING if node is None else node
+        """The value at a concrete path, or MISSING (read from the profile, not the cache: the
+        plain forms of the operators read this way)."""
+        return _lookup(self.company, self.project, path)
 
     def reference_date(self, value) -> dt.date | None:
         if value == "as_of":
@@ -92,6 +123,24 @@ class Outcome:
 
     def __repr__(self) -> str:
         return f"Outcome({self.id!r}, {self.label!r}, {self.state!r}, {self.text!r})"
+
+
+# An operator decides a leaf as a verdict, a plain tuple (cheap to make: a large check decides
+# tens of thousands of leaves, and most are never shown):
+#   (state, text, missing, gap, final)
+# state True/False/None; text the sentence or a function of no arguments writing it (from values
+# already read, never the profile); missing the facts that would decide it (a list or a tuple, read
+# only); gap what would make it pass (or None); final: failed for good (no gap can be given).
+# The leaf's own words (id, label, vague, span, evidence) stay in the leaf: `outcome_of` joins the
+# two into an Outcome when one is read.
+Verdict = tuple
+
+
+def outcome_of(leaf: dict, verdict: Verdict) -> Outcome:
+    """The Outcome of a leaf decided as `verdict` (the one place an Outcome is made from one)."""
+    state, text, missing, gap, final = verdict
+    return Outcome(leaf["id"], leaf["label"], state, text, list(missing), gap, final,
+                   leaf.get("vague"), leaf.get("span"), leaf.get("evidence") or [])
 
 
 def number(value) -> Decimal:
@@ -203,10 +252,29 @@ _YEAR_OFFSET = {"last_year": 0, "last_year-1": 1, "last_year-2": 2}
 def compile_condition(cond: dict) -> Condition:
     """A callable doing `condition(item, cond, ctx)`."""
     name, default, op, target = cond["field"], cond.get("default"), cond["op"], cond["value"]
-    if target == SUBJECT or (op in ("on_or_after", "on_or_before")
-                             and target in ("as_of", "valid_from", "valid_to")):
-        return lambda item, ctx: condition(item, cond, ctx)
-    if (op == "in_year" and target not in _YEAR_OFFSET) or (
+    if target == SUBJECT and op in ("eq", "ne"):
+        same_wanted = op == "eq"
+
+        def subject(item: dict, ctx: Context) -> bool | None:
+            # 每个项目: an item without a project, or a company-level check, is not this project's.
+            value = item.get(name, default)
+            same = ctx.project is not None and value is not None and value == ctx.project.get("id")
+            return same if same_wanted else not same
+        return subject
+    if op in ("on_or_after", "on_or_before") and target in ("as_of", "valid_from", "valid_to"):
+        # The reference date is the context's attribute of that name (Context.reference_date).
+        after = op == "on_or_after"
+
+        def against_context(item: dict, ctx: Context) -> bool | None:
+            value = item.get(name, default)
+            if value is None:
+                return None
+            ref = getattr(ctx, target)
+            if ref is None:
+                return None
+            return to_date(value) >= ref if after else to_date(value) <= ref
+        return against_context
+    if target == SUBJECT or (op == "in_year" and target not in _YEAR_OFFSET) or (
             op not in ("in_year", "on_or_after", "on_or_before", "in", "not_in", "eq", "ne")
             and op not in ORDERED):
         return lambda item, ctx: condition(item, cond, ctx)     # what the data never holds
@@ -265,7 +333,9 @@ def compile_item_counts(where: list[dict], unless: list[list[dict]]) -> Counter:
     def counts(items: list, ctx: Context) -> tuple[list[int], list[int]]:
         sure, maybe = [], []
         for i, item in enumerate(items):
-            ok = every(wheres, item, ctx)
+            # every(wheres, …), inline: this loop runs for every item of every counted list
+            states = [c(item, ctx) for c in wheres]
+            ok = False if False in states else (None if None in states else True)
             if unlesses:
                 hits = [every(u, item, ctx) for u in unlesses]
                 excluded = True if True in hits else (None if None in hits else False)

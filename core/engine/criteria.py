@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from core.engine.context import Context, Outcome, all_of, any_of
+from core.engine.context import Context, Outcome, Verdict, all_of, any_of, outcome_of
 from core.engine.operators import OPERATORS, evaluate_leaf
 
 
@@ -104,14 +104,26 @@ def _node(node: dict, ctx: Context, out: list[Outcome]) -> TreeResult:
 # -- compiled trees -----------------------------------------------------------------------------
 # The same evaluation as evaluate_tree, with the walk over the tree's dicts done once: a tree
 # becomes nested closures over its leaves' OPERATORS entries (the registry stays the one place an
-# operator is defined). The Engine compiles each measure's tree when the data is loaded; a test
-# checks that both give the same results.
+# operator is defined). The Engine compiles each measure's tree when it first meets the measure; a
+# test checks that both give the same results.
+#
+# A compiled tree returns (state, missing, gaps) as a plain tuple, the fields of TreeResult (a named
+# tuple costs a Python call to make; a large check makes one per leaf and group). `missing` may be a
+# tuple shared between calls: read it, never change it. For each leaf it appends to `out` a Record,
+# (the leaf, its Verdict): the Outcome is made only when read (`outcome_of`, MeasureResult.outcomes).
 
-Compiled = Callable[[Context, list[Outcome]], TreeResult]
+Record = tuple[dict, Verdict]
+Compiled = Callable[[Context, list[Record]], tuple]
+_NOTHING: tuple = ()
+
+
+def outcomes_of(records: list) -> list[Outcome]:
+    """Outcomes from what a compiled tree appended (Records), or an evaluate_tree walk (Outcomes)."""
+    return [r if isinstance(r, Outcome) else outcome_of(*r) for r in records]
 
 
 def compile_tree(nodes: list[dict]) -> Compiled:
-    """A callable doing `evaluate_tree(nodes, ctx, out)`."""
+    """A callable doing `evaluate_tree(nodes, ctx, out)`, appending Records to `out`."""
     return _compile_group("all_of", nodes)
 
 
@@ -121,46 +133,50 @@ def _compile_group(kind: str, nodes: list[dict]) -> Compiled:
     if not parts:
         # all_of of nothing is met, any_of of nothing is not (with no gap); most measures state
         # no criteria of their own
-        return lambda ctx, out: TreeResult(is_all, [], None)
+        empty = (is_all, _NOTHING, None)
+        return lambda ctx, out: empty
     if len(parts) == 1:
         return _compile_single(is_all, parts[0])
     # all_of / any_of of context.py over tri-state values (True, False, None), by membership.
     decisive, other = (False, True) if is_all else (True, False)
 
-    def run(ctx: Context, out: list[Outcome]) -> TreeResult:
+    def run(ctx: Context, out: list[Record]) -> tuple:
         results = [part(ctx, out) for part in parts]
-        states = [r.state for r in results]
+        states = [r[0] for r in results]
         state = decisive if decisive in states else (None if None in states else other)
         missing: list[str] = []
         gaps: list[str] | None = None
         if state is None:
             for r in results:
-                if r.state is None:
-                    missing.extend(p for p in r.missing if p not in missing)
+                if r[0] is None:
+                    missing.extend(p for p in r[1] if p not in missing)
         elif state is False:
-            failed = [r for r in results if r.state is False]
+            failed = [r for r in results if r[0] is False]
             if is_all:
-                known = [r.gaps for r in failed if r.gaps is not None]
+                known = [r[2] for r in failed if r[2] is not None]
                 gaps = [g for r_gaps in known for g in r_gaps] if len(known) == len(failed) else None
             else:
-                gaps = [g for r in failed if r.gaps is not None for g in r.gaps] or None
-        return TreeResult(state, missing, gaps)
+                gaps = [g for r in failed if r[2] is not None for g in r[2]] or None
+        return (state, missing, gaps)
 
     return run
 
 
+_MET = (True, _NOTHING, None)
+_FAILED_FOR_GOOD = (False, _NOTHING, None)
+
+
 def _compile_single(is_all: bool, part: Compiled) -> Compiled:
     """A group of one: what `run` gives for a single child, without the lists over children."""
-    def single(ctx: Context, out: list[Outcome]) -> TreeResult:
-        r = part(ctx, out)
-        state = r.state
+    def single(ctx: Context, out: list[Record]) -> tuple:
+        state, missing, gaps = part(ctx, out)
         if state is True:
-            return TreeResult(True, [], None)
+            return _MET
         if state is None:
-            return TreeResult(None, list(dict.fromkeys(r.missing)), None)
-        if r.gaps is None:
-            return TreeResult(False, [], None)
-        return TreeResult(False, [], list(r.gaps) if is_all else (list(r.gaps) or None))
+            return (None, list(dict.fromkeys(missing)), None)
+        if gaps is None:
+            return _FAILED_FOR_GOOD
+        return (False, _NOTHING, list(gaps) if is_all else (list(gaps) or None))
     return single
 
 
@@ -169,15 +185,14 @@ def _compile_node(node: dict) -> Compiled:
         return _compile_group(node["type"], node["children"])
     operator = OPERATORS[node["op"]]
     evaluate = operator.specialise(node) if operator.specialise else operator.evaluate
-    vague, span, evidence = node.get("vague"), node.get("span"), node.get("evidence")
 
-    def leaf(ctx: Context, out: list[Outcome]) -> TreeResult:
-        outcome = evaluate(node, ctx)
-        outcome.vague, outcome.span, outcome.evidence = vague, span, evidence or []
-        out.append(outcome)
-        state = outcome.state
-        if state is False and not outcome.final:
-            return TreeResult(False, outcome.missing, [outcome.gap] if outcome.gap else [])
-        return TreeResult(state, outcome.missing, None)
+    def leaf(ctx: Context, out: list[Record]) -> tuple:
+        verdict = evaluate(node, ctx)
+        out.append((node, verdict))
+        state = verdict[0]
+        if state is False and not verdict[4]:
+            gap = verdict[3]
+            return (False, verdict[2], [gap] if gap else [])
+        return (state, verdict[2], None)
 
     return leaf

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from core.engine.amounts import NOTHING, Amount, compile_benefit
-from core.engine.context import Context, Outcome
-from core.engine.criteria import Compiled, compile_tree
+from core.engine.context import Context, Facts, Outcome
+from core.engine.criteria import Compiled, compile_tree, outcomes_of
 from core.engine.stacking import (
     ConflictGraph,
     Plan,
@@ -43,7 +43,9 @@ class MeasureResult:
     status: str
     amount: Amount
     missing: list[str] = field(default_factory=list)
-    outcomes: list[Outcome] = field(default_factory=list)
+    # The leaves decided, in the order of criteria_tree: kept as the compiled trees' Records (or
+    # Outcomes, from a tree walked as data) until `outcomes` is first read.
+    _outcomes: list = field(default_factory=list, repr=False)
     gaps: list[str] = field(default_factory=list)
     conflicts_with: list[str] = field(default_factory=list)     # may be shared: do not modify
     project_name: str | None = None
@@ -56,6 +58,15 @@ class MeasureResult:
     # What the reasons are written from (_Why, with this result's fields, which nothing changes
     # after the check), until they are first read; then the lines.
     _reasons: list[str] | _Why | None = field(default=None, repr=False)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        """One Outcome per leaf decided (applicability first, then the measure's criteria), made on
+        first read from the values read while checking (never from the profile as it is now)."""
+        outcomes = self._outcomes
+        if not all(isinstance(o, Outcome) for o in outcomes):
+            outcomes = self._outcomes = outcomes_of(outcomes)
+        return outcomes
 
     @property
     def reasons(self) -> list[str]:
@@ -185,10 +196,9 @@ class Engine:
 
     def _evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
         company = profile.get("company") or {}
-        # A document's applicability is the same for all its measures with the same validity:
-        # decided once per subject and window (key: document, subject, valid_from, valid_to).
-        memo: dict = {}
-        results = [self._one(m, company, None, as_of, memo) for m in self.company_measures]
+        one = self._one
+        subject = _Subject(company, None)
+        results = [one(m, company, None, as_of, subject) for m in self.company_measures]
         segments = [(0, self._subject_conflicts(("company",), self.company_measures))]
         subjects: set[str | None] = {None}
         for project in profile.get("projects") or []:
@@ -196,7 +206,8 @@ class Engine:
             segments.append((len(results),
                              self._subject_conflicts(("project", project.get("type")), measures)))
             subjects.add(project.get("id"))
-            results.extend(self._one(m, company, project, as_of, memo) for m in measures)
+            subject = _Subject(company, project)
+            results.extend([one(m, company, project, as_of, subject) for m in measures])
         edges: Mapping[int, dict[int, str]]
         if len(subjects) == len(segments):
             # Each subject's results are consecutive and one per measure of its kind's list, so
@@ -225,23 +236,26 @@ class Engine:
         return conflicts
 
     def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date,
-             memo: dict | None = None) -> MeasureResult:
-        """One result; `memo` (one evaluation's, while its profile is alive) shares the documents'
-        applicability outcomes between measures."""
+             subject: _Subject | None = None) -> MeasureResult:
+        """One result; `subject` (one evaluation's, while its profile is alive) shares between the
+        results of one subject its facts read, its contexts and the documents' applicability."""
         prepared = self._prepared.get(id(measure))
         if prepared is None or prepared.measure is not measure:
             prepared = self._prepared[id(measure)] = _Prepared.of(measure, self.documents)
+        if subject is None:
+            subject = _Subject(company, project)
         document = prepared.document
         valid_from, valid_to = prepared.valid_from, prepared.valid_to
+        kind = "project" if project is not None else "company"
         result = MeasureResult(measure, document, project.get("id") if project else None,
                                NOT_IN_FORCE, NOTHING,
                                project_name=project.get("name") if project else None,
-                               subject="project" if project is not None else "company")
+                               subject=kind)
         if valid_to and as_of > valid_to:
-            last_day = Context(valid_to, company, project, valid_from, valid_to)
+            last_day = Context(valid_to, company, project, valid_from, valid_to, subject.facts)
             # every condition met on its last day (not merely not failed): the compiled trees
-            if (prepared.applicability[result.subject](last_day, []).state is True
-                    and prepared.criteria(last_day, []).state is True):
+            if (prepared.applicability[kind](last_day, [])[0] is True
+                    and prepared.criteria(last_day, [])[0] is True):
                 result.matched_until = valid_to
             result._reasons = _Why(prepared, as_of, ENDED)
             return result
@@ -249,27 +263,29 @@ class Engine:
             result._reasons = _Why(prepared, as_of, NOT_YET)
             return result
 
-        ctx = Context(as_of, company, project, valid_from, valid_to)
-        memo_key = (measure["document"], id(project), valid_from, valid_to)
-        known = memo.get(memo_key) if memo is not None else None
+        window = prepared.window
+        ctx = subject.contexts.get(window)
+        if ctx is None:
+            ctx = subject.contexts[window] = Context(as_of, company, project, valid_from, valid_to,
+                                                     subject.facts)
+        # A document's applicability is the same for all its measures with the same validity:
+        # decided once per subject and window.
+        known = subject.applicability.get(prepared.app_key)
         if known is None:
-            app_outcomes: list[Outcome] = []
-            app = prepared.applicability[result.subject](ctx, app_outcomes)
-            known = (app, app_outcomes)
-            if memo is not None:
-                memo[memo_key] = known
-        app = known[0]
-        outcomes: list[Outcome] = list(known[1])
-        n_app = len(outcomes)
-        crit = prepared.criteria(ctx, outcomes)
-        state = _and(app.state, crit.state)
+            app_outcomes: list = []
+            app = prepared.applicability[kind](ctx, app_outcomes)
+            known = subject.applicability[prepared.app_key] = (app, app_outcomes)
+        app, app_outcomes = known
+        outcomes = list(app_outcomes)
+        app_state, app_missing, app_gaps = app
+        crit_state, crit_missing, crit_gaps = prepared.criteria(ctx, outcomes)
+        state = _and(app_state, crit_state)
 
         if state is False:
             result.status, result.amount = INELIGIBLE, NOTHING
-            failed = [t for t in (app, crit) if t.state is False]
-            known = [t.gaps for t in failed if t.gaps is not None]
-            if len(known) == len(failed):
-                result.gaps = [g for gaps in known for g in gaps]
+            failed = [gaps for s, gaps in ((app_state, app_gaps), (crit_state, crit_gaps)) if s is False]
+            if None not in failed:
+                result.gaps = [g for gaps in failed for g in gaps]
             # The amount of an ineligible result is wanted only to say what closing its gaps pays.
             amount = prepared.amount(ctx) if result.gaps else NOTHING
             if result.gaps and not amount.missing and amount.max:
@@ -278,13 +294,25 @@ class Engine:
             amount = prepared.amount(ctx)
             if state is None or amount.missing:
                 result.status, result.amount = NEEDS_INFO, amount
-                missing = (app.missing + crit.missing) if state is None else []
-                result.missing = list(dict.fromkeys(missing + amount.missing))
+                missing = [*app_missing, *crit_missing] if state is None else []
+                result.missing = list(dict.fromkeys([*missing, *amount.missing]))
             else:
                 result.status, result.amount = ELIGIBLE, amount
-        result.outcomes = outcomes
-        result._reasons = _Why(prepared, as_of, IN_FORCE, n_app, state)
+        result._outcomes = outcomes
+        result._reasons = _Why(prepared, as_of, IN_FORCE, len(app_outcomes), state)
         return result
+
+
+class _Subject:
+    """One subject of an evaluation (the company, or one project): what its results share while
+    the profile is alive (never kept between evaluations: the profile may change in between)."""
+    __slots__ = ("facts", "contexts", "applicability")
+
+    def __init__(self, company: dict, project: dict | None):
+        self.facts = Facts(company, project)     # the subject's facts, each read once
+        self.contexts: dict[tuple, Context] = {}      # per validity window (valid_from, valid_to)
+        # per (document key, validity window): the applicability's verdict and its Records
+        self.applicability: dict[tuple, tuple] = {}
 
 
 # Where a result stands in its measure's validity window, for its reasons.
@@ -351,16 +379,20 @@ class _Prepared:
     criteria: Compiled
     applicability: dict[str, Compiled]      # per subject ("company", "project")
     amount: Callable[[Context], Amount]     # the compiled benefit (amounts.compile_benefit)
+    window: tuple                           # (valid_from, valid_to)
+    app_key: tuple                          # (document key, valid_from, valid_to)
 
     @classmethod
     def of(cls, measure: dict, documents: dict[str, dict]) -> _Prepared:
         document = documents[measure["document"]]
+        valid_from = _date(measure.get("valid_from") or document.get("valid_from"))
+        valid_to = _date(measure.get("valid_to") or document.get("valid_to"))
         return cls(measure, document, f"{document['short_title']} {measure['clause']}",
-                   _date(measure.get("valid_from") or document.get("valid_from")),
-                   _date(measure.get("valid_to") or document.get("valid_to")),
+                   valid_from, valid_to,
                    compile_tree(measure.get("criteria") or []),
                    {s: compile_tree(applicability_for(document, s)) for s in ("company", "project")},
-                   compile_benefit(measure.get("benefit")))
+                   compile_benefit(measure.get("benefit")),
+                   (valid_from, valid_to), (measure["document"], valid_from, valid_to))
 
 
 def applicability_for(document: dict, subject: str) -> list[dict]:

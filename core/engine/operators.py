@@ -24,12 +24,14 @@ from core.engine.context import (
     Context,
     Counter,
     Outcome,
+    Verdict,
     anniversary,
     compare,
     compile_item_counts,
     item_counts,
     number,
     numeric,
+    outcome_of,
     to_date,
     unknown_fields,
     whole_years,
@@ -39,16 +41,19 @@ from core.measures.facts import FactSpec, date_problem, generic_path, value_prob
 
 # -- evaluation --------------------------------------------------------------------------------------
 
-# Texts are written when read (Outcome.text): each operator hands over a function of the values it
-# has already read, never of the profile or the context, so a profile changed later changes nothing.
+# Each operator decides a leaf as a Verdict (context.py: state, text, missing, gap, final).
+# Texts are written when read: each operator hands over a function of the values it has already
+# read, never of the profile or the context, so a profile changed later changes nothing.
 
-def _unknown(leaf: dict, paths: list[str], detail: str | None = None) -> Outcome:
-    label, asked = leaf["label"], tuple(paths)
-
+def _unknown_text(label: str, asked: tuple, detail: str | None = None) -> Callable[[], str]:
     def text() -> str:
         wanted = "、".join(dict.fromkeys(fact_label(p) for p in asked))
         return f"{label}：{detail or '未填写'}（需补充：{wanted}）"
-    return Outcome(leaf["id"], label, None, text, missing=paths)
+    return text
+
+
+def _unknown(leaf: dict, paths: list[str], detail: str | None = None) -> Verdict:
+    return (None, _unknown_text(leaf["label"], tuple(paths), detail), paths, None, False)
 
 
 def _scalar(leaf: dict, ctx: Context):
@@ -62,39 +67,59 @@ _VERDICTS = {"ge": ("达到 {}及以上", "未达 {}"), "gt": ("超过 {}", "未
              "eq": ("等于 {}", "须为 {}"), "ne": ("不等于 {}", "不得为 {}")}
 
 
-def _compare_leaf(leaf: dict, ctx: Context) -> Outcome:
+def _compare_leaf(leaf: dict, ctx: Context) -> Verdict:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
     return _compared(leaf, actual, compare(leaf["op"], actual, leaf["value"]))
 
 
-def _specialise_compare(leaf: dict) -> Callable[[dict, Context], Outcome]:
-    """`_compare_leaf` for a numeric threshold, with the fact path, the comparison and the
-    threshold as a Decimal read once; anything else is left to `_compare_leaf`."""
-    fact, op, target = leaf["fact"], leaf["op"], leaf["value"]
-    if "{" in fact:
-        return _compare_leaf
+def _read_once(leaf: dict) -> Callable[[Context], tuple[str, Any, Verdict]]:
+    """For a specialised leaf: a function giving (concrete path, value or MISSING, the verdict of a
+    missing value) in a context, the value from the subject's cache (Context.facts). A year
+    template (`{last_year}`) is filled once per as-of year; the missing verdict, the same every
+    time for one path (a tuple, read only), is made once per path."""
+    fact = leaf["fact"]
+    if "{" not in fact:
+        unknown = _unknown(leaf, [fact])
+        return lambda ctx: (fact, ctx.facts[fact], unknown)
+    by_year: dict[int, tuple[str, Verdict]] = {}
+
+    def read(ctx: Context) -> tuple[str, Any, Verdict]:
+        known = by_year.get(ctx.as_of.year)
+        if known is None:
+            path = ctx.concrete(fact)
+            known = by_year[ctx.as_of.year] = (path, _unknown(leaf, [path]))
+        return known[0], ctx.facts[known[0]], known[1]
+    return read
+
+
+def _specialise_compare(leaf: dict) -> Callable[[dict, Context], Verdict]:
+    """`_compare_leaf` for a numeric threshold or an equality, with the fact path, the comparison
+    and the threshold as a Decimal read once, and the fact read from the subject's cache
+    (`_read_once`); anything else is left to `_compare_leaf`."""
+    op, target = leaf["op"], leaf["value"]
     same_wanted = op == "eq"
+    read = _read_once(leaf)
     if not numeric(target):
         if op not in ("eq", "ne"):
             return _compare_leaf
 
-        def equal(leaf: dict, ctx: Context) -> Outcome:
+        def equal(leaf: dict, ctx: Context) -> Verdict:
             # compare() on a yes/no or a word: plain equality
-            actual = ctx.fact(fact)
+            _path, actual, unknown = read(ctx)
             if actual is MISSING:
-                return _unknown(leaf, [fact])
+                return unknown
             same = actual == target
             return _compared(leaf, actual, same if same_wanted else not same)
         return equal
     wanted, order = number(target), ORDERED.get(op)
     shown = quantity(target, leaf.get("unit"))
 
-    def decide(leaf: dict, ctx: Context) -> Outcome:
-        actual = ctx.fact(fact)
+    def decide(leaf: dict, ctx: Context) -> Verdict:
+        _path, actual, unknown = read(ctx)
         if actual is MISSING:
-            return _unknown(leaf, [fact])
+            return unknown
         if not numeric(actual):
             return _compare_leaf(leaf, ctx)         # a yes/no or a word against a number: rare
         value = number(actual)
@@ -105,23 +130,15 @@ def _specialise_compare(leaf: dict) -> Callable[[dict, Context], Outcome]:
     return decide
 
 
-def _compared(leaf: dict, actual, met: bool, shown: str | None = None) -> Outcome:
-    """The outcome of a comparison decided (`met`), with its text and gap; `shown` is the
+def _compared(leaf: dict, actual, met: bool, shown: str | None = None) -> Verdict:
+    """The verdict of a comparison decided (`met`), with its text and gap; `shown` is the
     threshold in words when already written (`quantity(value, unit)`, once per leaf)."""
-    op, target, unit, label = leaf["op"], leaf["value"], leaf.get("unit"), leaf["label"]
+    op, target, label = leaf["op"], leaf["value"], leaf["label"]
     if isinstance(target, (bool, str)) or isinstance(actual, (bool, str)):
-        def words() -> str:
-            kind = generic_path(leaf["fact"])
-            text = f"{label}：{value_label(actual, kind)}"
-            if not met:
-                wanted = value_label(target, kind)
-                text += f"，须为{wanted}" if op == "eq" else f"，不得为{wanted}"
-            return text
-        return Outcome(leaf["id"], label, met, words)
-
-    def text() -> str:
-        verdict = _VERDICTS[op][0 if met else 1].format(shown or quantity(target, unit))
-        return f"{label} {quantity(actual, unit)}，{verdict}"
+        return (met, partial(_equality_words, label, leaf["fact"], op, target, actual, met), (),
+                None, False)
+    unit = leaf.get("unit")
+    text = partial(_comparison_words, label, unit, op, target, shown, actual, met)
     gap = None
     if not met and op in ("ge", "gt"):
         diff = number(target) - number(actual)
@@ -129,10 +146,25 @@ def _compared(leaf: dict, actual, met: bool, shown: str | None = None) -> Outcom
                else f"{label}须超过 {shown or quantity(target, unit)}")
     elif not met and op in ("le", "lt"):
         gap = f"{label}须{'不超过' if op == 'le' else '低于'} {shown or quantity(target, unit)}"
-    return Outcome(leaf["id"], label, met, text, gap=gap)
+    return (met, text, (), gap, False)
 
 
-def _membership(leaf: dict, ctx: Context) -> Outcome:
+def _equality_words(label: str, fact: str, op: str, target, actual, met: bool) -> str:
+    kind = generic_path(fact)
+    text = f"{label}：{value_label(actual, kind)}"
+    if not met:
+        wanted = value_label(target, kind)
+        text += f"，须为{wanted}" if op == "eq" else f"，不得为{wanted}"
+    return text
+
+
+def _comparison_words(label: str, unit: str | None, op: str, target, shown: str | None, actual,
+                      met: bool) -> str:
+    verdict = _VERDICTS[op][0 if met else 1].format(shown or quantity(target, unit))
+    return f"{label} {quantity(actual, unit)}，{verdict}"
+
+
+def _membership(leaf: dict, ctx: Context) -> Verdict:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
@@ -146,7 +178,7 @@ def _membership(leaf: dict, ctx: Context) -> Outcome:
             words += (f"，须为{value_list(values, kind)}之一" if leaf["op"] == "in"
                       else f"，本条不含{value_list(values, kind)}")
         return words
-    return Outcome(leaf["id"], label, met, text)
+    return (met, text, (), None, False)
 
 
 def key_matches(key: str, wanted: str) -> bool:
@@ -154,27 +186,36 @@ def key_matches(key: str, wanted: str) -> bool:
     return key == wanted or key.startswith(wanted + ".")
 
 
-def _any_in(leaf: dict, ctx: Context, matches: Callable[[Any], bool] | None = None) -> Outcome:
-    path, actual = _scalar(leaf, ctx)
-    if actual is MISSING:
-        return _unknown(leaf, [path])
+def _any_in(leaf: dict, ctx: Context, matches: Callable[[Any], bool] | None = None,
+            read: Callable[[Context], tuple[str, Any, Verdict]] | None = None) -> Verdict:
+    if read is None:
+        path, actual = _scalar(leaf, ctx)
+        if actual is MISSING:
+            return _unknown(leaf, [path])
+    else:                               # specialised: the fact from the subject's cache
+        path, actual, unknown = read(ctx)
+        if actual is MISSING:
+            return unknown
     label, values = leaf["label"], leaf["value"]
     if matches is None:
         hits = [k for k in actual if any(key_matches(k, v) for v in values)]
     else:
         hits = [k for k in actual if matches(k)]
     if hits:
-        return Outcome(leaf["id"], label, True,
-                       lambda: f"{label}：{value_list(hits, generic_path(leaf['fact']))}")
+        return (True, partial(_any_in_words, label, leaf["fact"], hits), (), None, False)
     given = tuple(actual)        # a copy: the profile's list may change after the check
 
     def text() -> str:
         kind = generic_path(leaf["fact"])
         return f"{label}：{value_list(given, kind) if given else '无'}，不属于{value_list(values, kind)}"
-    return Outcome(leaf["id"], label, False, text)
+    return (False, text, (), None, False)
 
 
-def _specialise_any_in(leaf: dict) -> Callable[[dict, Context], Outcome]:
+def _any_in_words(label: str, fact: str, hits: list) -> str:
+    return f"{label}：{value_list(hits, generic_path(fact))}"
+
+
+def _specialise_any_in(leaf: dict) -> Callable[[dict, Context], Verdict]:
     """`_any_in` with the wanted keys read once: a key matches one of them or starts with one
     and a dot (key_matches over every value, as one test)."""
     values = tuple(leaf["value"])
@@ -182,7 +223,7 @@ def _specialise_any_in(leaf: dict) -> Callable[[dict, Context], Outcome]:
 
     def matches(key) -> bool:
         return key in values or key.startswith(prefixes)
-    return partial(_any_in, matches=matches)
+    return partial(_any_in, matches=matches, read=_read_once(leaf))
 
 
 def _dated_gap(ctx: Context, day: dt.date, text: str) -> str | None:
@@ -192,7 +233,7 @@ def _dated_gap(ctx: Context, day: dt.date, text: str) -> str | None:
     return f"{day} 起{text}"
 
 
-def _years_since(leaf: dict, ctx: Context) -> Outcome:
+def _years_since(leaf: dict, ctx: Context) -> Verdict:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
@@ -200,9 +241,8 @@ def _years_since(leaf: dict, ctx: Context) -> Outcome:
     start = to_date(actual)
     if start > as_of:
         gap = _dated_gap(ctx, anniversary(start, need), label)
-        return Outcome(leaf["id"], label, False,
-                       lambda: f"{label}：日期 {start} 晚于评估日 {as_of}，尚未开始计算",
-                       gap=gap, final=gap is None)
+        return (False, lambda: f"{label}：日期 {start} 晚于评估日 {as_of}，尚未开始计算", (), gap,
+                gap is None)
     years = whole_years(start, as_of)
     met = years >= need
 
@@ -210,10 +250,10 @@ def _years_since(leaf: dict, ctx: Context) -> Outcome:
         return (f"{label}：自 {start} 至 {as_of} 已满 {years} 年" if met
                 else f"{label}：自 {start} 至 {as_of} 不满 {need} 年")
     gap = None if met else _dated_gap(ctx, anniversary(start, need), label)
-    return Outcome(leaf["id"], label, met, text, gap=gap, final=not met and gap is None)
+    return (met, text, (), gap, not met and gap is None)
 
 
-def _date_between(leaf: dict, ctx: Context) -> Outcome:
+def _date_between(leaf: dict, ctx: Context) -> Verdict:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
@@ -222,15 +262,13 @@ def _date_between(leaf: dict, ctx: Context) -> Outcome:
     day = to_date(actual)
     if day > as_of:
         gap = _dated_gap(ctx, day, label) if start <= day <= end else None
-        return Outcome(leaf["id"], label, False,
-                       lambda: f"{label}：{day} 晚于评估日 {as_of}，尚未发生", gap=gap, final=gap is None)
+        return (False, lambda: f"{label}：{day} 晚于评估日 {as_of}，尚未发生", (), gap, gap is None)
     met = start <= day <= end
-    return Outcome(leaf["id"], label, met,
-                   lambda: f"{label}：{day}，{'在' if met else '不在'} {start} 至 {end} 之间",
-                   final=not met)
+    return (met, lambda: f"{label}：{day}，{'在' if met else '不在'} {start} 至 {end} 之间", (), None,
+            not met)
 
 
-def _year_index(leaf: dict, ctx: Context) -> Outcome:
+def _year_index(leaf: dict, ctx: Context) -> Verdict:
     path, actual = _scalar(leaf, ctx)
     if actual is MISSING:
         return _unknown(leaf, [path])
@@ -251,10 +289,10 @@ def _year_index(leaf: dict, ctx: Context) -> Outcome:
     if not met and index < min(wanted):
         year = start.year + min(wanted)          # the as-of year whose last_year is that index
         gap = _dated_gap(ctx, dt.date(year, 1, 1), f"（按 {year - 1} 年度数据）{label}")
-    return Outcome(leaf["id"], label, met, text, gap=gap, final=not met and gap is None)
+    return (met, text, (), gap, not met and gap is None)
 
 
-def _growth(leaf: dict, ctx: Context) -> Outcome:
+def _growth(leaf: dict, ctx: Context) -> Verdict:
     template = leaf["fact"].replace("{year}", "{last_year}")
     cur_path = ctx.concrete(template)
     prev_path = ctx.concrete(leaf["fact"].replace("{year}", "{last_year-1}"))
@@ -286,10 +324,10 @@ def _growth(leaf: dict, ctx: Context) -> Outcome:
         verb = "超过" if strict else "达到"
         more = "超过" if strict else ""
         gap = f"{label}：{ly} 年须{verb} {money(target)}（比现数再增加{more} {money(target - cur)}）"
-    return Outcome(leaf["id"], label, met, text, gap=gap)
+    return (met, text, (), gap, False)
 
 
-def _first_time(leaf: dict, ctx: Context) -> Outcome:
+def _first_time(leaf: dict, ctx: Context) -> Verdict:
     """首次: the yearly figure meets the threshold in `year` (上一年度 by default) and in no earlier
     year the profile gives (a platform that passed 20 亿 in 2022 is not "首次" in 2024). The year
     just before must be given: without it nothing says the figure was not reached then."""
@@ -313,7 +351,7 @@ def _first_time(leaf: dict, ctx: Context) -> Outcome:
         def failed() -> str:
             shown = value_label(actual) if isinstance(actual, bool) else quantity(actual, unit)
             return f"{label}：{year} 年为 {shown}，未{wanted}"
-        return Outcome(leaf["id"], label, False, failed)
+        return (False, failed, (), None, False)
     container = ctx.fact(head.rstrip("."))
     earlier = []
     if isinstance(container, dict):
@@ -324,9 +362,8 @@ def _first_time(leaf: dict, ctx: Context) -> Outcome:
                 earlier.append(int(key))
     if earlier:
         first = min(earlier)
-        return Outcome(leaf["id"], label, False,
-                       lambda: f"{label}：{first} 年已{wanted}，{year} 年不是首次", final=True)
-    return Outcome(leaf["id"], label, True, lambda: f"{label}：{year} 年首次{wanted}")
+        return (False, lambda: f"{label}：{first} 年已{wanted}，{year} 年不是首次", (), None, True)
+    return (True, lambda: f"{label}：{year} 年首次{wanted}", (), None, False)
 
 
 def _counts(leaf: dict, items: list, ctx: Context, counts: Counter | None) -> tuple[list[int], list[int]]:
@@ -335,12 +372,12 @@ def _counts(leaf: dict, items: list, ctx: Context, counts: Counter | None) -> tu
     return item_counts(items, leaf.get("where") or [], leaf.get("unless") or [], ctx)
 
 
-def _specialise_count(leaf: dict) -> Callable[[dict, Context], Outcome]:
+def _specialise_count(leaf: dict) -> Callable[[dict, Context], Verdict]:
     evaluate = _count if leaf["op"] == "count_ge" else _count_at_most
     return partial(evaluate, counts=compile_item_counts(leaf.get("where") or [], leaf.get("unless") or []))
 
 
-def _count(leaf: dict, ctx: Context, counts: Counter | None = None) -> Outcome:
+def _count(leaf: dict, ctx: Context, counts: Counter | None = None) -> Verdict:
     path, items = _scalar(leaf, ctx)
     if items is MISSING:
         return _unknown(leaf, [path])
@@ -348,17 +385,16 @@ def _count(leaf: dict, ctx: Context, counts: Counter | None = None) -> Outcome:
     sure, maybe = _counts(leaf, items, ctx, counts)
     found = len(sure)
     if found >= need:
-        return Outcome(leaf["id"], label, True, lambda: f"{label}：符合条件的 {found} {unit}")
+        return (True, lambda: f"{label}：符合条件的 {found} {unit}", (), None, False)
     if found + len(maybe) >= need:
         missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
         return _unknown(leaf, missing or [path],
                         f"确定符合的 {found} {unit}，另有 {len(maybe)} {unit}信息不全")
-    return Outcome(leaf["id"], label, False,
-                   lambda: f"{label}：符合条件的 {found} {unit}，未达 {need} {unit}",
-                   gap=f"再取得 {need - found} {unit}（{label}）")
+    return (False, lambda: f"{label}：符合条件的 {found} {unit}，未达 {need} {unit}", (),
+            f"再取得 {need - found} {unit}（{label}）", False)
 
 
-def _count_at_most(leaf: dict, ctx: Context, counts: Counter | None = None) -> Outcome:
+def _count_at_most(leaf: dict, ctx: Context, counts: Counter | None = None) -> Verdict:
     """At most `value` items match (`value: 0`: none, as in 首次 / 一次性 / not received before)."""
     path, items = _scalar(leaf, ctx)
     if items is MISSING:
@@ -367,13 +403,12 @@ def _count_at_most(leaf: dict, ctx: Context, counts: Counter | None = None) -> O
     sure, maybe = _counts(leaf, items, ctx, counts)
     if len(sure) > limit:
         shown = "已有" if limit == 0 else f"已有 {len(sure)} {unit}，超过 {limit} {unit}："
-        return Outcome(leaf["id"], label, False, f"{label}：{shown}{_item_names(items, sure)}",
-                       final=True)
+        return (False, f"{label}：{shown}{_item_names(items, sure)}", (), None, True)
     if len(sure) + len(maybe) > limit:
         missing = unknown_fields(path, items, maybe, leaf.get("where") or [])
         return _unknown(leaf, missing or [path], f"另有 {len(maybe)} {unit}信息不全")
     found = len(sure)
-    return Outcome(leaf["id"], label, True, lambda: f"{label}：{'无' if not found else f'{found} {unit}'}")
+    return (True, lambda: f"{label}：{'无' if not found else f'{found} {unit}'}", (), None, False)
 
 
 def _item_names(items: list, indexes: list[int]) -> str:
@@ -463,7 +498,7 @@ REQUIRED = object()     # an operator whose leaf must give a value
 
 @dataclass(frozen=True)
 class Operator:
-    evaluate: Callable[[dict, Context], Outcome]
+    evaluate: Callable[[dict, Context], Verdict]
     check: Callable[[str, FactSpec, Any], list[Problem]]   # (op, the fact's spec, the leaf's value)
     fact_kinds: tuple[str, ...] = ()    # the kinds of fact it reads; () for any
     default: Any = REQUIRED             # the value of a leaf that gives none
@@ -475,7 +510,7 @@ class Operator:
     stated: Callable[[FactSpec, Any], bool] = lambda spec, value: False
     # Given a leaf, `evaluate` for that leaf with its constants read once (compiled trees use it;
     # a test checks it decides as `evaluate` does); None: `evaluate` itself.
-    specialise: Callable[[dict], Callable[[dict, Context], Outcome]] | None = None
+    specialise: Callable[[dict], Callable[[dict, Context], Verdict]] | None = None
 
     def fact_problem(self, op: str, spec: FactSpec) -> str | None:
         if self.fact_kinds and spec.kind not in self.fact_kinds:
@@ -527,8 +562,5 @@ OPERATORS: dict[str, Operator] = {
 
 
 def evaluate_leaf(leaf: dict, ctx: Context) -> Outcome:
-    outcome = OPERATORS[leaf["op"]].evaluate(leaf, ctx)
-    outcome.vague = leaf.get("vague")
-    outcome.span = leaf.get("span")
-    outcome.evidence = leaf.get("evidence") or []
-    return outcome
+    """The Outcome of one leaf, decided by its operator's plain form (the reference walk)."""
+    return outcome_of(leaf, OPERATORS[leaf["op"]].evaluate(leaf, ctx))
