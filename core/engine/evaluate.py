@@ -171,6 +171,8 @@ class Engine:
         # What _one needs of a measure that does not depend on the profile (its compiled criteria,
         # dates, citation), prepared the first time the measure is evaluated; key: id(measure).
         self._prepared: dict[int, _Prepared] = {}
+        # Per subject kind (as conflict_cache): its measures prepared, and their conflicts.
+        self._kinds: dict[tuple, tuple[list[_Prepared], SubjectConflicts]] = {}
         self.by_type: dict[str, list[dict]] = {}
         for m in supports:
             for t in m["subject"]["project_types"]:
@@ -196,28 +198,25 @@ class Engine:
 
     def _evaluate(self, profile: dict, as_of: dt.date) -> Evaluation:
         company = profile.get("company") or {}
-        one = self._one
-        subject = _Subject(company, None)
-        results = [one(m, company, None, as_of, subject) for m in self.company_measures]
-        segments = [(0, self._subject_conflicts(("company",), self.company_measures))]
-        subjects: set[str | None] = {None}
-        for project in profile.get("projects") or []:
-            measures = self.by_type.get(project.get("type"), [])
-            segments.append((len(results),
-                             self._subject_conflicts(("project", project.get("type")), measures)))
-            subjects.add(project.get("id"))
-            subject = _Subject(company, project)
-            results.extend([one(m, company, project, as_of, subject) for m in measures])
+        projects = profile.get("projects") or []
+        ids = [project.get("id") for project in projects]
+        # Each subject (the company, each project) is its own unless projects share an id (or
+        # have none): then they are one subject, and conflicts take the general path below.
+        separate = None not in ids and len(set(ids)) == len(ids)
+        results: list[MeasureResult] = []
+        segments = []
+        for kind, project in [(("company",), None)] + [(("project", p.get("type")), p) for p in projects]:
+            prepared, conflicts = self._kind(kind)
+            segments.append((len(results), conflicts))
+            # The rivals' lists are the cached ones, shared by every subject of a kind (read, never
+            # changed): with dense conflicts, copies would grow as results × rivals.
+            results.extend(self._results(prepared, company, project, as_of,
+                                         conflicts.conflicts_with if separate else None))
         edges: Mapping[int, dict[int, str]]
-        if len(subjects) == len(segments):
+        if separate:
             # Each subject's results are consecutive and one per measure of its kind's list, so
             # the cached conflicts of that list apply as they are.
             edges = ConflictGraph(segments, len(results))
-            # The lists are the cached ones, shared by every subject of a kind (read, never
-            # changed): with dense conflicts, copies would grow as results × rivals.
-            for start, conflicts in segments:
-                for k, ids in enumerate(conflicts.conflicts_with):
-                    results[start + k].conflicts_with = ids
         else:
             # Projects sharing an id (or without one) are one subject: take the general path.
             edges = find_conflicts(results, self.documents)
@@ -229,90 +228,106 @@ class Engine:
             plan.notes.append(f"另有 {len(pending)} 项需补充信息，补充后可能加入方案。")
         return Evaluation(as_of, self.version, results, plan, list(self.statements), self.release)
 
+    def _kind(self, kind: tuple) -> tuple[list[_Prepared], SubjectConflicts]:
+        """A subject kind's measures prepared, and their conflicts: built the first time a profile
+        has such a subject (they depend on the measures only)."""
+        known = self._kinds.get(kind)
+        if known is None:
+            measures = self.company_measures if kind == ("company",) else self.by_type.get(kind[1], [])
+            known = self._kinds[kind] = ([self._prepare(m) for m in measures],
+                                         self._subject_conflicts(kind, measures))
+        return known
+
     def _subject_conflicts(self, kind: tuple, measures: list[dict]) -> SubjectConflicts:
         conflicts = self.conflict_cache.get(kind)
         if conflicts is None:
             conflicts = self.conflict_cache[kind] = subject_conflicts(measures, self.documents)
         return conflicts
 
-    def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date,
-             subject: _Subject | None = None) -> MeasureResult:
-        """One result; `subject` (one evaluation's, while its profile is alive) shares between the
-        results of one subject its facts read, its contexts and the documents' applicability."""
+    def _prepare(self, measure: dict) -> _Prepared:
         prepared = self._prepared.get(id(measure))
         if prepared is None or prepared.measure is not measure:
             prepared = self._prepared[id(measure)] = _Prepared.of(measure, self.documents)
-        if subject is None:
-            subject = _Subject(company, project)
-        document = prepared.document
-        valid_from, valid_to = prepared.valid_from, prepared.valid_to
+        return prepared
+
+    def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date) -> MeasureResult:
+        """The result of one measure for one subject, sharing nothing with any other result."""
+        return self._results([self._prepare(measure)], company, project, as_of)[0]
+
+    def _results(self, prepared: list[_Prepared], company: dict, project: dict | None,
+                 as_of: dt.date, conflicts_with: list[list[str]] | None = None) -> list[MeasureResult]:
+        """The results of one subject (the company, or one project), one per prepared measure;
+        `conflicts_with` gives each its rivals (else none yet). The results share the subject's
+        facts (each read once), its contexts and the documents' applicability.
+
+        One loop for all of a subject's results, not a call per result: a large check makes
+        thousands, and this is most of its time."""
         kind = "project" if project is not None else "company"
-        result = MeasureResult(measure, document, project.get("id") if project else None,
-                               NOT_IN_FORCE, NOTHING,
-                               project_name=project.get("name") if project else None,
-                               subject=kind)
-        if valid_to and as_of > valid_to:
-            last_day = Context(valid_to, company, project, valid_from, valid_to, subject.facts)
-            # every condition met on its last day (not merely not failed): the compiled trees
-            if (prepared.applicability[kind](last_day, [])[0] is True
-                    and prepared.criteria(last_day, [])[0] is True):
-                result.matched_until = valid_to
-            result._reasons = _Why(prepared, as_of, ENDED)
-            return result
-        if valid_from and as_of < valid_from:
-            result._reasons = _Why(prepared, as_of, NOT_YET)
-            return result
-
-        window = prepared.window
-        ctx = subject.contexts.get(window)
-        if ctx is None:
-            ctx = subject.contexts[window] = Context(as_of, company, project, valid_from, valid_to,
-                                                     subject.facts)
+        pid = project.get("id") if project else None
+        pname = project.get("name") if project else None
+        facts = Facts(company, project)
+        contexts: dict[tuple, Context] = {}       # per validity window (valid_from, valid_to)
         # A document's applicability is the same for all its measures with the same validity:
-        # decided once per subject and window.
-        known = subject.applicability.get(prepared.app_key)
-        if known is None:
-            app_outcomes: list = []
-            app = prepared.applicability[kind](ctx, app_outcomes)
-            known = subject.applicability[prepared.app_key] = (app, app_outcomes)
-        app, app_outcomes = known
-        outcomes = list(app_outcomes)
-        app_state, app_missing, app_gaps = app
-        crit_state, crit_missing, crit_gaps = prepared.criteria(ctx, outcomes)
-        state = _and(app_state, crit_state)
+        # decided once per subject and window (key: document, valid_from, valid_to).
+        applicability: dict[tuple, tuple] = {}
+        out = []
+        for k, p in enumerate(prepared):
+            rivals = [] if conflicts_with is None else conflicts_with[k]
+            valid_from, valid_to = p.valid_from, p.valid_to
+            if valid_to and as_of > valid_to:
+                last_day = Context(valid_to, company, project, valid_from, valid_to, facts)
+                # every condition met on its last day (not merely not failed): the compiled trees
+                matched = (valid_to if p.applicability[kind](last_day, [])[0] is True
+                           and p.criteria(last_day, [])[0] is True else None)
+                out.append(MeasureResult(p.measure, p.document, pid, NOT_IN_FORCE, NOTHING, [], [],
+                                         [], rivals, pname, kind, None, matched,
+                                         _Why(p, as_of, ENDED)))
+                continue
+            if valid_from and as_of < valid_from:
+                out.append(MeasureResult(p.measure, p.document, pid, NOT_IN_FORCE, NOTHING, [], [],
+                                         [], rivals, pname, kind, None, None,
+                                         _Why(p, as_of, NOT_YET)))
+                continue
 
-        if state is False:
-            result.status, result.amount = INELIGIBLE, NOTHING
-            failed = [gaps for s, gaps in ((app_state, app_gaps), (crit_state, crit_gaps)) if s is False]
-            if None not in failed:
-                result.gaps = [g for gaps in failed for g in gaps]
-            # The amount of an ineligible result is wanted only to say what closing its gaps pays.
-            amount = prepared.amount(ctx) if result.gaps else NOTHING
-            if result.gaps and not amount.missing and amount.max:
-                result.amount_if_met = amount.max
-        else:
-            amount = prepared.amount(ctx)
-            if state is None or amount.missing:
-                result.status, result.amount = NEEDS_INFO, amount
-                missing = [*app_missing, *crit_missing] if state is None else []
-                result.missing = list(dict.fromkeys([*missing, *amount.missing]))
+            ctx = contexts.get(p.window)
+            if ctx is None:
+                ctx = contexts[p.window] = Context(as_of, company, project, valid_from, valid_to, facts)
+            known = applicability.get(p.app_key)
+            if known is None:
+                app_outcomes: list = []
+                known = applicability[p.app_key] = (p.applicability[kind](ctx, app_outcomes),
+                                                    app_outcomes)
+            (app_state, app_missing, app_gaps), app_outcomes = known
+            outcomes = list(app_outcomes)
+            crit_state, crit_missing, crit_gaps = p.criteria(ctx, outcomes)
+            state = _and(app_state, crit_state)
+
+            missing: list[str] = []
+            gaps: list[str] = []
+            amount_if_met = None
+            if state is False:
+                status, amount = INELIGIBLE, NOTHING
+                failed = [g for s, g in ((app_state, app_gaps), (crit_state, crit_gaps)) if s is False]
+                if None not in failed:
+                    gaps = [g for some in failed for g in some]
+                if gaps:
+                    # The amount of an ineligible result is wanted only to say what closing its
+                    # gaps pays.
+                    reach = p.amount(ctx)
+                    if not reach.missing and reach.max:
+                        amount_if_met = reach.max
             else:
-                result.status, result.amount = ELIGIBLE, amount
-        result._outcomes = outcomes
-        result._reasons = _Why(prepared, as_of, IN_FORCE, len(app_outcomes), state)
-        return result
-
-
-class _Subject:
-    """One subject of an evaluation (the company, or one project): what its results share while
-    the profile is alive (never kept between evaluations: the profile may change in between)."""
-    __slots__ = ("facts", "contexts", "applicability")
-
-    def __init__(self, company: dict, project: dict | None):
-        self.facts = Facts(company, project)     # the subject's facts, each read once
-        self.contexts: dict[tuple, Context] = {}      # per validity window (valid_from, valid_to)
-        # per (document key, validity window): the applicability's verdict and its Records
-        self.applicability: dict[tuple, tuple] = {}
+                amount = p.amount(ctx)
+                if state is None or amount.missing:
+                    status = NEEDS_INFO
+                    wanted = [*app_missing, *crit_missing] if state is None else []
+                    missing = list(dict.fromkeys([*wanted, *amount.missing]))
+                else:
+                    status = ELIGIBLE
+            out.append(MeasureResult(p.measure, p.document, pid, status, amount, missing, outcomes,
+                                     gaps, rivals, pname, kind, amount_if_met, None,
+                                     _Why(p, as_of, IN_FORCE, len(app_outcomes), state)))
+        return out
 
 
 # Where a result stands in its measure's validity window, for its reasons.
