@@ -180,6 +180,21 @@ def test_a_small_coupled_search_is_proven():
     assert plan.total_max == _brute_force(results, edges, caps)
 
 
+def test_capped_results_without_rivals_are_added_before_the_search():
+    """Regression (issue 18): a capped result with no rival is no choice; the search runs over the
+    others with its part added first, and stays exact (brute force) and proven."""
+    results, edges = _knapsack(6)
+    for k in range(5):                  # lone capped results: they share the cap with the others
+        results.append(FakeResult({"id": "shared"}, f"lone{k}", Decimal(40_000 + 7_000 * k), CAP))
+    plan = make_plan(results, edges)
+    assert plan.optimal is True and NOT_PROVEN_NOTE not in plan.notes
+    assert plan.total_max == _brute_force(results, edges, {"shared": CAP})
+    _check_fake_plan(results, edges, plan)
+    only_lone = [FakeResult({"id": "shared"}, f"lone{k}", Decimal(300_000), CAP) for k in range(4)]
+    alone = make_plan(only_lone, {})
+    assert alone.optimal is True and alone.total_max == CAP == _brute_force(only_lone, {}, {"shared": CAP})
+
+
 def test_a_huge_conflict_group_is_chosen_without_listing_every_choice():
     """One subject with 80 results in a chain of conflicts (each excludes its neighbours) has
     millions of maximal choices: the group is solved by greedy choice and improving swaps instead,

@@ -204,7 +204,9 @@ class ConflictGraph(Mapping):
                 raise KeyError(i)
             # The first subject starts at 0: its cached dict is already in result indexes (read
             # only, as every edge map is).
-            built = self._built[i] = local if start == 0 else {start + j: why for j, why in local.items()}
+            # (the offset map made by C-level iteration: a dense class gives hundreds of rivals)
+            built = self._built[i] = local if start == 0 else dict(
+                zip(map(start.__add__, local), local.values(), strict=True))
         return built
 
     def __iter__(self):
@@ -244,10 +246,13 @@ def _components(nodes: list[int], edges: Mapping[int, dict[int, str]]) -> list[l
         while stack:
             x = stack.pop()
             comp.append(x)
-            for y in edges.get(x, {}):
-                if y in allowed and y not in seen:
-                    seen.add(y)
-                    stack.append(y)
+            # the rivals among the candidates not yet reached, as set operations (a dense class
+            # gives a candidate hundreds of rivals)
+            rivals = edges.get(x)
+            if rivals:
+                new = (rivals.keys() & allowed) - seen
+                seen |= new
+                stack.extend(new)
         out.append(sorted(comp))
     return out
 
@@ -425,7 +430,8 @@ def make_plan(results: list, edges: Mapping[int, dict[int, str]]) -> Plan:
         if i in chosen_set:
             continue
         r = results[i]
-        rivals = [j for j in edges.get(i, {}) if j in chosen_set]
+        # The chosen rivals, named in source (index) order.
+        rivals = sorted(edges.get(i, {}).keys() & chosen_set)
         if not rivals:       # only possible through a shared cap; kept for completeness
             plan.given_up.append(GivenUp(r.measure["id"], r.project_id, r.amount_max, "与所选措施冲突"))
             continue
@@ -455,7 +461,23 @@ def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, De
     First a good plan by local improvement (cheap, any size), then an iterative depth-first branch
     and bound that proves it or finds better, pruning with the tighter of two admissible bounds,
     within MAX_SEARCH_NODES nodes. When the search completes, the answer is the first optimal
-    choice in depth-first order (best options first), whatever the starting plan was."""
+    choice in depth-first order (best options first), whatever the starting plan was.
+
+    A component with one option (a capped result that conflicts with nothing) is no choice: its
+    part is added before the search starts, which then runs over the others only (the same
+    depth-first order, one level per component that has a choice)."""
+    base_free = Decimal(0)
+    base_grouped: dict[str, Decimal] = {}
+    for k in coupled:
+        if len(options[k]) == 1:
+            f, grp = split(options[k][0])
+            base_free += f
+            for n, v in grp.items():
+                base_grouped[n] = base_grouped.get(n, Decimal(0)) + v
+    forced = {k: options[k][0] for k in coupled if len(options[k]) == 1}
+    coupled = [k for k in coupled if len(options[k]) > 1]
+    if not coupled:
+        return forced, True
     parts = [[split(s) for s in options[k]] for k in coupled]
     names = sorted(caps)
     count = len(coupled)
@@ -496,12 +518,12 @@ def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, De
                        for lam_cap, rest, rest_bound in weights])
         return min(separate, relaxed)
 
-    start_pick, start_value = _improved_start(parts, total)
+    start_pick, start_value = _improved_start(parts, total, base_free, base_grouped)
 
     # The depth-first search, with an explicit stack of (position, free, grouped, next option).
     best_value, best_pick = Decimal(-1), None
     pick: list[int] = []
-    stack: list[list] = [[0, Decimal(0), {}, 0]]
+    stack: list[list] = [[0, base_free, dict(base_grouped), 0]]
     nodes = 0
     complete = True
     while stack:
@@ -542,10 +564,11 @@ def _search_coupled(coupled: list[int], options: dict, split, caps: dict[str, De
         stack.append([pos + 1, free + f, merged, 0])
     if best_pick is None or best_value < start_value:
         best_pick = start_pick
-    return {k: options[k][idx] for k, idx in zip(coupled, best_pick, strict=True)}, complete
+    return forced | {k: options[k][idx] for k, idx in zip(coupled, best_pick, strict=True)}, complete
 
 
-def _improved_start(parts: list, total) -> tuple[list[int], Decimal]:
+def _improved_start(parts: list, total, base_free: Decimal = Decimal(0),
+                   base_grouped: dict | None = None) -> tuple[list[int], Decimal]:
     """A good choice to start from, the best of three: every component's best option counting
     capped amounts in full; its best option counting them as nothing; and the latter with moves
     to capped options taken in order of gain per yuan of cap used (the knapsack greedy). Each is
@@ -554,8 +577,9 @@ def _improved_start(parts: list, total) -> tuple[list[int], Decimal]:
         return f + sum(grp.values(), Decimal(0))
 
     def state(pick: list[int]) -> tuple[Decimal, dict[str, Decimal]]:
-        free = sum((parts[pos][i][0] for pos, i in enumerate(pick)), Decimal(0))
-        grouped: dict[str, Decimal] = {}
+        # (base_free, base_grouped: the components with no choice, added before the search)
+        free = sum((parts[pos][i][0] for pos, i in enumerate(pick)), base_free)
+        grouped: dict[str, Decimal] = dict(base_grouped or {})
         for pos, i in enumerate(pick):
             for n, v in parts[pos][i][1].items():
                 grouped[n] = grouped.get(n, Decimal(0)) + v
