@@ -13,6 +13,9 @@ Measures, with time.perf_counter, the median and the interquartile range (IQR) o
   (c)       the same profile against a synthetic database of 10,000 measures in 100 documents,
             cloned from the real measures and documents (same criteria, formulas, stacking classes
             and subjects; new ids and document keys);
+  (c3)      as (c) on the fair database: each clone generation gets its own thresholds in its
+            comparisons (`synthesize(distinct_constants=True)`), so that no two generations share
+            a numeric predicate (the engine shares the verdict of identical predicates per subject);
   (c2)      diagnostic: as (c), but each clone generation gets its own stacking classes, so the
             conflict graph is the real one repeated instead of ~70 times denser.
 
@@ -41,6 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,7 +180,8 @@ def make_profile() -> dict:
 
 def synthesize(measures: list[dict], documents: dict[str, dict], n_measures: int = SYNTHETIC_MEASURES,
                n_documents: int = SYNTHETIC_DOCUMENTS,
-               class_per_generation: bool = False) -> tuple[list[dict], dict[str, dict]]:
+               class_per_generation: bool = False,
+               distinct_constants: bool = False) -> tuple[list[dict], dict[str, dict]]:
     """n_measures clones of the real measures in n_documents clones of the real documents.
 
     Clone k copies measure k mod len(measures) (so the mix of criteria, formulas, stacking classes
@@ -188,6 +193,11 @@ def synthesize(measures: list[dict], documents: dict[str, dict], n_measures: int
     With class_per_generation, each `stacking.class` also gets the generation suffix, so a class
     has as many members as in the real database (diagnostic variant: the real conflict structure,
     repeated; without it a class has ~70× its real members and conflicts grow quadratically).
+
+    With distinct_constants (the fair database), each generation's clones keep the criteria's
+    shape but get their own thresholds (`scaled_threshold`): no two generations share a numeric
+    comparison, as 10,000 different measures would not. Only the texts' own words repeat (a
+    `district == 罗湖`, a list of wanted fields), as they do in the real data.
     """
     real_keys = sorted(documents)
     copies = max(1, n_documents // len(real_keys))
@@ -214,8 +224,30 @@ def synthesize(measures: list[dict], documents: dict[str, dict], n_measures: int
         for rule in m["stacking"].get("excludes") or []:
             if rule.get("measures"):
                 rule["measures"] = [new_id(i, gen) for i in rule["measures"]]
+        if distinct_constants:
+            stack = list(m.get("criteria") or [])
+            while stack:
+                node = stack.pop()
+                if node["type"] != "leaf":
+                    stack.extend(node["children"])
+                elif node["op"] in SCALED_OPS and isinstance(node.get("value"), (int, float)) \
+                        and not isinstance(node["value"], bool):
+                    node["value"] = scaled_threshold(node["value"], gen)
         out.append(m)
     return out, new_docs
+
+
+# The comparisons whose threshold the fair database scales per generation: ordered comparisons
+# and growth rates (not counts, years or dates: whole numbers whose meaning a factor would change).
+SCALED_OPS = ("ge", "gt", "le", "lt", "growth_ge", "growth_gt")
+
+
+def scaled_threshold(value: int | float, gen: int) -> int | float:
+    """value × (1 + gen / 100,000), exact in decimal: generation 0 keeps the real threshold, the
+    others move it by at most 0.36 % at 50,000 measures (357 generations), so the verdicts stay the
+    real mix (a figure rarely sits that close to a threshold) while every threshold differs."""
+    scaled = Decimal(str(value)) * (1 + Decimal(gen) / 100_000)
+    return int(scaled) if scaled == scaled.to_integral_value() else float(scaled)
 
 
 def walk_measures(measures: list[dict], profile: dict) -> int:
@@ -475,6 +507,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profiles.append(diagnostics("(c) synthetic DB", syn_engine, 5))
     del syn_engine
+    gc.collect()
+
+    fair_engine = Engine(*synthesize(engine.measures, engine.documents, distinct_constants=True),
+                         "synthetic-distinct-constants")
+    info.append(f"synthetic DB, thresholds per generation → {counts(fair_engine.evaluate(profile, AS_OF))}")
+    cases.append(("(c3) as (c), fair DB: thresholds distinct per clone generation",
+                  measure(lambda e=fair_engine: e.evaluate(profile, AS_OF), samples["synthetic"]), 200.0))
+    if args.profile:
+        profiles.append(diagnostics("(c3) synthetic DB, thresholds per generation", fair_engine, 5))
+    del fair_engine
     gc.collect()
 
     sep_engine = Engine(*synthesize(engine.measures, engine.documents, class_per_generation=True),

@@ -56,17 +56,21 @@ class Facts(dict):
 @dataclass(slots=True)
 class Context:
     """What a criterion may read: the profile (one subject), the as-of date, the measure's window.
-    `facts` is the subject's lookup cache (made here unless the Engine shares one per subject)."""
+    `facts` is the subject's lookup cache (made here unless the Engine shares one per subject);
+    `decided` the verdicts of the predicates decided in this context (criteria.compile_tree)."""
     as_of: dt.date
     company: dict
     project: dict | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     facts: Facts = None         # type: ignore[assignment]  # always set by __post_init__
+    decided: dict = None        # type: ignore[assignment]  # always set by __post_init__
 
     def __post_init__(self) -> None:
         if self.facts is None:
             self.facts = Facts(self.company, self.project)
+        if self.decided is None:
+            self.decided = {}
 
     @property
     def last_year(self) -> int:

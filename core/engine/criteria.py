@@ -4,6 +4,7 @@ them, gathers what is missing and what would close a gap, and picks what an appl
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -180,14 +181,35 @@ def _compile_single(is_all: bool, part: Compiled) -> Compiled:
     return single
 
 
+# A leaf's own words, taken from the leaf itself when its Outcome is made (outcome_of); every other
+# key of a leaf (fact, op, value, label, unit, where, unless, year) is what its verdict depends on.
+_OWN_WORDS = ("id", "vague", "span", "evidence")
+
+
+def predicate_key(node: dict) -> str:
+    """What decides a leaf's verdict in a context, as a string: two leaves with the same key
+    (the same fact, operator, constants and label, whatever their id or citation) get the same
+    verdict in the same context. Written from the leaf's data (repr of JSON-like values: equal
+    strings mean equal data; data that differs only in its order gets another key, which costs
+    only a second decision)."""
+    return sys.intern(repr(sorted((k, v) for k, v in node.items() if k not in _OWN_WORDS)))
+
+
 def _compile_node(node: dict) -> Compiled:
     if node["type"] != "leaf":
         return _compile_group(node["type"], node["children"])
     operator = OPERATORS[node["op"]]
     evaluate = operator.specialise(node) if operator.specialise else operator.evaluate
+    key = predicate_key(node)
 
     def leaf(ctx: Context, out: list[Record]) -> tuple:
-        verdict = evaluate(node, ctx)
+        # An identical predicate already decided in this context (the same subject, as-of date
+        # and validity window: real data repeats `district == 罗湖` across measures) has this
+        # verdict: a tuple read only, its text a function of the values read.
+        decided = ctx.decided
+        verdict = decided.get(key)
+        if verdict is None:
+            verdict = decided[key] = evaluate(node, ctx)
         out.append((node, verdict))
         state = verdict[0]
         if state is False and not verdict[4]:
