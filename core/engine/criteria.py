@@ -4,6 +4,7 @@ them, gathers what is missing and what would close a gap, and picks what an appl
 """
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from typing import NamedTuple
@@ -189,10 +190,11 @@ _OWN_WORDS = ("id", "vague", "span", "evidence")
 def predicate_key(node: dict) -> str:
     """What decides a leaf's verdict in a context, as a string: two leaves with the same key
     (the same fact, operator, constants and label, whatever their id or citation) get the same
-    verdict in the same context. Written from the leaf's data (repr of JSON-like values: equal
-    strings mean equal data; data that differs only in its order gets another key, which costs
-    only a second decision)."""
-    return sys.intern(repr(sorted((k, v) for k, v in node.items() if k not in _OWN_WORDS)))
+    verdict in the same context. Written from the leaf's data as JSON with sorted keys (equal
+    strings mean equal data, 1, 1.0, true and "1" all apart; anything JSON cannot write is
+    written by repr)."""
+    return sys.intern(json.dumps({k: v for k, v in node.items() if k not in _OWN_WORDS},
+                                 sort_keys=True, ensure_ascii=False, default=repr))
 
 
 def _compile_node(node: dict) -> Compiled:

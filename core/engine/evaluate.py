@@ -47,7 +47,8 @@ class MeasureResult:
     # Outcomes, from a tree walked as data) until `outcomes` is first read.
     _outcomes: list = field(default_factory=list, repr=False)
     gaps: list[str] = field(default_factory=list)
-    conflicts_with: list[str] = field(default_factory=list)     # may be shared: do not modify
+    # The rivals' ids (see conflicts_with), or where to read them: (SubjectConflicts, position).
+    _conflicts_with: list[str] | tuple[SubjectConflicts, int] = field(default_factory=list, repr=False)
     project_name: str | None = None
     subject: str = "company"        # "company" or "project": which applicability criteria apply
     # Ineligible with gaps: the most it would pay once the gaps are closed (today's other figures).
@@ -67,6 +68,21 @@ class MeasureResult:
         if not all(isinstance(o, Outcome) for o in outcomes):
             outcomes = self._outcomes = outcomes_of(outcomes)
         return outcomes
+
+    @property
+    def conflicts_with(self) -> list[str]:
+        """The measures this result cannot be taken with (same subject), by id, sorted. May be
+        shared with other results: do not modify. Made on first read from the subject kind's
+        cached conflicts (a dense class would make members² ids up front)."""
+        rivals = self._conflicts_with
+        if isinstance(rivals, tuple):
+            conflicts, k = rivals
+            rivals = self._conflicts_with = conflicts.rivals(k)
+        return rivals
+
+    @conflicts_with.setter
+    def conflicts_with(self, ids: list[str]) -> None:
+        self._conflicts_with = ids
 
     @property
     def reasons(self) -> list[str]:
@@ -171,6 +187,9 @@ class Engine:
         # What _one needs of a measure that does not depend on the profile (its compiled criteria,
         # dates, citation), prepared the first time the measure is evaluated; key: id(measure).
         self._prepared: dict[int, _Prepared] = {}
+        # A document's applicability compiled, per (document key, "company" or "project"): shared
+        # by the document's measures.
+        self._applicability: dict[tuple[str, str], Compiled] = {}
         # Per subject kind (as conflict_cache): its measures prepared, and their conflicts.
         self._kinds: dict[tuple, tuple[list[_Prepared], SubjectConflicts]] = {}
         self.by_type: dict[str, list[dict]] = {}
@@ -211,7 +230,7 @@ class Engine:
             # The rivals' lists are the cached ones, shared by every subject of a kind (read, never
             # changed): with dense conflicts, copies would grow as results × rivals.
             results.extend(self._results(prepared, company, project, as_of,
-                                         conflicts.conflicts_with if separate else None))
+                                         conflicts if separate else None))
         edges: Mapping[int, dict[int, str]]
         if separate:
             # Each subject's results are consecutive and one per measure of its kind's list, so
@@ -247,7 +266,8 @@ class Engine:
     def _prepare(self, measure: dict) -> _Prepared:
         prepared = self._prepared.get(id(measure))
         if prepared is None or prepared.measure is not measure:
-            prepared = self._prepared[id(measure)] = _Prepared.of(measure, self.documents)
+            prepared = self._prepared[id(measure)] = _Prepared.of(measure, self.documents,
+                                                                  self._applicability)
         return prepared
 
     def _one(self, measure: dict, company: dict, project: dict | None, as_of: dt.date) -> MeasureResult:
@@ -255,10 +275,11 @@ class Engine:
         return self._results([self._prepare(measure)], company, project, as_of)[0]
 
     def _results(self, prepared: list[_Prepared], company: dict, project: dict | None,
-                 as_of: dt.date, conflicts_with: list[list[str]] | None = None) -> list[MeasureResult]:
+                 as_of: dt.date, conflicts: SubjectConflicts | None = None) -> list[MeasureResult]:
         """The results of one subject (the company, or one project), one per prepared measure;
-        `conflicts_with` gives each its rivals (else none yet). The results share the subject's
-        facts (each read once), its contexts and the documents' applicability.
+        `conflicts` (of the subject's kind) gives each its rivals, read when asked (else none
+        yet). The results share the subject's facts (each read once), its contexts and the
+        documents' applicability.
 
         One loop for all of a subject's results, not a call per result: a large check makes
         thousands, and this is most of its time."""
@@ -272,7 +293,7 @@ class Engine:
         applicability: dict[tuple, tuple] = {}
         out = []
         for k, p in enumerate(prepared):
-            rivals = [] if conflicts_with is None else conflicts_with[k]
+            rivals: list[str] | tuple = [] if conflicts is None else (conflicts, k)
             valid_from, valid_to = p.valid_from, p.valid_to
             if valid_to and as_of > valid_to:
                 last_day = Context(valid_to, company, project, valid_from, valid_to, facts)
@@ -398,14 +419,20 @@ class _Prepared:
     app_key: tuple                          # (document key, valid_from, valid_to)
 
     @classmethod
-    def of(cls, measure: dict, documents: dict[str, dict]) -> _Prepared:
+    def of(cls, measure: dict, documents: dict[str, dict],
+           applicability: dict[tuple[str, str], Compiled] | None = None) -> _Prepared:
+        """`applicability`: the documents' applicability already compiled (filled here)."""
         document = documents[measure["document"]]
+        compiled = {} if applicability is None else applicability
+        for s in ("company", "project"):
+            if (measure["document"], s) not in compiled:
+                compiled[(measure["document"], s)] = compile_tree(applicability_for(document, s))
         valid_from = _date(measure.get("valid_from") or document.get("valid_from"))
         valid_to = _date(measure.get("valid_to") or document.get("valid_to"))
         return cls(measure, document, f"{document['short_title']} {measure['clause']}",
                    valid_from, valid_to,
                    compile_tree(measure.get("criteria") or []),
-                   {s: compile_tree(applicability_for(document, s)) for s in ("company", "project")},
+                   {s: compiled[(measure["document"], s)] for s in ("company", "project")},
                    compile_benefit(measure.get("benefit")),
                    (valid_from, valid_to), (measure["document"], valid_from, valid_to))
 

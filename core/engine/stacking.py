@@ -72,16 +72,62 @@ def conflict_reason(a: dict, b: dict, documents: dict) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+# A block link: every member of a block conflicts with each of `others` (ascending positions),
+# with the text `earlier` for those before it and `later` for those after it. One tuple serves a
+# whole block, so a class whose members all conflict is stored in members × blocks, not members².
+Link = tuple[list[int], str, str]
+
+
 class SubjectConflicts:
     """The conflicts among one subject's results, by position in that subject's list of measures.
 
     A subject's results are one per measure of a fixed list (the company measures, or the measures
     of one project type), and conflicts depend on the measures only, never on the profile: so the
     Engine builds this once per list and reuses it for every company and project of that type.
+
+    Kept as each position's block links and its pairs examined one by one; a position's rival map
+    (`neighbour`) and rivals' ids (`rivals`) are made when first asked for and kept (the plan asks
+    only about its candidates; a dense class would make members² entries up front).
     """
-    neighbours: list[dict[int, str]]    # position -> {position of a rival: the text that says so}
-    conflicts_with: list[list[str]]     # position -> the rivals' measure ids, sorted
+
+    def __init__(self, ids: list[str], links: list[list[Link]], pairs: dict[int, dict[int, str]]):
+        self._ids, self._links, self._pairs = ids, links, pairs
+        self._neighbours: list[dict[int, str] | None] = [None] * len(ids)
+        self._rivals: list[list[str] | None] = [None] * len(ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def has_rivals(self, i: int) -> bool:
+        return bool(self._links[i]) or i in self._pairs
+
+    def neighbour(self, i: int) -> dict[int, str]:
+        """Position -> {position of a rival: the text that says so}, in position order."""
+        built = self._neighbours[i]
+        if built is None:
+            found: dict[int, str] = {}
+            for others, earlier, later in self._links[i]:
+                cut = bisect_right(others, i)          # others[:cut] come before i
+                found.update(dict.fromkeys(others[:cut], earlier))
+                found.update(dict.fromkeys(others[cut:], later))
+            found.update(self._pairs.get(i, {}))
+            built = self._neighbours[i] = dict(sorted(found.items()))
+        return built
+
+    def rivals(self, i: int) -> list[str]:
+        """The rivals' measure ids, sorted (shared by every result at that position: read only)."""
+        ids = self._rivals[i]
+        if ids is None:
+            ids = self._rivals[i] = sorted(set(map(self._ids.__getitem__, self.neighbour(i))))
+        return ids
+
+    @property
+    def neighbours(self) -> list[dict[int, str]]:
+        return [self.neighbour(i) for i in range(len(self))]
+
+    @property
+    def conflicts_with(self) -> list[list[str]]:
+        return [self.rivals(i) for i in range(len(self))]
 
 
 def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts:
@@ -90,10 +136,12 @@ def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts
     Sparse: only measures that pay something and carry a stacking class or an `excludes` rule can
     conflict. Within a class, members are grouped by (document, level): every pair of two blocks
     conflicts alike (a document's same_class rule names a level), so a block pair's text is found
-    once and its edges are laid down in bulk, without examining each pair. Pairs involving an
-    `excludes` measure are examined one by one (`conflict_reason`, whose excludes come first). The
-    text of a pair is the earlier measure's rule if it has one, else the later one's; each
-    position's rivals are listed in position order (so the plan names them in source order).
+    once and each member gets one link to the other block (`Link`), without examining each pair.
+    Pairs involving an `excludes` measure are examined one by one (`conflict_reason`, whose
+    excludes come first), but only with the measures that can conflict with it: those of a level
+    or an id its rules name, and those of its own class. The text of a pair is the earlier
+    measure's rule if it has one, else the later one's; each position's rivals are listed in
+    position order (so the plan names them in source order).
     """
     supporting = [i for i, m in enumerate(measures) if gives_support(m)]
     by_class: dict = defaultdict(list)
@@ -104,15 +152,31 @@ def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts
             by_class[stacking["class"]].append(i)
         if stacking.get("excludes"):
             excluders.append(i)
-    found: dict[int, dict[int, str]] = defaultdict(dict)
+    links: list[list[Link]] = [[] for _ in measures]
     if len({measures[i]["id"] for i in supporting}) == len(supporting):
-        _class_blocks(measures, documents, by_class, set(excluders), found)
+        _class_blocks(measures, documents, by_class, set(excluders), links)
         pairs: set[tuple[int, int]] = set()
     else:
         # One measure listed twice (never in the Engine's lists): examine every pair in a class.
         pairs = {pair for group in by_class.values() for pair in combinations(group, 2)}
+    by_level: dict = defaultdict(list)
+    by_id: dict = defaultdict(list)
+    for j in supporting:
+        by_level[measures[j]["level"]].append(j)
+        by_id[measures[j]["id"]].append(j)
     for i in excluders:
-        pairs.update((min(i, j), max(i, j)) for j in supporting if j != i)
+        stacking = measures[i]["stacking"]
+        # conflict_reason(i, j) is None unless j has a level or an id that i's rules name, or
+        # shares i's class (a same_class rule); conflict_reason(j, i) for an excluder j is found
+        # from j's side, and a j without excludes answers by class only.
+        partners: set[int] = set(by_class.get(stacking.get("class"), ())) if stacking.get("class") else set()
+        for rule in stacking.get("excludes") or []:
+            if rule.get("level"):
+                partners.update(by_level.get(rule["level"], ()))
+            for named in rule.get("measures") or []:
+                partners.update(by_id.get(named, ()))
+        pairs.update((min(i, j), max(i, j)) for j in partners if j != i)
+    found: dict[int, dict[int, str]] = defaultdict(dict)
     for i, j in sorted(pairs):
         a, b = measures[i], measures[j]
         if a["id"] == b["id"]:
@@ -121,14 +185,11 @@ def subject_conflicts(measures: list[dict], documents: dict) -> SubjectConflicts
         if why:
             found[i][j] = why
             found[j][i] = why
-    neighbours = [dict(sorted(found[i].items())) if i in found else {} for i in range(len(measures))]
-    ids = [m["id"] for m in measures]
-    conflicts_with = [sorted(set(map(ids.__getitem__, n))) for n in neighbours]
-    return SubjectConflicts(neighbours, conflicts_with)
+    return SubjectConflicts([m["id"] for m in measures], links, dict(found))
 
 
 def _class_blocks(measures: list[dict], documents: dict, by_class: dict, excluders: set[int],
-                  found: dict[int, dict[int, str]]) -> None:
+                  links: list[list[Link]]) -> None:
     """The same_class conflicts between measures without `excludes`, block pair by block pair
     (what conflict_reason answers for each of their pairs; a test compares both)."""
     rules: dict[tuple[str, str], str | None] = {}
@@ -156,24 +217,13 @@ def _class_blocks(measures: list[dict], documents: dict, by_class: dict, exclude
                     continue
                 block_a, block_b = blocks[(doc_a, level_a)], blocks[(doc_b, level_b)]
                 a_first, b_first = (a_says or b_says or ""), (b_says or a_says or "")
-                _lay(block_a, block_b, b_first, a_first, found)
-                _lay(block_b, block_a, a_first, b_first, found)
-
-
-def _lay(block: list[int], others: list[int], others_first: str, block_first: str,
-         found: dict[int, dict[int, str]]) -> None:
-    """Each member of `block` conflicts with every one of `others` (ascending positions), with the
-    text for whichever of the two comes first."""
-    if others_first == block_first:         # one text whatever the order: one map for all
-        same = dict.fromkeys(others, block_first)
-        for i in block:
-            found[i].update(same)
-        return
-    for i in block:
-        cut = bisect_right(others, i)          # others[:cut] come before i
-        rivals = found[i]
-        rivals.update(dict.fromkeys(others[:cut], others_first))
-        rivals.update(dict.fromkeys(others[cut:], block_first))
+                # A member of A: B's members before it give B's text first, those after it A's.
+                to_b: Link = (block_b, b_first, a_first)
+                to_a: Link = (block_a, a_first, b_first)
+                for i in block_a:
+                    links[i].append(to_b)
+                for i in block_b:
+                    links[i].append(to_a)
 
 
 class ConflictGraph(Mapping):
@@ -190,18 +240,18 @@ class ConflictGraph(Mapping):
         self._size = size
         self._built: dict[int, dict[int, str]] = {}
 
-    def _local(self, i: int) -> tuple[int, dict[int, str]]:
+    def _segment(self, i: int) -> tuple[int, SubjectConflicts | None]:
         if not 0 <= i < self._size:
-            return 0, {}
-        start, conflicts = self._segments[bisect_right(self._starts, i) - 1]
-        return start, conflicts.neighbours[i - start]
+            return 0, None
+        return self._segments[bisect_right(self._starts, i) - 1]
 
     def __getitem__(self, i: int) -> dict[int, str]:
         built = self._built.get(i)
         if built is None:
-            start, local = self._local(i)
-            if not local:
+            start, conflicts = self._segment(i)
+            if conflicts is None or not conflicts.has_rivals(i - start):
                 raise KeyError(i)
+            local = conflicts.neighbour(i - start)
             # The first subject starts at 0: its cached dict is already in result indexes (read
             # only, as every edge map is).
             # (the offset map made by C-level iteration: a dense class gives hundreds of rivals)
@@ -210,7 +260,8 @@ class ConflictGraph(Mapping):
         return built
 
     def __iter__(self):
-        return (i for i in range(self._size) if self._local(i)[1])
+        for start, conflicts in self._segments:
+            yield from (start + k for k in range(len(conflicts)) if conflicts.has_rivals(k))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
