@@ -57,6 +57,29 @@ def test_blocks_give_the_pairwise_conflicts_on_dense_data(dense):
     assert checked > 5_000, "dense enough to exercise the blocks"
 
 
+def test_dense_classes_are_stored_as_links_and_read_when_asked(dense, catalog):
+    """Regression (issue 18): a dense class is kept as one link per member and block, not one
+    entry per pair (the first check on 50,000 measures built members² entries); a position's
+    rivals are made when first asked for, and the same whether asked one by one or all at once."""
+    measures, documents = dense
+    for members in kinds(measures).values():
+        built = subject_conflicts(members, documents)
+        if not any(built.has_rivals(k) for k in range(len(members))):
+            continue
+        assert all(n is None for n in built._neighbours), "nothing made before it is asked for"
+        one_by_one = [built.rivals(k) for k in reversed(range(len(members)))][::-1]
+        fresh = subject_conflicts(members, documents)
+        assert one_by_one == fresh.conflicts_with
+        assert [built.has_rivals(k) for k in range(len(members))] == [bool(n) for n in fresh.neighbours]
+    # Twenty clones of every measure in the real five documents: blocks of about twenty members.
+    measures, documents = synthesize(catalog.measures, catalog.documents, n_measures=2800, n_documents=5)
+    company = subject_conflicts(kinds(measures)[("company",)], documents)
+    links = sum(map(len, company._links))
+    pairs = sum(map(len, company.neighbours))
+    assert pairs > 5_000 and links * 10 < pairs, (links, pairs)
+    assert company.neighbours == pairwise(kinds(measures)[("company",)], documents)
+
+
 def test_blocks_give_the_pairwise_conflicts_on_the_bundled_data(catalog):
     for kind, members in kinds(catalog.measures).items():
         assert subject_conflicts(members, catalog.documents).neighbours == pairwise(
