@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import sys
 from decimal import Decimal
 from functools import partial
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,6 +36,7 @@ from tests.test_engine_fast_path import profiles
 from tests.test_engine_lazy import scramble
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
+AMOUNTS = sys.modules["core.engine.amounts"]
 
 
 def _subjects(catalog, profile: dict, as_of: dt.date):
@@ -105,6 +108,26 @@ def test_a_benefit_that_reads_no_profile_is_computed_once_and_copied(catalog):
         assert first.missing is not second.missing
         constant += compiled.__name__ == "constant"
     assert constant > 20, "the bundled data has many open or fixed amounts"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(profiles())
+def test_per_item_benefits_compiled_count_as_item_counts(catalog, case):
+    """Regression (issue 18): a per_item benefit's where / unless are compiled once; it gives the
+    amount and words of the plain item_counts."""
+    profile, as_of = case
+    plain = partial(mock.patch.object, AMOUNTS, "compile_item_counts",
+                    lambda where, unless: partial(_plain_counts, where, unless))
+    compared = 0
+    for measure, _document, _subject, ctx in _subjects(catalog, profile, as_of):
+        benefit = measure.get("benefit")
+        if not benefit or benefit["formula"] != "per_item":
+            continue
+        with plain():
+            want = _words(compile_benefit(benefit)(ctx))
+        assert _words(compile_benefit(benefit)(ctx)) == want, measure["id"]
+        compared += 1
+    assert compared > 0
 
 
 def _conditions(catalog) -> list[dict]:

@@ -16,7 +16,15 @@ from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 
 from core.decimals import MONEY_CONTEXT, money_context
-from core.engine.context import MISSING, Context, item_counts, number, unknown_fields
+from core.engine.context import (
+    MISSING,
+    Context,
+    Counter,
+    compile_item_counts,
+    item_counts,
+    number,
+    unknown_fields,
+)
 from core.engine.text import fact_label, fact_unit, money, percent, plain
 
 FEN = Decimal("0.01")
@@ -121,6 +129,10 @@ def compile_formula(benefit: dict | None) -> Callable[[Context], Amount]:
                  if c.get("amount") is not None and c["scope"] == "company_year"]
     year_cap = min(year_caps) if year_caps else None
     raw = FORMULAS[benefit["formula"]].raw
+    if raw is _per_item:
+        # the items' where / unless compiled once (context.compile_item_counts), as for criteria
+        raw = partial(_per_item, counts=compile_item_counts(benefit.get("where") or [],
+                                                            benefit.get("unless") or []))
     ceiling_only = bool(benefit.get("ceiling_only"))
     what = benefit.get("open") or "标准未列明"
     # _known_bounds reads nothing unless the benefit has an open share's base or an open cap.
@@ -265,7 +277,7 @@ def _rate(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None
     return rates[key], []
 
 
-def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> Raw:
+def _per_item(benefit: dict, ctx: Context, notes: list[str], counts: Counter | None = None) -> Raw:
     """Sum over the items that count, highest first, at most max_items.
 
     Items that might count (a field is unknown) are included, since the result is a maximum, and
@@ -280,7 +292,10 @@ def _per_item(benefit: dict, ctx: Context, notes: list[str]) -> Raw:
             notes.append(f"每年最多 {limit} 项，每项最高 {money(number(benefit['amount_per_item']))}")
             return number(benefit["amount_per_item"]) * limit, [path], False, ""
         return None, [path], False, ""
-    sure, maybe = item_counts(items, benefit.get("where") or [], benefit.get("unless") or [], ctx)
+    if counts is not None:
+        sure, maybe = counts(items, ctx)
+    else:
+        sure, maybe = item_counts(items, benefit.get("where") or [], benefit.get("unless") or [], ctx)
 
     def amount_of(i: int) -> Decimal:
         if benefit.get("amount_per_item") is not None:

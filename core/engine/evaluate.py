@@ -347,7 +347,9 @@ class Engine:
                     status = ELIGIBLE
             out.append(MeasureResult(p.measure, p.document, pid, status, amount, missing, outcomes,
                                      gaps, rivals, pname, kind, amount_if_met, None,
-                                     _Why(p, as_of, IN_FORCE, len(app_outcomes), state)))
+                                     # _Why(…) made without the named tuple's Python __new__ (one
+                                     # per result): the same tuple
+                                     _new_why(_Why, (p, as_of, IN_FORCE, len(app_outcomes), state))))
         return out
 
 
@@ -363,6 +365,9 @@ class _Why(NamedTuple):
     window: str                  # IN_FORCE, ENDED or NOT_YET
     n_app: int = 0               # the first n_app outcomes are the document's applicability
     state: bool | None = None    # the criteria's verdict (before the amount is considered)
+
+
+_new_why = tuple.__new__
 
 
 def _reason_lines(result: MeasureResult, why: _Why) -> list[str]:
