@@ -109,6 +109,35 @@ def test_the_fast_path_gives_the_straightforward_json(engine, case):
     assert to_json(engine.evaluate(profile, as_of)) == to_json(straightforward(engine, profile, as_of))
 
 
+def _read(ev: Evaluation) -> list:
+    """Everything a reader takes from the results beyond the JSON: every outcome's fields, the
+    gaps, the amount's words and the rivals."""
+    return [(r.measure_id, r.project_id, r.gaps, r.amount_if_met, r.matched_until, r.conflicts_with,
+             r.amount.notes, r.amount.calculation,
+             [(o.id, o.label, o.state, o.text, o.missing, o.gap, o.final, o.vague, o.span, o.evidence)
+              for o in r.outcomes]) for r in ev.results]
+
+
+@pytest.fixture(scope="module")
+def scramble():
+    from tests.test_engine_lazy import scramble  # (that module imports this one's profiles)
+    return scramble
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profiles())
+def test_what_is_made_when_read_equals_the_straightforward_after_the_profile_changes(engine, scramble,
+                                                                                   case):
+    """Regression (issue 18): outcomes (made from verdicts when read, some shared between identical
+    predicates), rivals and amount words read after the profile is changed in place equal the
+    straightforward evaluation's, read at once."""
+    profile, as_of = case
+    want = _read(straightforward(engine, copy.deepcopy(profile), as_of))
+    fast = engine.evaluate(profile, as_of)
+    scramble(profile)
+    assert _read(fast) == want
+
+
 def test_the_bench_profile_is_the_same_both_ways_and_has_conflicts(engine):
     profile = make_profile()
     fast = engine.evaluate(profile, dt.date(2025, 6, 30))
