@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import LOCALES, MSG_LANGUAGE, _, current_language, set_language
-from core.profile import ProfileError, load_profile, parse_strict_date, save_profile
+from core.problems import ProfileError
 from core.settings import Settings, SettingsError
 from ui.as_of_date import AsOfDateEdit
-from ui.first_paint import first_paint_first, later, run_steps
+from ui.first_paint import BuildInSteps, first_paint_first, later
 from ui.help import HelpMenu
 from ui.language import follow_language
 from ui.text_size import TextSizeMenu, apply_text_scale
@@ -60,9 +60,6 @@ def window_size_for(available: QSize) -> QSize:
     if available.width() <= 1440 or available.height() <= 900:
         return QSize(available)
     return QSize(max(1280, int(available.width() * 0.85)), max(760, int(available.height() * 0.85)))
-
-
-_END = object()
 
 
 def _part(name: str) -> Any:
@@ -93,11 +90,17 @@ class MainWindow(QMainWindow):
     work = _part("work")
     staleness_bar = _part("staleness_bar")
 
-    def __init__(self, db, settings: Settings, store, parent=None):
+    def __init__(self, db, settings: Settings, store, parent=None, *,
+                 open_db: Callable[[], Any] | None = None):
+        """``db`` is the measures database; or None, and ``open_db`` opens it (ui.app.create_window:
+        after the first paint, so the frame waits neither for the database's modules nor for its
+        check). ``open_db`` returns None when the database cannot be opened (the user has been
+        told); the window then makes nothing more."""
         super().__init__(parent)
         self.settings, self.store = settings, store
         # Until the session exists (the first step after the paint): its database and date.
         self._db, self._as_of = db, dt.date.today()
+        self._open_db = open_db
         self._session: Any = None
         self._form: Any = None
         self._interview: Any = None
@@ -126,11 +129,10 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave)
         self.fills_screen = False
         self.place_on_screen(settings.get("window_geometry"))
-        self._build: Iterator | None = self._build_steps()
-        self._building = False                  # a step is running: ensure_built must not re-enter
+        self._build = BuildInSteps(self._build_steps())
         follow_language(self, self.retranslate)
         self.retranslate()
-        later(self._build_in_turns)
+        later(self._build.turns)
 
     @property
     def draft_id(self) -> str:
@@ -147,7 +149,14 @@ class MainWindow(QMainWindow):
     # -- the SessionState names (ui/session.py): the database and date answer before the session
     @property
     def db(self):
-        return self._db if self._session is None else self._session.db
+        """The measures database in use (opened now if the first step has not opened it yet); None
+        when it could not be opened."""
+        if self._session is not None:
+            return self._session.db
+        if self._db is None and self._open_db is not None:
+            opener, self._open_db = self._open_db, None      # tried once, even when it fails
+            self._db = opener()
+        return self._db
 
     @property
     def as_of(self) -> dt.date:
@@ -163,26 +172,13 @@ class MainWindow(QMainWindow):
 
     @property
     def panes_built(self) -> bool:
-        """Every part exists (their own deferred building, e.g. the form's fields, may be left)."""
-        return self._build is None
+        """Every part exists and is built (False for good when the database could not be opened)."""
+        return not self._build.pending and self._session is not None
 
     def ensure_built(self) -> None:
-        """Make at once whatever of the window is still queued (its parts, then their fields)."""
-        if self._build is not None and not self._building:
-            run_steps(self._build_in_turns())
-
-    def _build_in_turns(self) -> Iterator[None]:
-        # The queued work: one step of _build_steps per turn, until ensure_built has run them.
-        while self._build is not None:
-            self._building = True
-            try:
-                step = next(self._build, _END)
-            finally:
-                self._building = False
-            if step is _END:
-                self._build = None
-                return
-            yield
+        """Make at once whatever of the window is still queued (its parts, then their fields);
+        nothing from inside a step of that building."""
+        self._build.finish()
 
     def _build_steps(self) -> Iterator[None]:
         """The window's parts, each step short (the imports were done by ui.app.warm_up on a
@@ -194,9 +190,13 @@ class MainWindow(QMainWindow):
         from ui.results_view import ResultsView
         from ui.session import Session
 
-        session = self._session = Session(self._db, lambda: self._form.profile(), parent=self)
+        db = self.db
+        if db is None:            # the database cannot be opened: nothing to build (see __init__)
+            return
+        session = self._session = Session(db, lambda: self._form.profile(), parent=self)
         session.as_of = self._as_of            # the toolbar's date, shown since the start
         engine = session.engine
+        self._update_status()                  # the data's release, known from now on
         yield
         pending: list = []                      # the parts' own deferred building (later())
         with first_paint_first() as queue:
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         pending += queue
         yield
         with first_paint_first() as queue:
-            browser = self._browser = MeasureBrowser(self._db)
+            browser = self._browser = MeasureBrowser(db)
         pending += queue
         yield
         tabs = self._tabs = QTabWidget()
@@ -283,9 +283,14 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(shortcut)
         # Used before the panes' turn (a shortcut pressed at once), the action has them built first.
-        action.triggered.connect(lambda _checked=False: (self.ensure_built(), slot()))
+        action.triggered.connect(lambda _checked=False: self._run_action(slot))
         self.addAction(action)
         return action
+
+    def _run_action(self, slot) -> None:
+        self.ensure_built()
+        if self._session is not None:   # else the database could not be opened: the window is leaving
+            slot()
 
     def _build_actions(self) -> None:
         self.new_action = self._action(self.new_profile, QKeySequence.StandardKey.New)
@@ -488,10 +493,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{'*' if self.dirty else ''}{name} — {_('绿策通')}")
 
     def _update_status(self) -> None:
-        release = self.db.release
+        db = self._db if self._session is None else self._session.db
+        if db is None:            # not opened yet (the first step after the paint fills this line)
+            self.status_label.clear()
+            return
         self.status_label.setText(
             _("措施数据 {release}，数据库 {version}　|　评估日期 {date}　|　离线运行").format(
-                release=release.describe(_), version=self.db.version,
+                release=db.release.describe(_), version=db.version,
                 date=self.as_of.isoformat()))
 
     # -- the measures data ---------------------------------------------------------------------
@@ -654,6 +662,7 @@ class MainWindow(QMainWindow):
         return False
 
     def _load(self, data: dict, path: Path | None, draft_id: str | None = None) -> None:
+        from core.profile import parse_strict_date
         self._set_form(data)
         self.interview.reset()
         saved = parse_strict_date(data.get("as_of")) if isinstance(data, dict) else None
@@ -679,6 +688,7 @@ class MainWindow(QMainWindow):
                 self, _("打开档案"), "", _("绿策通档案 (*.json);;所有文件 (*)"))
             if not path:
                 return False
+        from core.profile import load_profile  # the format's reader and checks: when a file is opened
         try:
             data = load_profile(path)
         except ProfileError as exc:
@@ -712,6 +722,7 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         data = self.form.profile()
         data["as_of"] = self.as_of.isoformat()      # restored when the profile is opened again
+        from core.profile import save_profile
         try:
             save_profile(data, path)
         except ProfileError as exc:
