@@ -164,10 +164,21 @@ def test_a_database_that_cannot_be_built_is_reported_after_the_paint(broken_data
     assert window._form is None and len(broken_database) == 1
 
 
-def test_run_app_leaves_with_exit_code_3_when_the_database_cannot_be_opened(broken_database):
+def test_run_app_leaves_with_exit_code_3_when_the_database_cannot_be_opened(broken_database,
+                                                                           monkeypatch):
     from PySide6.QtCore import QTimer
-    QTimer.singleShot(20000, lambda: ui.app.QApplication.exit(99))   # never hang the suite
-    assert ui.app.run_app([]) == 3
+    made = []
+    create = ui.app.create_window
+    monkeypatch.setattr(ui.app, "create_window", lambda argv: made.append(create(argv)) or made[-1])
+    guard = QTimer(singleShot=True)              # never hang the suite
+    guard.timeout.connect(lambda: ui.app.QApplication.exit(99))
+    guard.start(20000)
+    try:
+        assert ui.app.run_app([]) == 3
+    finally:
+        guard.stop()
+        for _app, window in made:
+            shiboken6.delete(window)
     assert len(broken_database) == 1
 
 
@@ -432,7 +443,7 @@ def test_an_action_before_the_parts_are_made_makes_them_first(started, tmp_path,
     window = started
     path = tmp_path / "示例.json"
     save_profile({"format": PROFILE_FORMAT, "company": {"name": "早到的公司"}, "projects": []}, path)
-    monkeypatch.setattr("ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
     assert not window.panes_built
     window.open_action.trigger()           # Ctrl+O pressed before the first paint's work ran
     assert window.panes_built

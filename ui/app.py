@@ -14,7 +14,7 @@ import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from core.i18n import (
     LOCALES,
@@ -97,6 +97,8 @@ class DeferredProfileStore:
 
     def open(self):
         if self._store is None:
+            from PySide6.QtWidgets import QMessageBox  # here: the first paint shows no message box
+
             from core.profile_store import MemoryProfileStore, ProfileStore, StoreError
             try:
                 self._store = ProfileStore()
@@ -134,6 +136,7 @@ def open_database(parent=None):
     try:
         return installed.open_in_use()
     except _measures_errors() as exc:   # the tuple is evaluated only when something was raised
+        from PySide6.QtWidgets import QMessageBox
         QMessageBox.critical(parent, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
         return None
 

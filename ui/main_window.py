@@ -20,15 +20,9 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -42,7 +36,9 @@ from ui.language import follow_language
 from ui.text_size import TextSizeMenu, apply_text_scale
 
 # Not imported here: the engine (through ui.session), the form, the interview, the results, the
-# measure browser and the warning bar. _build_steps imports them after the first paint
+# measure browser and the warning bar; nor the Qt classes only they, the file dialogs and the
+# message boxes use (PySide6 makes each class on its first use, up to 2 ms each: not for the
+# frame's first paint). _build_steps imports them after the first paint
 # (tests/test_ui_startup.py checks it; ui.app.warm_up imports them on a worker thread first).
 
 
@@ -183,6 +179,8 @@ class MainWindow(QMainWindow):
     def _build_steps(self) -> Iterator[None]:
         """The window's parts, each step short (the imports were done by ui.app.warm_up on a
         worker thread meanwhile). Inside a step the parts are read by their private names."""
+        from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout
+
         from ui.interview_page import InterviewPage
         from ui.measure_browser import MeasureBrowser
         from ui.measures_status import StalenessBar
@@ -426,6 +424,7 @@ class MainWindow(QMainWindow):
             return super().focusNextPrevChild(forward)
         target = order[(here[0] + (1 if forward else -1)) % len(order)]
         target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        from PySide6.QtWidgets import QScrollArea
         scroll = target.parentWidget()
         while scroll is not None and not isinstance(scroll, QScrollArea):
             scroll = scroll.parentWidget()
@@ -648,6 +647,7 @@ class MainWindow(QMainWindow):
         """True when the current profile may be replaced (saved, discarded, or unchanged)."""
         if not self.dirty:
             return True
+        from PySide6.QtWidgets import QMessageBox
         answer = QMessageBox.question(
             self, _("绿策通"), _("当前档案有未保存的修改。是否保存？"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
@@ -684,6 +684,7 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             return False
         if not path:
+            from PySide6.QtWidgets import QFileDialog
             path, _filter = QFileDialog.getOpenFileName(
                 self, _("打开档案"), "", _("绿策通档案 (*.json);;所有文件 (*)"))
             if not path:
@@ -710,6 +711,7 @@ class MainWindow(QMainWindow):
         return f"{name[:60] or _('未命名档案')}-{self.as_of.isoformat()}.json"
 
     def save_as(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog
         start = self.path or (Path.home() / self.suggested_file_name())
         path, _filter = QFileDialog.getSaveFileName(
             self, _("保存档案"), str(start), _("绿策通档案 (*.json)"))
@@ -785,6 +787,8 @@ class MainWindow(QMainWindow):
 
     def _show_problems(self, title: str, exc: ProfileError) -> None:
         import html  # here: html.entities is a large import, not for the first paint
+
+        from PySide6.QtWidgets import QMessageBox
         lines = "".join(f"<li><code>{html.escape(p.path)}</code>：{html.escape(p.message_zh)}</li>"
                         for p in exc.problems[:20])
         more = len(exc.problems) - 20
