@@ -31,14 +31,16 @@ from ui import startup_probe
 
 _translators: list[QTranslator] = []
 
-# What the work after the first paint imports: the window's panes and the session with its
-# engine (ui.main_window builds them then), the form's validation, policy-text conversion, the
-# results' number and date formats, the profile store. Imported by warm_up, off the UI thread
-# (module imports only: none of these makes a Qt object when imported).
-# tests/test_ui_startup.py checks that none is imported before the first paint.
-DEFERRED_IMPORTS = ("core.engine.evaluate", "ui.session", "ui.profile_form", "ui.interview_page",
-                    "ui.results_view", "ui.measure_browser", "ui.measures_status",
-                    "jsonschema", "opencc", "babel.numbers", "babel.dates", "core.profile_store")
+# What the work after the first paint imports: the measures database's modules (its first step
+# opens it), the window's panes and the session with its engine (ui.main_window builds them then),
+# the form's validation, policy-text conversion, the results' number and date formats, the profile
+# store. Imported by warm_up, off the UI thread (module imports only: none of these makes a Qt
+# object when imported). tests/test_ui_startup.py checks that none is imported before the first
+# paint.
+DEFERRED_IMPORTS = ("core.measures.installed", "core.engine.evaluate", "ui.session",
+                    "ui.profile_form", "ui.interview_page", "ui.results_view", "ui.measure_browser",
+                    "ui.measures_status", "jsonschema", "opencc", "babel.numbers", "babel.dates",
+                    "core.profile_store")
 
 
 def warm_up() -> None:
