@@ -191,14 +191,18 @@ class MainWindow(QMainWindow):
         db = self.db
         if db is None:            # the database cannot be opened: nothing to build (see __init__)
             return
+        self._update_status()                  # the data's release, known from now on
+        yield
         session = self._session = Session(db, lambda: self._form.profile(), parent=self)
         session.as_of = self._as_of            # the toolbar's date, shown since the start
         engine = session.engine
-        self._update_status()                  # the data's release, known from now on
         yield
         pending: list = []                      # the parts' own deferred building (later())
         with first_paint_first() as queue:
             form = self._form = ProfileForm(engine.measures, engine.documents)
+        pending += queue
+        yield                                   # the form's shell and the interview: 10-20 ms each
+        with first_paint_first() as queue:
             interview = self._interview = InterviewPage(form, self._evaluated)
             # Two ways to fill one profile: the guided interview, or every field at once.
             modes = self._modes = QTabWidget()
