@@ -495,6 +495,22 @@ def test_an_empty_command_line_starts_the_window_without_the_commands_parser(mon
     assert main.main([]) == 42
 
 
+def test_the_window_imports_its_qt_free_modules_before_pyside6(tmp_path):
+    import subprocess
+    import sys
+    code = ("import sys, main\n"
+            "main.window_module()\n"
+            "names = list(sys.modules)\n"
+            "print(max(names.index(m) for m in ('core.i18n', 'core.settings', 'dataclasses')),"
+            " names.index('PySide6'))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_plain_env(tmp_path), cwd=str(ui.app.__file__).rsplit("/ui/", 1)[0],
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    last_core, pyside = map(int, proc.stdout.split())
+    assert last_core < pyside                     # sys.modules keeps the order of import
+
+
 def _plain_env(tmp_path) -> dict:
     import os
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen",
