@@ -147,18 +147,16 @@ def broken_database(qapp, monkeypatch):
     qapp.setFont(font)
 
 
-def test_a_database_that_cannot_be_built_is_reported_after_the_paint(broken_database, qtbot,
-                                                                     monkeypatch):
-    exits = []
-    monkeypatch.setattr(ui.app.QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
-    app, window = ui.app.create_window([])
+def test_a_database_that_cannot_be_built_is_reported_after_the_paint(broken_database, qtbot):
+    told = []
+    app, window = ui.app.create_window([], on_no_database=lambda: told.append("leave"))
     qtbot.addWidget(window)
     assert window.isVisible() and broken_database == []      # the frame first: not opened yet
     assert window.status_label.text() == ""                  # the data's line waits for it
     run_until_finished(qtbot, helper_of(window))
     assert len(broken_database) == 1 and "lh-glc-2024.yaml:12" in broken_database[0]
     assert not window.isVisible()
-    assert ui.app.EXIT_NO_DATABASE == 3 and exits == [3]       # run_app's exit code
+    assert told == ["leave"]                                  # run_app leaves its loop with 3
     assert window._session is None and window._form is None    # nothing was built on it
     window.open_action.trigger()                             # the window is leaving: nothing happens
     assert window._form is None and len(broken_database) == 1
@@ -169,17 +167,32 @@ def test_run_app_leaves_with_exit_code_3_when_the_database_cannot_be_opened(brok
     from PySide6.QtCore import QTimer
     made = []
     create = ui.app.create_window
-    monkeypatch.setattr(ui.app, "create_window", lambda argv: made.append(create(argv)) or made[-1])
+    monkeypatch.setattr(ui.app, "create_window",
+                        lambda argv, **kw: made.append(create(argv, **kw)) or made[-1])
     guard = QTimer(singleShot=True)              # never hang the suite
     guard.timeout.connect(lambda: ui.app.QApplication.exit(99))
     guard.start(20000)
     try:
-        assert ui.app.run_app([]) == 3
+        assert ui.app.run_app([]) == ui.app.EXIT_NO_DATABASE == 3
     finally:
         guard.stop()
         for _app, window in made:
             shiboken6.delete(window)
     assert len(broken_database) == 1
+
+
+def test_event_loops_still_run_after_a_failed_start(broken_database, qtbot):
+    # The smoke test makes the window this way, then runs other checks with event loops: a
+    # QApplication.exit outside app.exec() would make each of them return at once.
+    app, window = ui.app.create_window([])
+    qtbot.addWidget(window)
+    run_until_finished(qtbot, helper_of(window))
+    assert not window.isVisible()
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop, ran = QEventLoop(), []
+    QTimer.singleShot(30, lambda: (ran.append(1), loop.quit()))
+    loop.exec()
+    assert ran == [1]
 
 
 def test_the_kiosk_is_not_made_when_the_database_cannot_be_opened(broken_database):

@@ -11,6 +11,7 @@ window's parts are built one short step per event-loop turn (docs/benchmarks.md,
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFontDatabase, QIcon
@@ -163,14 +164,15 @@ def _start(argv: list[str]):
     return app, settings
 
 
-def create_window(argv: list[str]):
+def create_window(argv: list[str], on_no_database: Callable[[], object] | None = None):
     """Everything up to a shown main window; returns (app, window). bench/bench_startup.py times it.
 
     The window paints its frame first; the measures database is opened by the first step after
     that paint, then the window's heavy parts are built and the profile store is opened; an event
     loop must run for that (``app.exec()``, or ``processEvents``). When the database cannot be
-    opened the user is told, the window is hidden and the event loop left with
-    ``EXIT_NO_DATABASE``."""
+    opened the user is told, the window is hidden and ``on_no_database`` is called (run_app
+    leaves its event loop with ``EXIT_NO_DATABASE``; QApplication.exit outside ``app.exec()``
+    would make every later event loop return at once, so it is not called here)."""
     from ui.first_paint import first_paint_first, run_after_first_paint
     from ui.main_window import MainWindow
 
@@ -181,7 +183,8 @@ def create_window(argv: list[str]):
         db = open_database(window)
         if db is None:
             window.hide()
-            app.exit(EXIT_NO_DATABASE)
+            if on_no_database is not None:
+                on_no_database()
         elif db.notice is not None:     # the measures cache was repaired or is in memory: say it once
             window.statusBar().showMessage(db.notice.text(_), 30000)
         return db
@@ -197,8 +200,8 @@ def create_window(argv: list[str]):
 
 
 def run_app(argv: list[str]) -> int:
-    app, _window = create_window(argv)
-    return app.exec()       # EXIT_NO_DATABASE when the database cannot be opened
+    app, _window = create_window(argv, on_no_database=lambda: QApplication.exit(EXIT_NO_DATABASE))
+    return app.exec()
 
 
 def kiosk_configured() -> bool:
