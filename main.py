@@ -24,8 +24,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_window(kiosk: bool) -> int:
+def window_module():
+    """ui.app, with the Qt-free modules it starts with imported before PySide6: PySide6's import
+    hook (its __feature__ switch) reads the source of every module imported after it, about
+    0.25 ms each when running from source, and these bring some twenty standard modules with
+    them (docs/benchmarks.md, start-up)."""
+    import core.i18n
+    import core.settings  # noqa: F401 - imported for the order, see above
     from ui import app
+    return app
+
+
+def run_window(kiosk: bool) -> int:
+    app = window_module()
     if kiosk or app.kiosk_configured():
         return app.run_kiosk(sys.argv[:1])
     return app.run_app(sys.argv[:1])

@@ -38,20 +38,22 @@ import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from core.decimals import money_context
 from core.resources import resource_dir
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     import opencc
 
 # OpenCC and Babel are imported where first used (converter(), the format_* functions): together
-# they take about 20 ms to import, and the window's first paint needs neither.
+# they take about 20 ms to import, and the window's first paint needs neither. So are decimal
+# (with core.decimals) and the KEEP_WORDS pattern: the first paint formats no money and converts
+# no text (docs/benchmarks.md, start-up).
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +313,11 @@ PHRASE_CONFIGS = {"s2twp": "s2tw", "s2hkp": "s2hk"}
 # character-level reading.
 KEEP_WORDS = ("代码", "循环", "审核", "类型", "对象", "文件", "程序", "支持", "发布", "优化",
               "工业和信息化", "工业信息化")
-_KEEP = re.compile("(" + "|".join(sorted(KEEP_WORDS, key=len, reverse=True)) + ")")
+
+
+@cache
+def _keep_pattern() -> re.Pattern[str]:
+    return re.compile("(" + "|".join(sorted(KEEP_WORDS, key=len, reverse=True)) + ")")
 
 
 class _PhraseConverter:
@@ -321,7 +327,7 @@ class _PhraseConverter:
         self.phrases, self.characters = converter_raw(config), converter_raw(PHRASE_CONFIGS[config])
 
     def convert(self, text: str) -> str:
-        parts = _KEEP.split(text)     # odd indexes are the kept words
+        parts = _keep_pattern().split(text)     # odd indexes are the kept words
         return "".join(self.characters.convert(part) if i % 2 else self.phrases.convert(part)
                        for i, part in enumerate(parts) if part)
 
@@ -430,8 +436,8 @@ def convert_policy_text(text: str, code: str | None = None, source_script: str |
 
 # -- formatting (always an explicit Babel locale) -----------------------------------------------
 
-WAN = Decimal(10000)
 MoneyUnit = Literal["yuan", "wan", "auto"]
+WAN_YUAN = 10000             # yuan in one 万元 (an int: Decimal arithmetic with it stays exact)
 
 
 def babel_locale(code: str | None = None) -> str:
@@ -439,6 +445,8 @@ def babel_locale(code: str | None = None) -> str:
 
 
 def _money_decimal(yuan) -> Decimal:
+    from decimal import Decimal
+
     if isinstance(yuan, bool) or not isinstance(yuan, (int, Decimal)):
         raise TypeError(f"money must be an int or Decimal of yuan, not {type(yuan).__name__}")
     amount = Decimal(yuan)
@@ -459,18 +467,20 @@ def format_money(yuan: Decimal | int, code: str | None = None, unit: MoneyUnit =
     """
     from babel import numbers as _babel_numbers
 
+    from core.decimals import money_context
+
     amount = _money_decimal(yuan)
     info = _info(code)
     gettext = translations(info.code).gettext
     if unit == "auto":
-        unit = "wan" if abs(amount) >= WAN else "yuan"
+        unit = "wan" if abs(amount) >= WAN_YUAN else "yuan"
     with money_context(amount):     # Babel rounds in the current context: wide enough for any amount
         if unit == "yuan":
             pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
             number = _babel_numbers.format_decimal(amount, pattern, locale=info.babel)
             return gettext(MSG_YUAN).format(amount=number)
         if unit == "wan":
-            number = _babel_numbers.format_decimal(amount / WAN, "#,##0.######", locale=info.babel)
+            number = _babel_numbers.format_decimal(amount / WAN_YUAN, "#,##0.######", locale=info.babel)
             return gettext(MSG_WAN).format(amount=number)
     raise ValueError(f"unit must be 'yuan', 'wan' or 'auto', not {unit!r}")
 
@@ -485,7 +495,7 @@ def format_amount_range(low: Decimal | int | None, high: Decimal | int | None,
     """
     info = _info(code)
     gettext = translations(info.code).gettext
-    low = Decimal(0) if low is None else _money_decimal(low)
+    low = _money_decimal(0 if low is None else low)
     if high is None:
         if low == 0:
             return gettext(MSG_AMOUNT_UNSTATED)

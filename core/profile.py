@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.atomic import atomic_write_bytes
+from core.problems import Problem, ProfileError  # defined there for the settings; part of this API
 from core.resources import profile_schema_path
 from core.userfile import LONE_SURROGATE, PROFILE_MAX_BYTES, UserFileError, read_user_file
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 # jsonschema is imported by the first validation, not with this module: importing it takes about
-# 45 ms, and the settings (which import Problem from here) are read before the window opens.
+# 45 ms, and the window's first paint needs no profile.
 
 PROFILE_FORMAT = "greenmeasures.profile/1"
 
@@ -51,27 +52,6 @@ ECHO_CHARS = 60              # user text quoted in a message is cut to this many
 def shorten(text: str, limit: int = ECHO_CHARS) -> str:
     """User text as quoted in a message: at most ``limit`` characters, cut with …."""
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str          # projects[0].capacity_kw, company.years.2024.revenue, format, (file), (root)
-    message: str       # short English, naming the rule: must be ≥ 0, got -5
-    message_zh: str    # the same for the user: 装机容量（千瓦）不能小于 0，填写的是 -5
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}（{self.message_zh}）"
-
-
-class ProfileError(Exception):
-    """A profile file could not be read, or its content breaks the format; ``problems`` says why."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems: list[Problem] = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
 
 
 # ---------------------------------------------------------------------------------------------

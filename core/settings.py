@@ -34,12 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.atomic import atomic_write_bytes
-from core.profile import Problem
+from core.problems import Problem
 
 __all__ = [
     "APP_NAME", "SETTINGS_FILE", "PORTABLE_MARKER", "Option", "OPTIONS", "Settings", "SettingsError",
-    "app_dir", "is_portable", "data_dir", "config_dir", "settings_path", "atomic_write_bytes", "titles",
+    "app_dir", "is_portable", "data_dir", "config_dir", "settings_path", "titles",
 ]
 
 APP_NAME = "GreenMeasures"
@@ -326,6 +325,9 @@ class Settings:
             if self._unreadable and self.path.is_file():
                 # Loses nothing: a hand-edited file we could not read is set aside, not overwritten.
                 os.replace(self.path, self.path.with_name(self.path.name + ".broken"))
+            # Here, not at the top: core.atomic imports secrets (hmac, random), which the window's
+            # first paint, reading its settings, does not need.
+            from core.atomic import atomic_write_bytes
             atomic_write_bytes(self.path, payload, make_folder=True)
         except OSError as exc:
             raise SettingsError(Problem("(file)", f"cannot write {self.path}: {exc.strerror or exc}",

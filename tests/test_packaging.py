@@ -494,16 +494,17 @@ def test_a_message_box_instead_of_the_window_fails_the_qt_step(app_state_restore
     """A modal box would wait forever in an unattended build: it is recorded and fails the step."""
     from PySide6.QtWidgets import QMessageBox
 
-    import ui.app
+    from core.measures import installed
     from core.measures.store import DatabaseError
     from ui import smoke as ui_smoke
 
     def refuse():
         raise DatabaseError("措施数据库无法读取（测试）")
-    monkeypatch.setattr(ui.app, "open_in_use", refuse)
+    monkeypatch.setattr(installed, "open_in_use", refuse)
     critical = QMessageBox.critical
+    # The database is opened after the window's first paint: the window is then hidden.
     with pytest.raises(smoke.SmokeFailure,
-                       match="main window was not created: critical box: .*措施数据库无法读取"):
+                       match="main window is not visible; critical box: .*措施数据库无法读取"):
         ui_smoke.check_window()
     assert QMessageBox.critical is critical            # put back
 

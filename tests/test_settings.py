@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from core import settings as S
+from core.atomic import atomic_write_bytes
 from core.settings import (
     OPTIONS,
     Option,
     Settings,
     SettingsError,
-    atomic_write_bytes,
     config_dir,
     data_dir,
     is_portable,

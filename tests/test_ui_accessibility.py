@@ -273,7 +273,7 @@ def _tab_until(qtbot, window, found, limit: int = 400) -> QWidget:
 
 def test_keyboard_only_from_a_new_profile_to_a_saved_file(window, qtbot, tmp_path, monkeypatch):
     target = tmp_path / "键盘.json"
-    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     form = window.form
     window.as_of_edit.setDate(QDate(2025, 6, 30))
 

@@ -67,7 +67,7 @@ def test_results_follow_the_profile_and_the_date(window, qtbot):
 def test_save_and_reopen_round_trips_exactly(window, tmp_path, monkeypatch):
     window.form.set_profile(PROFILE)
     target = tmp_path / "company.json"
-    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     assert window.save_as()
     # the as-of date is saved with the profile (issue 16 item 4) ...
     assert load_profile(target) == {**window.form.profile(), "as_of": "2025-06-30"}
@@ -85,7 +85,7 @@ def test_save_and_reopen_round_trips_exactly(window, tmp_path, monkeypatch):
 def test_the_save_dialog_suggests_company_and_date(window, tmp_path, monkeypatch):
     window.form.set_profile({**PROFILE, "company": {**PROFILE["company"], "name": 'A/B:公司*?'}})
     offered = []
-    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda parent, title, start, *a: offered.append(start) or ("", ""))
     assert not window.save_as()
     assert offered and offered[0].endswith("AB公司-2025-06-30.json")

@@ -50,7 +50,27 @@ def test_the_window_is_shown_before_its_parts_are_built(started):
     assert window.centralWidget().findChildren(QWidget) == []     # an empty central area
     assert window.menuBar().actions() and window.windowTitle()
     assert window.store._store is None                    # the store is not open yet
-    assert window.db is not None and window.as_of is not None     # the status line's data
+    # Nor the measures database: the data's status line waits for it.
+    assert window._db is None and window.status_label.text() == ""
+    assert window.as_of is not None
+
+
+def test_the_database_is_opened_by_the_first_step_after_the_paint(started, qtbot):
+    window = started
+    helper = helper_of(window)
+    qtbot.waitUntil(lambda: window._db is not None, timeout=30000)
+    assert window._session is not None and window._session.db is window._db
+    assert window.db.release.version in window.status_label.text()
+    assert window.db.version in window.status_label.text()
+    run_until_finished(qtbot, helper)
+    assert window.db is window._db                        # once: the session has that database
+
+
+def test_the_database_is_opened_at_once_when_asked_for_before_its_step(started):
+    window = started
+    db = window.db                             # e.g. the 帮助 menu's 关于, before any step ran
+    assert db is not None and window._db is db and window._session is None
+    assert window.form is not None and window.session.db is db     # the build uses it, no second one
 
 
 def test_after_the_first_paint_everything_is_built_and_the_store_is_open(started, qtbot):
@@ -107,25 +127,77 @@ def test_a_store_that_cannot_be_opened_is_reported_after_the_paint(qapp, qtbot, 
     assert len(warnings) == 1                              # told once
 
 
-def test_a_database_that_cannot_be_built_is_reported(qapp, monkeypatch):
+@pytest.fixture()
+def broken_database(qapp, monkeypatch):
+    """The measures database cannot be built; QMessageBox.critical records its text instead."""
+    from core.measures import installed
     from core.measures.validate import DataError
 
     def broken():
         raise DataError(["lh-glc-2024.yaml:12: document.valid_to: not a real calendar date"])
-    monkeypatch.setattr(ui.app, "open_in_use", broken)
+    monkeypatch.setattr(installed, "open_in_use", broken)
     monkeypatch.setattr(i18n, "_listeners", list(i18n._listeners))
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
     font = qapp.font()
+    yield shown
+    for translator in list(ui.app._translators):
+        qapp.removeTranslator(translator)
+    ui.app._translators.clear()
+    qapp.setFont(font)
+
+
+def test_a_database_that_cannot_be_built_is_reported_after_the_paint(broken_database, qtbot):
+    told = []
+    app, window = ui.app.create_window([], on_no_database=lambda: told.append("leave"))
+    qtbot.addWidget(window)
+    assert window.isVisible() and broken_database == []      # the frame first: not opened yet
+    assert window.status_label.text() == ""                  # the data's line waits for it
+    run_until_finished(qtbot, helper_of(window))
+    assert len(broken_database) == 1 and "lh-glc-2024.yaml:12" in broken_database[0]
+    assert not window.isVisible()
+    assert told == ["leave"]                                  # run_app leaves its loop with 3
+    assert window._session is None and window._form is None    # nothing was built on it
+    window.open_action.trigger()                             # the window is leaving: nothing happens
+    assert window._form is None and len(broken_database) == 1
+
+
+def test_run_app_leaves_with_exit_code_3_when_the_database_cannot_be_opened(broken_database,
+                                                                           monkeypatch):
+    from PySide6.QtCore import QTimer
+    made = []
+    create = ui.app.create_window
+    monkeypatch.setattr(ui.app, "create_window",
+                        lambda argv, **kw: made.append(create(argv, **kw)) or made[-1])
+    guard = QTimer(singleShot=True)              # never hang the suite
+    guard.timeout.connect(lambda: ui.app.QApplication.exit(99))
+    guard.start(20000)
     try:
-        app, window = ui.app.create_window([])
+        assert ui.app.run_app([]) == ui.app.EXIT_NO_DATABASE == 3
     finally:
-        for translator in list(ui.app._translators):
-            qapp.removeTranslator(translator)
-        ui.app._translators.clear()
-        qapp.setFont(font)
-    assert window is None
-    assert len(shown) == 1 and "lh-glc-2024.yaml:12" in shown[0]
+        guard.stop()
+        for _app, window in made:
+            shiboken6.delete(window)
+    assert len(broken_database) == 1
+
+
+def test_event_loops_still_run_after_a_failed_start(broken_database, qtbot):
+    # The smoke test makes the window this way, then runs other checks with event loops: a
+    # QApplication.exit outside app.exec() would make each of them return at once.
+    app, window = ui.app.create_window([])
+    qtbot.addWidget(window)
+    run_until_finished(qtbot, helper_of(window))
+    assert not window.isVisible()
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop, ran = QEventLoop(), []
+    QTimer.singleShot(30, lambda: (ran.append(1), loop.quit()))
+    loop.exec()
+    assert ran == [1]
+
+
+def test_the_kiosk_is_not_made_when_the_database_cannot_be_opened(broken_database):
+    app, window = ui.app.create_kiosk_window([], show=False)
+    assert window is None and len(broken_database) == 1
 
 
 def test_later_runs_at_once_outside_a_start(qtbot):
@@ -175,7 +247,9 @@ def damaged_cache(tmp_path, monkeypatch):
     path.write_bytes(bytes(data))
 
 
-def test_a_repaired_measures_cache_is_said_in_the_status_bar(damaged_cache, started):
+def test_a_repaired_measures_cache_is_said_in_the_status_bar(damaged_cache, started, qtbot):
+    assert started._db is None                  # opened after the first paint
+    run_until_finished(qtbot, helper_of(started))
     assert "措施数据缓存已损坏，已按程序自带的数据重新生成" in started.statusBar().currentMessage()
     assert started.db.all_measures()
 
@@ -382,7 +456,7 @@ def test_an_action_before_the_parts_are_made_makes_them_first(started, tmp_path,
     window = started
     path = tmp_path / "示例.json"
     save_profile({"format": PROFILE_FORMAT, "company": {"name": "早到的公司"}, "projects": []}, path)
-    monkeypatch.setattr("ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
     assert not window.panes_built
     window.open_action.trigger()           # Ctrl+O pressed before the first paint's work ran
     assert window.panes_built
@@ -434,6 +508,22 @@ def test_an_empty_command_line_starts_the_window_without_the_commands_parser(mon
     assert main.main([]) == 42
 
 
+def test_the_window_imports_its_qt_free_modules_before_pyside6(tmp_path):
+    import subprocess
+    import sys
+    code = ("import sys, main\n"
+            "main.window_module()\n"
+            "names = list(sys.modules)\n"
+            "print(max(names.index(m) for m in ('core.i18n', 'core.settings', 'dataclasses')),"
+            " names.index('PySide6'))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_plain_env(tmp_path), cwd=str(ui.app.__file__).rsplit("/ui/", 1)[0],
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    last_core, pyside = map(int, proc.stdout.split())
+    assert last_core < pyside                     # sys.modules keeps the order of import
+
+
 def _plain_env(tmp_path) -> dict:
     import os
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen",
@@ -452,10 +542,14 @@ def test_nothing_deferred_is_imported_before_the_first_paint(tmp_path):
             "if m in sys.modules]))\n")
     # Named here as well, so that shortening DEFERRED_IMPORTS cannot pass unnoticed: the engine,
     # the window's panes and the form's field widgets come after the first paint too, as do the
-    # 帮助 texts and the CLI (html and uuid: imported on use, see ui.main_window).
+    # 帮助 texts and the CLI (html and uuid: imported on use, see ui.main_window); the measures
+    # database with its modules (opened by the first step), the profile format (read when a file
+    # is opened), the atomic writer with secrets (when something is saved).
     also = ["core.engine", "core.engine.evaluate", "ui.session", "ui.profile_form",
             "ui.interview_page", "ui.results_view", "ui.measure_browser", "ui.measures_status",
-            "ui.widgets", "html", "uuid", "core.about", "core.cli"]
+            "ui.widgets", "html", "uuid", "core.about", "core.cli",
+            "core.measures.installed", "core.measures.store", "core.measures.catalog", "sqlite3",
+            "core.profile", "core.atomic", "secrets"]
     proc = subprocess.run([sys.executable, "-c", code, *also], capture_output=True, text=True,
                           env=_plain_env(tmp_path), cwd=str(ui.app.__file__).rsplit("/ui/", 1)[0],
                           timeout=120)

@@ -11,10 +11,11 @@ window's parts are built one short step per event-loop turn (docs/benchmarks.md,
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from core.i18n import (
     LOCALES,
@@ -25,22 +26,22 @@ from core.i18n import (
     qt_translation_names,
     set_language,
 )
-from core.measures.installed import open_in_use
-from core.measures.store import DatabaseError
 from core.resources import resource_dir
 from core.settings import Settings
 from ui import startup_probe
 
 _translators: list[QTranslator] = []
 
-# What the work after the first paint imports: the window's panes and the session with its
-# engine (ui.main_window builds them then), the form's validation, policy-text conversion, the
-# results' number and date formats, the profile store. Imported by warm_up, off the UI thread
-# (module imports only: none of these makes a Qt object when imported).
-# tests/test_ui_startup.py checks that none is imported before the first paint.
-DEFERRED_IMPORTS = ("core.engine.evaluate", "ui.session", "ui.profile_form", "ui.interview_page",
-                    "ui.results_view", "ui.measure_browser", "ui.measures_status",
-                    "jsonschema", "opencc", "babel.numbers", "babel.dates", "core.profile_store")
+# What the work after the first paint imports: the measures database's modules (its first step
+# opens it), the window's panes and the session with its engine (ui.main_window builds them then),
+# the form's validation, policy-text conversion, the results' number and date formats, the profile
+# store. Imported by warm_up, off the UI thread (module imports only: none of these makes a Qt
+# object when imported). tests/test_ui_startup.py checks that none is imported before the first
+# paint.
+DEFERRED_IMPORTS = ("core.measures.installed", "core.engine.evaluate", "ui.session",
+                    "ui.profile_form", "ui.interview_page", "ui.results_view", "ui.measure_browser",
+                    "ui.measures_status", "jsonschema", "opencc", "babel.numbers", "babel.dates",
+                    "core.profile_store")
 
 
 def warm_up() -> None:
@@ -99,6 +100,8 @@ class DeferredProfileStore:
 
     def open(self):
         if self._store is None:
+            from PySide6.QtWidgets import QMessageBox  # here: the first paint shows no message box
+
             from core.profile_store import MemoryProfileStore, ProfileStore, StoreError
             try:
                 self._store = ProfileStore()
@@ -123,14 +126,31 @@ def show_main_window(window) -> None:
 
 def _measures_errors() -> tuple[type[Exception], ...]:
     # Called only when opening the database failed: DataError's module imports the YAML reader.
+    from core.measures.store import DatabaseError
     from core.measures.validate import DataError
     return DataError, DatabaseError
 
 
+def open_database(parent=None):
+    """The measures database in use, or None when it cannot be opened (the user has been told).
+    core.measures.installed is imported here: the main window opens the database after its first
+    paint, and the frame needs none of it."""
+    from core.measures import installed
+    try:
+        return installed.open_in_use()
+    except _measures_errors() as exc:   # the tuple is evaluated only when something was raised
+        from PySide6.QtWidgets import QMessageBox
+        QMessageBox.critical(parent, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
+        return None
+
+
+# run_app's exit code when the measures database cannot be opened (as the commands' 3).
+EXIT_NO_DATABASE = 3
+
+
 def _start(argv: list[str]):
     """What both windows need first: the application, the font, the settings and their language,
-    Qt's own translations, and the measures database; (app, settings, None) when the database
-    cannot be opened (the user has been told)."""
+    Qt's own translations; (app, settings). The database is opened by each window's start."""
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("GreenMeasures")
     app.setApplicationDisplayName("绿策通")
@@ -141,42 +161,46 @@ def _start(argv: list[str]):
     set_language(settings.get("language"))
     install_qt_translations(app, current_language())
     on_language_changed(lambda code: install_qt_translations(app, code))
-    try:
-        return app, settings, open_in_use()
-    except _measures_errors() as exc:   # the tuple is evaluated only when something was raised
-        QMessageBox.critical(None, _("绿策通"), _("无法打开措施数据库：\n{error}").format(error=exc))
-        return app, settings, None
+    return app, settings
 
 
-def create_window(argv: list[str]):
-    """Everything up to a shown main window; returns (app, window), or (app, None) when the
-    measures database cannot be opened (the user has been told). bench/bench_startup.py times it.
+def create_window(argv: list[str], on_no_database: Callable[[], object] | None = None):
+    """Everything up to a shown main window; returns (app, window). bench/bench_startup.py times it.
 
-    The window's heavy parts are built right after its first paint, then the profile store is
-    opened; an event loop must run for that (``app.exec()``, or ``processEvents``)."""
+    The window paints its frame first; the measures database is opened by the first step after
+    that paint, then the window's heavy parts are built and the profile store is opened; an event
+    loop must run for that (``app.exec()``, or ``processEvents``). When the database cannot be
+    opened the user is told, the window is hidden and ``on_no_database`` is called (run_app
+    leaves its event loop with ``EXIT_NO_DATABASE``; QApplication.exit outside ``app.exec()``
+    would make every later event loop return at once, so it is not called here)."""
     from ui.first_paint import first_paint_first, run_after_first_paint
     from ui.main_window import MainWindow
 
-    app, settings, db = _start(argv)
-    if db is None:
-        return app, None
+    app, settings = _start(argv)
     store = DeferredProfileStore()
+
+    def open_db():
+        db = open_database(window)
+        if db is None:
+            window.hide()
+            if on_no_database is not None:
+                on_no_database()
+        elif db.notice is not None:     # the measures cache was repaired or is in memory: say it once
+            window.statusBar().showMessage(db.notice.text(_), 30000)
+        return db
+
     with first_paint_first() as queue:
-        window = MainWindow(db, settings, store)
+        window = MainWindow(None, settings, store, open_db=open_db)
     store.parent = window
     queue.append(store.open)
     show_main_window(window)
-    if db.notice is not None:       # the measures cache was repaired or is in memory: say it once
-        window.statusBar().showMessage(db.notice.text(_), 30000)
     run_after_first_paint(window, queue, warm_up=warm_up)
     window.startup_probe = startup_probe.attach_if_asked(window)   # bench/bench_startup.py only
     return app, window
 
 
 def run_app(argv: list[str]) -> int:
-    app, window = create_window(argv)
-    if window is None:
-        return 3
+    app, _window = create_window(argv, on_no_database=lambda: QApplication.exit(EXIT_NO_DATABASE))
     return app.exec()
 
 
@@ -190,7 +214,8 @@ def create_kiosk_window(argv: list[str], *, show: bool = True):
     Returns (app, window), or (app, None) when the measures database cannot be opened."""
     from ui.kiosk import KioskWindow
 
-    app, settings, db = _start(argv)
+    app, settings = _start(argv)
+    db = open_database()
     if db is None:
         return app, None
     window = KioskWindow(db, settings)
@@ -223,7 +248,7 @@ def run_kiosk(argv: list[str]) -> int:
 
     app, window = create_kiosk_window(argv)
     if window is None:
-        return 3
+        return EXIT_NO_DATABASE
     sys.excepthook = crash
     return app.exec()
 

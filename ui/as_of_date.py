@@ -6,20 +6,22 @@ made and painted before anything else: importing the field widgets can wait unti
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCalendarWidget,
     QHBoxLayout,
     QLineEdit,
     QMenu,
     QSizePolicy,
     QToolButton,
     QWidget,
-    QWidgetAction,
 )
 
 from core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QCalendarWidget
 
 # -- the as-of date --------------------------------------------------------------------------------
 
@@ -68,6 +70,7 @@ class AsOfDateEdit(QWidget):
     @property
     def calendar(self) -> QCalendarWidget:
         if self._calendar is None:
+            from PySide6.QtWidgets import QCalendarWidget, QWidgetAction  # with the calendar
             self._calendar = QCalendarWidget()
             self._calendar.clicked.connect(self._picked)
             menu = self.calendar_button.menu()

@@ -1,5 +1,6 @@
 """Work that waits for the window's first paint: ``first_paint_first``, ``later``,
-``run_after_first_paint`` (re-exported by ui.widgets).
+``run_after_first_paint`` (re-exported by ui.widgets), and ``BuildInSteps``, a widget built in
+steps that can be finished at once.
 
 Kept apart from ui.widgets (the form's field widgets) so that the window's frame, which is made
 and painted before anything else, does not import those.
@@ -56,6 +57,62 @@ def run_steps(result) -> None:
     if isinstance(result, Iterator):
         for _step in result:
             pass
+
+
+class BuildInSteps:
+    """A widget's building in steps, the one way the main window and the form do it.
+
+    ``start(steps)`` gives it a generator (each ``yield`` ends a step), superseding whatever is
+    left of an earlier one. ``turns`` is what ``later()`` runs: one step per event-loop turn after
+    the first paint (all at once outside a start). ``finish()`` runs what is left at once, for
+    whoever needs the widget complete before its turns are done; called from inside a step (the
+    build itself asking), it does nothing, as that build is under way. The turns queued earlier
+    then find nothing left, or go on with the newer build; nothing is made twice.
+    """
+
+    def __init__(self, steps: Iterator | None = None):
+        self._steps: Iterator | None = steps
+        self._running = False
+
+    @property
+    def pending(self) -> bool:
+        """Steps are left."""
+        return self._steps is not None
+
+    @property
+    def running(self) -> bool:
+        """A step is running now (the caller is inside it)."""
+        return self._running
+
+    def start(self, steps: Iterator) -> None:
+        """Build with ``steps`` from now on; what was left of the earlier build is dropped."""
+        self._steps = steps
+
+    def turns(self) -> Iterator[None]:
+        """The steps left, one per ``next()``, until none is left (``finish`` may have run them,
+        or ``start`` replaced them, meanwhile)."""
+        while (steps := self._steps) is not None:
+            running, self._running = self._running, True
+            try:
+                step = next(steps, _DONE)
+            finally:
+                self._running = running
+            if step is _DONE:
+                if self._steps is steps:
+                    self._steps = None
+            else:
+                yield
+
+    def finish(self) -> None:
+        """Run the steps left at once (not from inside a step: see the class)."""
+        if not self._running:
+            run_steps(self.turns())
+
+    def run(self, steps: Iterator) -> None:
+        """Supersede what is left and run ``steps`` at once (a full rebuild, e.g. another profile
+        shown), even from inside a step."""
+        self.start(steps)
+        run_steps(self.turns())
 
 
 class _FirstPaint(QObject):

@@ -7,7 +7,7 @@ core.measures.installed; they follow the UI language like every window.
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from core.i18n import N_, _, format_date
 from ui.language import follow_language
@@ -32,6 +32,10 @@ class _TextDialog(QDialog):
     and a 关闭 button."""
 
     def __init__(self, parent=None):
+        # Here, not at the top: the menu is part of the window's first paint, the dialogs are not
+        # (PySide6 makes each Qt class on its first use).
+        from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout
+
         super().__init__(parent)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
@@ -43,6 +47,7 @@ class _TextDialog(QDialog):
         follow_language(self, self.retranslate)
 
     def retranslate(self) -> None:
+        from PySide6.QtWidgets import QDialogButtonBox
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,29 +20,25 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from core.i18n import LOCALES, MSG_LANGUAGE, _, current_language, set_language
-from core.profile import ProfileError, load_profile, parse_strict_date, save_profile
+from core.problems import ProfileError
 from core.settings import Settings, SettingsError
 from ui.as_of_date import AsOfDateEdit
-from ui.first_paint import first_paint_first, later, run_steps
+from ui.first_paint import BuildInSteps, first_paint_first, later
 from ui.help import HelpMenu
 from ui.language import follow_language
 from ui.text_size import TextSizeMenu, apply_text_scale
 
 # Not imported here: the engine (through ui.session), the form, the interview, the results, the
-# measure browser and the warning bar. _build_steps imports them after the first paint
+# measure browser and the warning bar; nor the Qt classes only they, the file dialogs and the
+# message boxes use (PySide6 makes each class on its first use, up to 2 ms each: not for the
+# frame's first paint). _build_steps imports them after the first paint
 # (tests/test_ui_startup.py checks it; ui.app.warm_up imports them on a worker thread first).
 
 
@@ -60,9 +56,6 @@ def window_size_for(available: QSize) -> QSize:
     if available.width() <= 1440 or available.height() <= 900:
         return QSize(available)
     return QSize(max(1280, int(available.width() * 0.85)), max(760, int(available.height() * 0.85)))
-
-
-_END = object()
 
 
 def _part(name: str) -> Any:
@@ -93,11 +86,17 @@ class MainWindow(QMainWindow):
     work = _part("work")
     staleness_bar = _part("staleness_bar")
 
-    def __init__(self, db, settings: Settings, store, parent=None):
+    def __init__(self, db, settings: Settings, store, parent=None, *,
+                 open_db: Callable[[], Any] | None = None):
+        """``db`` is the measures database; or None, and ``open_db`` opens it (ui.app.create_window:
+        after the first paint, so the frame waits neither for the database's modules nor for its
+        check). ``open_db`` returns None when the database cannot be opened (the user has been
+        told); the window then makes nothing more."""
         super().__init__(parent)
         self.settings, self.store = settings, store
         # Until the session exists (the first step after the paint): its database and date.
         self._db, self._as_of = db, dt.date.today()
+        self._open_db = open_db
         self._session: Any = None
         self._form: Any = None
         self._interview: Any = None
@@ -126,11 +125,10 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave)
         self.fills_screen = False
         self.place_on_screen(settings.get("window_geometry"))
-        self._build: Iterator | None = self._build_steps()
-        self._building = False                  # a step is running: ensure_built must not re-enter
+        self._build = BuildInSteps(self._build_steps())
         follow_language(self, self.retranslate)
         self.retranslate()
-        later(self._build_in_turns)
+        later(self._build.turns)
 
     @property
     def draft_id(self) -> str:
@@ -147,7 +145,14 @@ class MainWindow(QMainWindow):
     # -- the SessionState names (ui/session.py): the database and date answer before the session
     @property
     def db(self):
-        return self._db if self._session is None else self._session.db
+        """The measures database in use (opened now if the first step has not opened it yet); None
+        when it could not be opened."""
+        if self._session is not None:
+            return self._session.db
+        if self._db is None and self._open_db is not None:
+            opener, self._open_db = self._open_db, None      # tried once, even when it fails
+            self._db = opener()
+        return self._db
 
     @property
     def as_of(self) -> dt.date:
@@ -163,30 +168,19 @@ class MainWindow(QMainWindow):
 
     @property
     def panes_built(self) -> bool:
-        """Every part exists (their own deferred building, e.g. the form's fields, may be left)."""
-        return self._build is None
+        """Every part exists and is built (False for good when the database could not be opened)."""
+        return not self._build.pending and self._session is not None
 
     def ensure_built(self) -> None:
-        """Make at once whatever of the window is still queued (its parts, then their fields)."""
-        if self._build is not None and not self._building:
-            run_steps(self._build_in_turns())
-
-    def _build_in_turns(self) -> Iterator[None]:
-        # The queued work: one step of _build_steps per turn, until ensure_built has run them.
-        while self._build is not None:
-            self._building = True
-            try:
-                step = next(self._build, _END)
-            finally:
-                self._building = False
-            if step is _END:
-                self._build = None
-                return
-            yield
+        """Make at once whatever of the window is still queued (its parts, then their fields);
+        nothing from inside a step of that building."""
+        self._build.finish()
 
     def _build_steps(self) -> Iterator[None]:
         """The window's parts, each step short (the imports were done by ui.app.warm_up on a
         worker thread meanwhile). Inside a step the parts are read by their private names."""
+        from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout
+
         from ui.interview_page import InterviewPage
         from ui.measure_browser import MeasureBrowser
         from ui.measures_status import StalenessBar
@@ -194,13 +188,21 @@ class MainWindow(QMainWindow):
         from ui.results_view import ResultsView
         from ui.session import Session
 
-        session = self._session = Session(self._db, lambda: self._form.profile(), parent=self)
+        db = self.db
+        if db is None:            # the database cannot be opened: nothing to build (see __init__)
+            return
+        self._update_status()                  # the data's release, known from now on
+        yield
+        session = self._session = Session(db, lambda: self._form.profile(), parent=self)
         session.as_of = self._as_of            # the toolbar's date, shown since the start
         engine = session.engine
         yield
         pending: list = []                      # the parts' own deferred building (later())
         with first_paint_first() as queue:
             form = self._form = ProfileForm(engine.measures, engine.documents)
+        pending += queue
+        yield                                   # the form's shell and the interview: 10-20 ms each
+        with first_paint_first() as queue:
             interview = self._interview = InterviewPage(form, self._evaluated)
             # Two ways to fill one profile: the guided interview, or every field at once.
             modes = self._modes = QTabWidget()
@@ -218,7 +220,7 @@ class MainWindow(QMainWindow):
         pending += queue
         yield
         with first_paint_first() as queue:
-            browser = self._browser = MeasureBrowser(self._db)
+            browser = self._browser = MeasureBrowser(db)
         pending += queue
         yield
         tabs = self._tabs = QTabWidget()
@@ -283,9 +285,14 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(shortcut)
         # Used before the panes' turn (a shortcut pressed at once), the action has them built first.
-        action.triggered.connect(lambda _checked=False: (self.ensure_built(), slot()))
+        action.triggered.connect(lambda _checked=False: self._run_action(slot))
         self.addAction(action)
         return action
+
+    def _run_action(self, slot) -> None:
+        self.ensure_built()
+        if self._session is not None:   # else the database could not be opened: the window is leaving
+            slot()
 
     def _build_actions(self) -> None:
         self.new_action = self._action(self.new_profile, QKeySequence.StandardKey.New)
@@ -421,6 +428,7 @@ class MainWindow(QMainWindow):
             return super().focusNextPrevChild(forward)
         target = order[(here[0] + (1 if forward else -1)) % len(order)]
         target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        from PySide6.QtWidgets import QScrollArea
         scroll = target.parentWidget()
         while scroll is not None and not isinstance(scroll, QScrollArea):
             scroll = scroll.parentWidget()
@@ -488,10 +496,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{'*' if self.dirty else ''}{name} — {_('绿策通')}")
 
     def _update_status(self) -> None:
-        release = self.db.release
+        db = self._db if self._session is None else self._session.db
+        if db is None:            # not opened yet (the first step after the paint fills this line)
+            self.status_label.clear()
+            return
         self.status_label.setText(
             _("措施数据 {release}，数据库 {version}　|　评估日期 {date}　|　离线运行").format(
-                release=release.describe(_), version=self.db.version,
+                release=db.release.describe(_), version=db.version,
                 date=self.as_of.isoformat()))
 
     # -- the measures data ---------------------------------------------------------------------
@@ -640,6 +651,7 @@ class MainWindow(QMainWindow):
         """True when the current profile may be replaced (saved, discarded, or unchanged)."""
         if not self.dirty:
             return True
+        from PySide6.QtWidgets import QMessageBox
         answer = QMessageBox.question(
             self, _("绿策通"), _("当前档案有未保存的修改。是否保存？"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
@@ -654,6 +666,7 @@ class MainWindow(QMainWindow):
         return False
 
     def _load(self, data: dict, path: Path | None, draft_id: str | None = None) -> None:
+        from core.profile import parse_strict_date
         self._set_form(data)
         self.interview.reset()
         saved = parse_strict_date(data.get("as_of")) if isinstance(data, dict) else None
@@ -675,10 +688,12 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             return False
         if not path:
+            from PySide6.QtWidgets import QFileDialog
             path, _filter = QFileDialog.getOpenFileName(
                 self, _("打开档案"), "", _("绿策通档案 (*.json);;所有文件 (*)"))
             if not path:
                 return False
+        from core.profile import load_profile  # the format's reader and checks: when a file is opened
         try:
             data = load_profile(path)
         except ProfileError as exc:
@@ -700,6 +715,7 @@ class MainWindow(QMainWindow):
         return f"{name[:60] or _('未命名档案')}-{self.as_of.isoformat()}.json"
 
     def save_as(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog
         start = self.path or (Path.home() / self.suggested_file_name())
         path, _filter = QFileDialog.getSaveFileName(
             self, _("保存档案"), str(start), _("绿策通档案 (*.json)"))
@@ -712,6 +728,7 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         data = self.form.profile()
         data["as_of"] = self.as_of.isoformat()      # restored when the profile is opened again
+        from core.profile import save_profile
         try:
             save_profile(data, path)
         except ProfileError as exc:
@@ -774,6 +791,8 @@ class MainWindow(QMainWindow):
 
     def _show_problems(self, title: str, exc: ProfileError) -> None:
         import html  # here: html.entities is a large import, not for the first paint
+
+        from PySide6.QtWidgets import QMessageBox
         lines = "".join(f"<li><code>{html.escape(p.path)}</code>：{html.escape(p.message_zh)}</li>"
                         for p in exc.problems[:20])
         more = len(exc.problems) - 20

@@ -60,6 +60,7 @@ from core.formspec import (
 )
 from core.i18n import _
 from core.profile import PROFILE_FORMAT, Problem
+from ui.first_paint import BuildInSteps
 from ui.language import follow_language
 from ui.profile_form.building import FormBuilding
 from ui.profile_form.editors import _Editor, _Slot, _Subject
@@ -112,7 +113,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
         self._project_subject: _Subject | None = None
         self._bad_projects: set[int] = set()   # rows of the project list marked 待改正
         self._built = False                    # the fields exist (see ensure_built)
-        self._pending_build: Generator[None, None, None] | None = None   # the steps left of build_steps
+        self._build = BuildInSteps()           # the steps left of build_steps
         self._shared_editors: list[_Editor] = []   # made for another view (the guided interview)
 
         self.tabs = QTabWidget(self)
@@ -197,11 +198,10 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
             labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
         return tuple(ids), labels
     def ensure_built(self) -> None:
-        """Build the fields for the profile held, at once: also what is left of build_steps."""
-        pending = self._pending_build
-        if pending is not None and pending.gi_running:
-            return                        # called from a step of that build: it is under way
-        run_steps(self.build_steps())
+        """Build the fields for the profile held, at once: also what is left of build_steps
+        (nothing when called from a step of that build: it is under way)."""
+        if not self._build.running:
+            run_steps(self.build_steps())
 
     def build_steps(self) -> Iterator[None]:
         """Build the fields a few at a time: after the window's first paint, one step per
@@ -212,14 +212,8 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
             self._built = True
             self.setStyleSheet(STYLE)     # marks and notes; a style sheet makes every later polish dearer
             self._company_specs = company_fields(self._measures, self._documents)
-            self._pending_build = self._show_profile_steps()
-        while (steps := self._pending_build) is not None:
-            for _step in steps:
-                yield
-                if self._pending_build is not steps:
-                    break                 # finished by ensure_built meanwhile, or superseded
-            else:
-                self._pending_build = None
+            self._build.start(self._show_profile_steps())
+        yield from self._build.turns()
 
     # -- public API ------------------------------------------------------------------------------
     def set_profile(self, data: dict) -> None:
@@ -240,8 +234,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
         self.replaced.emit()
 
     def _show_profile(self) -> None:
-        self._pending_build = None        # a build in steps under way is superseded by this one
-        run_steps(self._show_profile_steps())
+        self._build.run(self._show_profile_steps())   # a build in steps under way is superseded
 
     def _show_profile_steps(self) -> Generator[None, None, None]:
         yield from self._rebuild_company_steps()
