@@ -319,3 +319,26 @@ def test_ctrl_p_opens_the_checklist_for_the_profile_as_it_is(window, qtbot):
     assert panel.profile["projects"][0]["name"] == "罗湖光伏一号"
     dialog.close()
     wait_idle()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (911, 512)])
+def test_the_full_form_fits_its_pane_on_a_laptop(window, qtbot, size):
+    """At 1366×768, and at its logical size under 150% scaling (911×512), the full form's fields
+    fit their pane: no sideways scrolling, the company name a real input (once it was 30 px wide,
+    squeezed by a label column as wide as the longest condition sentence), labels wrapped within
+    the column's cap."""
+    from ui.profile_form.building import LABEL_COLUMN_EM
+    window.resize(*size)
+    window.show_full_form()
+    form = window.form
+    scroll = form.company_scroll
+    qtbot.waitUntil(lambda: scroll.viewport().width() < 640 and form.width_short() == 0, timeout=3000)
+    qtbot.wait(50)
+    assert not scroll.horizontalScrollBar().isVisible()
+    editors = form._company_editors
+    em = editors[0].label.fontMetrics().horizontalAdvance("汉")
+    name = next(e for e in editors if e.spec.path == "company.name")
+    assert name.slots[0].widget.width() >= 12 * em
+    assert max(e.label.width() for e in editors) <= LABEL_COLUMN_EM * em + 4
+    long_label = max(editors, key=lambda e: e.label.fontMetrics().horizontalAdvance(e.label.text()))
+    assert long_label.label.height() > 2 * em        # wrapped onto more lines, not cut

@@ -42,6 +42,10 @@ from ui.text_size import TextSizeMenu, apply_text_scale
 # (tests/test_ui_startup.py checks it; ui.app.warm_up imports them on a worker thread first).
 
 
+# The most of the window's width the form's pane takes when it is widened to fit its fields.
+FORM_PANE_MAX = 0.45
+
+
 def _profile_store():
     """core.profile_store, imported on first use: it imports sqlite-utils (about 0.1 s), which the
     window's first paint need not wait for (ui/app.py opens the store right after that paint)."""
@@ -124,6 +128,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer = QTimer(self, singleShot=True)
         self.autosave_timer.timeout.connect(self.autosave)
         self.fills_screen = False
+        self._form_pane_fitted = True      # nothing to fit until the panes are built (_build_steps)
         self.place_on_screen(settings.get("window_geometry"))
         self._build = BuildInSteps(self._build_steps())
         follow_language(self, self.retranslate)
@@ -277,7 +282,24 @@ class MainWindow(QMainWindow):
                 for _step in result:
                     yield
             yield
+        self._form_pane_fitted = bool(self.settings.get("work_splitter"))
+        QTimer.singleShot(0, self, self._fit_form_pane)     # once the window has laid them out
         self.update_staleness()               # reads every measure: last
+
+    def _fit_form_pane(self) -> None:
+        """Widen the form's pane, up to FORM_PANE_MAX of the window, so that its fields fit without
+        scrolling sideways: the split Qt picks from the panes' hints left the form about 40 pixels
+        short at 150% scaling on a 1366×768 laptop. Once, the first time the full form is shown
+        laid out (a hidden page's sizes are stale); a split the user has dragged, saved in the
+        settings, is restored as it was instead."""
+        sizes = self.work.sizes()
+        if self._form_pane_fitted or not self.form.isVisible() or sum(sizes) <= 0:
+            return
+        self._form_pane_fitted = True
+        short = self.form.width_short()
+        left = min(sizes[0] + short, int(sum(sizes) * FORM_PANE_MAX))
+        if left > sizes[0]:
+            self.work.setSizes([left, sum(sizes) - left])
 
     # -- construction ------------------------------------------------------------------------
     def _action(self, slot, shortcut=None) -> QAction:
@@ -595,6 +617,8 @@ class MainWindow(QMainWindow):
         self.modes.setCurrentWidget(self.form)
 
     def _mode_changed(self, index: int) -> None:
+        if self.modes.widget(index) is self.form:
+            QTimer.singleShot(0, self, self._fit_form_pane)     # after the page is laid out
         with contextlib.suppress(ValueError):
             self.settings.set("form_mode", "form" if self.modes.widget(index) is self.form else "guided")
 

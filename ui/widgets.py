@@ -579,12 +579,14 @@ class ItemTableEdit(QWidget):
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
-        buttons.addWidget(self.none_box)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        # On a line of its own: beside the buttons the row was wider than the form's pane at 150%
+        # scaling on a 1366×768 laptop, and the whole form scrolled sideways.
+        layout.addWidget(self.none_box)
         self.retranslate()
         self._update_buttons()
 

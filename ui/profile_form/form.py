@@ -197,6 +197,13 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
             ids.append(m["id"])
             labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
         return tuple(ids), labels
+    def width_short(self) -> int:
+        """How many pixels the company page's fields lack to fit the width it has (0 when they
+        fit): the main window widens the form's pane by that much at its first start."""
+        scroll = self.company_scroll
+        # The viewport's width already leaves out a shown vertical scroll bar.
+        return max(0, scroll.widget().minimumSizeHint().width() - scroll.viewport().width())
+
     def ensure_built(self) -> None:
         """Build the fields for the profile held, at once: also what is left of build_steps
         (nothing when called from a step of that build: it is under way)."""
