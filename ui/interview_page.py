@@ -36,7 +36,7 @@ from core.interview import (
     answered,
 )
 from ui.language import follow_language
-from ui.widgets import later
+from ui.widgets import ItemTableEdit, KeyListEdit, later
 
 MSG_STEP = N_("第 {n} 步，共 {total} 步：{title}")
 # TRANSLATORS: {n} is an estimate: answers can open or close further questions
@@ -230,7 +230,13 @@ class InterviewPage(QWidget):
             if editor is None:
                 continue
             self.editors.append(editor)
-            box_layout.addRow(editor.label, editor.body)
+            if isinstance(editor.slots[0].widget, (ItemTableEdit, KeyListEdit)):
+                # A table or a list of choices takes the box's whole width, its question above
+                # it: beside the question a table of four columns was squeezed to 200 pixels.
+                box_layout.addRow(editor.label)
+                box_layout.addRow(editor.body)
+            else:
+                box_layout.addRow(editor.label, editor.body)
 
     @staticmethod
     def _form_layout(box: QWidget) -> QFormLayout:
