@@ -327,7 +327,7 @@ def test_the_full_form_fits_its_pane_on_a_laptop(window, qtbot, size):
     fit their pane: no sideways scrolling, the company name a real input (once it was 30 px wide,
     squeezed by a label column as wide as the longest condition sentence), labels wrapped within
     the column's cap."""
-    from ui.profile_form.building import LABEL_COLUMN_EM
+    from ui.widgets import LABEL_COLUMN_EM
     window.resize(*size)
     window.show_full_form()
     form = window.form
@@ -342,3 +342,43 @@ def test_the_full_form_fits_its_pane_on_a_laptop(window, qtbot, size):
     assert max(e.label.width() for e in editors) <= LABEL_COLUMN_EM * em + 4
     long_label = max(editors, key=lambda e: e.label.fontMetrics().horizontalAdvance(e.label.text()))
     assert long_label.label.height() > 2 * em        # wrapped onto more lines, not cut
+
+
+def test_a_projects_fields_fit_their_pane_on_a_laptop(window, qtbot):
+    """At 1366×768 a project's page (beside the project list) fits too, and every year of a
+    yearly field is an input wide enough for 7 digits (the years after the first were 20 px
+    wide). Not at 150% (911×512 logical): there the list and three years need more than the
+    pane's 45 % and the page scrolls sideways (known, see the closing note of issue 18)."""
+    from ui.profile_form.editors import YEAR_INPUT_DIGITS
+    window.resize(1366, 768)
+    window.form.set_profile(PROFILE)
+    window.show_full_form()
+    form = window.form
+    form.tabs.setCurrentIndex(1)          # 项目
+    qtbot.waitUntil(lambda: form.project_scroll.isVisible() and form.width_short() == 0, timeout=3000)
+    qtbot.wait(50)
+    assert not form.project_scroll.horizontalScrollBar().isVisible()
+    yearly = [s.widget for e in form._project_editors if e.spec.yearly for s in e.slots]
+    assert len(yearly) >= 3
+    digits = yearly[0].fontMetrics().horizontalAdvance("0" * YEAR_INPUT_DIGITS)
+    assert min(w.width() for w in yearly) >= digits
+
+
+def test_the_guided_review_fits_its_pane_at_150_percent(window, qtbot):
+    """The guided review lists every answer, condition sentences among the labels: at the
+    logical size of 1366×768 under 150% scaling it fits without scrolling sideways, its labels
+    within the capped column. (Not with a yearly answer: three years with their units need more
+    than the pane's 45 % there, a known limit, see the closing note of issue 18.)"""
+    from ui.widgets import LABEL_COLUMN_EM
+    window.resize(911, 512)
+    company = {**PROFILE["company"], "entity_type": "enterprise", "independent_legal_person": True,
+               "declarations": {"glc_discipline": True, "glc_new_exhibition": False}}
+    window.form.set_profile({**PROFILE, "company": company, "projects": []})
+    page = window.modes.widget(0)
+    window.modes.setCurrentWidget(page)
+    page.go("review")
+    qtbot.waitUntil(lambda: page.scroll.isVisible() and page.width_short() == 0, timeout=3000)
+    qtbot.wait(50)
+    assert not page.scroll.horizontalScrollBar().isVisible()
+    em = page.editors[0].label.fontMetrics().horizontalAdvance("汉")
+    assert max(e.label.width() for e in page.editors) <= LABEL_COLUMN_EM * em + 4

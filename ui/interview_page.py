@@ -36,7 +36,7 @@ from core.interview import (
     answered,
 )
 from ui.language import follow_language
-from ui.widgets import ItemTableEdit, KeyListEdit, later
+from ui.widgets import ItemTableEdit, KeyListEdit, cap_label_column, later, width_short
 
 MSG_STEP = N_("第 {n} 步，共 {total} 步：{title}")
 # TRANSLATORS: {n} is an estimate: answers can open or close further questions
@@ -92,6 +92,7 @@ class InterviewPage(QWidget):
     printRequested = Signal()
     resultsRequested = Signal()
     fullFormRequested = Signal()
+    stepShown = Signal()          # a step's page is in place (the main window fits its pane)
 
     def __init__(self, form, evaluate: Callable[[], Evaluation], parent=None):
         super().__init__(parent)
@@ -204,6 +205,10 @@ class InterviewPage(QWidget):
         self.form.release_editors(self.editors)
         self.editors = []
 
+    def width_short(self) -> int:
+        """How many pixels the shown step's fields lack to fit the width they have."""
+        return width_short(self.scroll)
+
     def show_step(self, fresh: bool = True) -> None:
         self._release()
         self.shown_questions = []
@@ -219,7 +224,9 @@ class InterviewPage(QWidget):
             old.hide()
             old.deleteLater()
         self.scroll.setWidget(page)
+        cap_label_column([e.label for e in self.editors])
         self._retranslate_frame()
+        self.stepShown.emit()
         first = next((w for e in self.editors for w in e.focus_widgets()), None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer = QTimer(self, singleShot=True)
         self.autosave_timer.timeout.connect(self.autosave)
         self.fills_screen = False
-        self._form_pane_fitted = True      # nothing to fit until the panes are built (_build_steps)
+        self._fit_pane = False             # nothing to fit until the panes are built (_build_steps)
         self.place_on_screen(settings.get("window_geometry"))
         self._build = BuildInSteps(self._build_steps())
         follow_language(self, self.retranslate)
@@ -282,22 +282,29 @@ class MainWindow(QMainWindow):
                 for _step in result:
                     yield
             yield
-        self._form_pane_fitted = bool(self.settings.get("work_splitter"))
+        # Until the user drags the split (or one they dragged is restored), the form's pane grows
+        # to fit its fields (_fit_form_pane).
+        self._fit_pane = not self.settings.get("work_splitter")
+        work.splitterMoved.connect(self._split_dragged)
+        for shown in (interview.stepShown, form.pageShown):
+            shown.connect(lambda: QTimer.singleShot(0, self, self._fit_form_pane))
         QTimer.singleShot(0, self, self._fit_form_pane)     # once the window has laid them out
         self.update_staleness()               # reads every measure: last
 
+    def _split_dragged(self) -> None:
+        self._fit_pane = False
+
     def _fit_form_pane(self) -> None:
-        """Widen the form's pane, up to FORM_PANE_MAX of the window, so that its fields fit without
-        scrolling sideways: the split Qt picks from the panes' hints left the form about 40 pixels
-        short at 150% scaling on a 1366×768 laptop. Once, the first time the full form is shown
-        laid out (a hidden page's sizes are stale); a split the user has dragged, saved in the
-        settings, is restored as it was instead."""
+        """Widen the pane of the form or the guided questions, up to FORM_PANE_MAX of the window,
+        so that the page shown fits without scrolling sideways: the split Qt picks from the panes'
+        hints left the form about 40 pixels short at 150% scaling on a 1366×768 laptop. Only
+        grows, only the shown page (a hidden page's sizes are stale), and never once the user has
+        dragged the split (or one they dragged is restored from the settings)."""
         sizes = self.work.sizes()
-        if self._form_pane_fitted or not self.form.isVisible() or sum(sizes) <= 0:
+        page = self.modes.currentWidget()
+        if not self._fit_pane or not page.isVisible() or sum(sizes) <= 0:
             return
-        self._form_pane_fitted = True
-        short = self.form.width_short()
-        left = min(sizes[0] + short, int(sum(sizes) * FORM_PANE_MAX))
+        left = min(sizes[0] + page.width_short(), int(sum(sizes) * FORM_PANE_MAX))
         if left > sizes[0]:
             self.work.setSizes([left, sum(sizes) - left])
 
@@ -617,8 +624,7 @@ class MainWindow(QMainWindow):
         self.modes.setCurrentWidget(self.form)
 
     def _mode_changed(self, index: int) -> None:
-        if self.modes.widget(index) is self.form:
-            QTimer.singleShot(0, self, self._fit_form_pane)     # after the page is laid out
+        QTimer.singleShot(0, self, self._fit_form_pane)     # after the page is laid out
         with contextlib.suppress(ValueError):
             self.settings.set("form_mode", "form" if self.modes.widget(index) is self.form else "guided")
 

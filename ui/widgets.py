@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QVBoxLayout,
@@ -171,6 +173,34 @@ def date_problem(text: str) -> str | None:
 def problem_for(kind: str, text: str) -> str | None:
     """The message for text typed into a field of ``kind`` (number, money, percent, date)."""
     return date_problem(text) if kind == "date" else number_problem(text)
+
+
+# The widest a form's label column gets, in characters of its font (统一社会信用代码 is 8).
+LABEL_COLUMN_EM = 10
+
+
+def cap_label_column(labels: list[QLabel]) -> None:
+    """One label column as wide as the widest label but at most LABEL_COLUMN_EM characters,
+    longer labels wrapped: some conditions are whole sentences (本单位建设绿色低碳领域学科或碳中和
+    技术学院…), and a column as wide as those left the company name a 30-pixel box at 1366×768.
+    Widths from the font, so scaling and the text size work."""
+    if not labels:
+        return
+    cap = labels[0].fontMetrics().horizontalAdvance("汉" * LABEL_COLUMN_EM)
+    width = min(max(label.fontMetrics().horizontalAdvance(label.text()) + 2 for label in labels), cap)
+    for label in labels:
+        label.setWordWrap(True)
+        label.setFixedWidth(width)
+
+
+def width_short(scroll: QScrollArea) -> int:
+    """How many pixels a scroll area's content lacks to fit its width (0 when it fits): the
+    main window widens the pane of the form or the guided questions by that much."""
+    content = scroll.widget()
+    if content is None:
+        return 0
+    # The viewport's width already leaves out a shown vertical scroll bar.
+    return max(0, content.minimumSizeHint().width() - scroll.viewport().width())
 
 
 def set_problem_mark(widget: QWidget, message: str | None, tooltip: str = "") -> None:

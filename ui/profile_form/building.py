@@ -36,11 +36,9 @@ from ui.profile_form.fields import (
 from ui.widgets import (
     ItemTableEdit,
     KeyListEdit,
+    cap_label_column,
     run_steps,
 )
-
-# The widest the form's label column gets, in characters of the form's font (统一社会信用代码 is 8).
-LABEL_COLUMN_EM = 10
 
 
 class FormBuilding:
@@ -88,6 +86,7 @@ class FormBuilding:
                 old.deleteLater()     # not now: the signal that led here may come from inside it
         layout.addWidget(content)
         content.show()      # a child added to a shown parent would only appear after the event loop
+        self.pageShown.emit()
 
     def _group(self, title: str, editors: list[_Editor]) -> QGroupBox:
         box = QGroupBox(title)
@@ -101,18 +100,9 @@ class FormBuilding:
 
     @staticmethod
     def _align_labels(editors: list[_Editor]) -> None:
-        """One label column for all groups of a page (widths from the font, so scaling works).
-
-        The column is as wide as the widest label but at most LABEL_COLUMN_EM characters: some
-        conditions are whole sentences (本单位建设绿色低碳领域学科或碳中和技术学院…), and a column
-        as wide as those left the company name a 30-pixel box at 1366×768. Longer labels wrap."""
-        cap = max((e.label.fontMetrics().horizontalAdvance("汉" * LABEL_COLUMN_EM) for e in editors[:1]),
-                  default=0)
-        width = min(max((e.label.fontMetrics().horizontalAdvance(e.label.text()) + 2
-                         for e in editors), default=0), cap)
+        """One label column for all groups of a page (ui.widgets.cap_label_column)."""
+        cap_label_column([e.label for e in editors])
         for e in editors:
-            e.label.setWordWrap(True)
-            e.label.setFixedWidth(width)
             e.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             # level with the middle of the first input line (yearly fields: with the year captions)
             first = e.slots[0]

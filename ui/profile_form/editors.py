@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from ui.profile_form.form import ProfileForm
 
 
+# The digits a yearly input shows at least (ui/profile_form/editors.py _build).
+YEAR_INPUT_DIGITS = 7
+
 class _Subject:
     """The company or one project: its dict, and texts typed that could not be read."""
 
@@ -152,6 +155,10 @@ class _Editor:
             for column, year in enumerate(shown):
                 slot = _Slot(_rel(self.spec.path, year), self._widget(), year)
                 slot.widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                # Room for a number of 7 digits at least: beside the first year's longer caption
+                # (2024 年（上一年度）) the other years' inputs were squeezed to 20 pixels.
+                digits = slot.widget.fontMetrics().horizontalAdvance("0" * YEAR_INPUT_DIGITS)
+                slot.widget.setMinimumWidth(digits + 12)
                 slot.caption = QLabel()
                 slot.caption.setBuddy(slot.widget)
                 grid.addWidget(slot.caption, 0, column)

@@ -81,6 +81,7 @@ from ui.widgets import (
     ItemTableEdit,
     later,
     run_steps,
+    width_short,
 )
 
 
@@ -93,6 +94,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
     """
     changed = Signal()
     replaced = Signal()          # set_profile: another profile (editors shared with a view are gone)
+    pageShown = Signal()         # another page or another set of fields is in place (fit the pane)
 
     def __init__(self, measures: list[dict], documents: dict[str, dict], parent=None):
         super().__init__(parent)
@@ -117,6 +119,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
         self._shared_editors: list[_Editor] = []   # made for another view (the guided interview)
 
         self.tabs = QTabWidget(self)
+        self.tabs.currentChanged.connect(lambda _index: self.pageShown.emit())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -198,11 +201,10 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
             labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
         return tuple(ids), labels
     def width_short(self) -> int:
-        """How many pixels the company page's fields lack to fit the width it has (0 when they
-        fit): the main window widens the form's pane by that much at its first start."""
-        scroll = self.company_scroll
-        # The viewport's width already leaves out a shown vertical scroll bar.
-        return max(0, scroll.widget().minimumSizeHint().width() - scroll.viewport().width())
+        """How many pixels the shown page's fields (the company's, or a project's) lack to fit
+        the width they have."""
+        shown = self.tabs.currentWidget()
+        return width_short(shown if shown is self.company_scroll else self.project_scroll)
 
     def ensure_built(self) -> None:
         """Build the fields for the profile held, at once: also what is left of build_steps
