@@ -168,21 +168,35 @@ def _bounded(cap: Decimal | None, bounds: list[tuple[Decimal, str]], notes: list
     # A known base bounds a stated cap (a share of 300 万元 is never 1000 万元); with no cap
     # stated the share stays unknown rather than reading as the whole base.
     limit = None if cap is None else min([cap, *(b for b, _ in bounds)])
+    # The words are written when read (Amount.notes, Amount.calculation), from these values.
     if cap is None and bounds:
-        notes.append("不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds))
+        notes.append(partial(_words_bounds, bounds))
     calculation = None
     if not open_rate:                                # a fact the formula needs is missing
         if limit is not None:
-            notes.insert(0, f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额")
+            notes.insert(0, partial(_words_cap_meanwhile, limit))
     elif limit is None:
         notes.insert(0, f"{what}：金额无法估算")
     else:
-        words = [f"上限 {money(cap)}"] if cap is not None else []
-        words += [f"{name} {money(b)}" for b, name in bounds]
-        calculation = (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
-                       else f"{what}，最高 {money(limit)}")
+        calculation = partial(_words_open, what, cap, bounds, limit)
         notes.insert(0, calculation)
     return Amount(Decimal(0), limit, notes, missing, year_cap, calculation)
+
+
+def _words_bounds(bounds: list[tuple[Decimal, str]]) -> str:
+    return "不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds)
+
+
+def _words_cap_meanwhile(limit: Decimal) -> str:
+    return f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额"
+
+
+def _words_open(what: str, cap: Decimal | None, bounds: list[tuple[Decimal, str]],
+                limit: Decimal) -> str:
+    words = [f"上限 {money(cap)}"] if cap is not None else []
+    words += [f"{name} {money(b)}" for b, name in bounds]
+    return (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
+            else f"{what}，最高 {money(limit)}")
 
 
 # The words of a computed amount, written when read (Amount.notes, Amount.calculation).

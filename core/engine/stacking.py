@@ -283,6 +283,17 @@ class ConflictGraph(Mapping):
                 zip(map(start.__add__, local), local.values(), strict=True))
         return built
 
+    def get(self, i: int, default=None):
+        # Mapping.get goes through __getitem__ and a KeyError for every result without rivals
+        # (most of the plan's candidates): answered here without raising.
+        built = self._built.get(i)
+        if built is not None:
+            return built
+        start, conflicts = self._segment(i)
+        if conflicts is None or not conflicts.has_rivals(i - start):
+            return default
+        return self[i]
+
     def __iter__(self):
         for start, conflicts in self._segments:
             yield from (start + k for k in range(len(conflicts)) if conflicts.has_rivals(k))
