@@ -168,21 +168,35 @@ def _bounded(cap: Decimal | None, bounds: list[tuple[Decimal, str]], notes: list
     # A known base bounds a stated cap (a share of 300 万元 is never 1000 万元); with no cap
     # stated the share stays unknown rather than reading as the whole base.
     limit = None if cap is None else min([cap, *(b for b, _ in bounds)])
+    # The words are written when read (Amount.notes, Amount.calculation), from these values.
     if cap is None and bounds:
-        notes.append("不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds))
+        notes.append(partial(_words_bounds, bounds))
     calculation = None
     if not open_rate:                                # a fact the formula needs is missing
         if limit is not None:
-            notes.insert(0, f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额")
+            notes.insert(0, partial(_words_cap_meanwhile, limit))
     elif limit is None:
         notes.insert(0, f"{what}：金额无法估算")
     else:
-        words = [f"上限 {money(cap)}"] if cap is not None else []
-        words += [f"{name} {money(b)}" for b, name in bounds]
-        calculation = (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
-                       else f"{what}，最高 {money(limit)}")
+        calculation = partial(_words_open, what, cap, bounds, limit)
         notes.insert(0, calculation)
     return Amount(Decimal(0), limit, notes, missing, year_cap, calculation)
+
+
+def _words_bounds(bounds: list[tuple[Decimal, str]]) -> str:
+    return "不超过" + "、".join(f"{name} {money(b)}" for b, name in bounds)
+
+
+def _words_cap_meanwhile(limit: Decimal) -> str:
+    return f"计算所需数据未填写，暂以上限 {money(limit)} 作为最高额"
+
+
+def _words_open(what: str, cap: Decimal | None, bounds: list[tuple[Decimal, str]],
+                limit: Decimal) -> str:
+    words = [f"上限 {money(cap)}"] if cap is not None else []
+    words += [f"{name} {money(b)}" for b, name in bounds]
+    return (f"{what}，最高不超过{'、'.join(words)}中较低者：{money(limit)}" if len(words) > 1
+            else f"{what}，最高 {money(limit)}")
 
 
 # The words of a computed amount, written when read (Amount.notes, Amount.calculation).
@@ -203,17 +217,20 @@ def _words_calculation(steps: str | Callable[[], str], whole: Decimal, capped: D
 
 
 def _known_bounds(benefit: dict, ctx: Context, notes: list[str]) -> list[tuple[Decimal, str]]:
-    """Known figures the amount cannot exceed: an open share's base, a cap's unstated share of a fact."""
+    """Known figures the amount cannot exceed: an open share's base, a cap's unstated share of a fact.
+
+    The formulas read facts through the subject's cache (`ctx.facts`: the profile's values, each
+    looked up once per evaluation), as the compiled leaves do."""
     bounds: list[tuple[Decimal, str]] = []
     open_share = benefit["formula"] == "open" or (
         benefit.get("rate") is None and benefit.get("rate_by") is None)
     if benefit.get("base") and open_share and benefit["formula"] != "per_item":
-        base = ctx.fact(ctx.concrete(benefit["base"]))
+        base = ctx.facts[ctx.concrete(benefit["base"])]
         if base is not MISSING:
             bounds.append((number(base), fact_label(benefit["base"])))
     for c in benefit.get("caps") or []:
         if c.get("open_ratio_of"):
-            known = ctx.fact(ctx.concrete(c["open_ratio_of"]))
+            known = ctx.facts[ctx.concrete(c["open_ratio_of"])]
             if known is MISSING:
                 notes.append(f"另有上限：{c['span']}（比例未列明，未计入）")
             else:
@@ -237,7 +254,7 @@ def _rated(words: Callable[[dict, Decimal, Decimal], str]) -> Callable[[dict, Co
         if rate is None and not missing:
             return None, [], True, ""                # 一定比例: no rate stated
         base_path = ctx.concrete(benefit["base"])
-        base = ctx.fact(base_path)
+        base = ctx.facts[base_path]
         if base is MISSING:
             missing.append(base_path)
         if missing or rate is None:
@@ -267,7 +284,7 @@ def _rate(benefit: dict, ctx: Context, notes: list[str]) -> tuple[Decimal | None
     if not by:
         return None, []
     path = ctx.concrete(by["fact"])
-    key = ctx.fact(path)
+    key = ctx.facts[path]
     rates = {k: number(v) for k, v in by["rates"].items()}
     if key is MISSING:
         return None, [path]
@@ -285,7 +302,7 @@ def _per_item(benefit: dict, ctx: Context, notes: list[str], counts: Counter | N
     amount where both are stated, else the caps alone.
     """
     path = ctx.concrete(benefit["items"])
-    items = ctx.fact(path)
+    items = ctx.facts[path]
     limit = benefit.get("max_items")
     if items is MISSING:
         if limit is not None and benefit.get("amount_per_item") is not None:

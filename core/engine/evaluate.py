@@ -321,7 +321,9 @@ class Engine:
             (app_state, app_missing, app_gaps), app_outcomes = known
             outcomes = list(app_outcomes)
             crit_state, crit_missing, crit_gaps = p.criteria(ctx, outcomes)
-            state = _and(app_state, crit_state)
+            # _and(app_state, crit_state), inline: once per result
+            state = (False if app_state is False or crit_state is False
+                     else None if app_state is None or crit_state is None else True)
 
             missing: list[str] = []
             gaps: list[str] = []

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from itertools import combinations
 
 from core.engine.text import money
@@ -31,12 +32,35 @@ class PlanItem:
     amount_max: Decimal | None
 
 
-@dataclass
 class GivenUp:
-    measure_id: str
-    project_id: str | None
-    amount_max: Decimal | None
-    reason: str
+    """A candidate the plan left out, and why. `reason` is written when first read: a large check
+    gives up thousands of candidates in dense classes and most reasons are never shown. It may be
+    given as a function of no arguments writing it from the plan's own values (never the profile)."""
+    __slots__ = ("measure_id", "project_id", "amount_max", "_reason")
+
+    def __init__(self, measure_id: str, project_id: str | None, amount_max: Decimal | None,
+                 reason: str | Callable[[], str]):
+        self.measure_id, self.project_id, self.amount_max = measure_id, project_id, amount_max
+        self._reason = reason
+
+    @property
+    def reason(self) -> str:
+        reason = self._reason
+        if not isinstance(reason, str):
+            reason = self._reason = reason()
+        return reason
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GivenUp):
+            return NotImplemented
+        return ((self.measure_id, self.project_id, self.amount_max, self.reason)
+                == (other.measure_id, other.project_id, other.amount_max, other.reason))
+
+    __hash__ = None     # type: ignore[assignment]  # mutable, compared by value (as a dataclass)
+
+    def __repr__(self) -> str:
+        return (f"GivenUp(measure_id={self.measure_id!r}, project_id={self.project_id!r}, "
+                f"amount_max={self.amount_max!r}, reason={self.reason!r})")
 
 
 @dataclass
@@ -259,6 +283,17 @@ class ConflictGraph(Mapping):
                 zip(map(start.__add__, local), local.values(), strict=True))
         return built
 
+    def get(self, i: int, default=None):
+        # Mapping.get goes through __getitem__ and a KeyError for every result without rivals
+        # (most of the plan's candidates): answered here without raising.
+        built = self._built.get(i)
+        if built is not None:
+            return built
+        start, conflicts = self._segment(i)
+        if conflicts is None or not conflicts.has_rivals(i - start):
+            return default
+        return self[i]
+
     def __iter__(self):
         for start, conflicts in self._segments:
             yield from (start + k for k in range(len(conflicts)) if conflicts.has_rivals(k))
@@ -327,6 +362,26 @@ def _maximal_independent_sets(comp: list[int], edges) -> list[frozenset[int]] | 
     """All maximal sets of mutually compatible results in one conflict component (Bron–Kerbosch
     with pivoting on the complement graph, i.e. maximal cliques of 'compatible'), or None when
     there are more than the limits allow. Iterative: an explicit stack, never Python recursion."""
+    members = set(comp)
+    # False twins, results with the same rivals in this group (a stacking class's block: members of
+    # one document and level conflict with the same others, never with each other), are in every
+    # maximal set together or not at all. So the sets are listed over one result per twin class
+    # and each is then widened to the classes it stands for: the same sets, as many (the limit on
+    # sets is unchanged), in fewer steps (a dense class of 71 clones is one node per block).
+    twins: dict[frozenset[int], list[int]] = {}
+    for v in comp:
+        twins.setdefault(frozenset(edges.get(v, {}).keys() & members), []).append(v)
+    if len(twins) == len(comp):
+        return _maximal_sets_of(comp, edges)
+    stand_for = {group[0]: group for group in twins.values()}
+    found = _maximal_sets_of(sorted(stand_for), edges)
+    if found is None:
+        return None
+    return [frozenset(v for u in s for v in stand_for[u]) for s in found]
+
+
+def _maximal_sets_of(comp: list[int], edges) -> list[frozenset[int]] | None:
+    """Bron–Kerbosch over `comp` (see _maximal_independent_sets), within the limits, or None."""
     out: list[frozenset[int]] = []
     members = set(comp)
     compatible = {v: members - edges.get(v, {}).keys() - {v} for v in comp}
@@ -478,22 +533,27 @@ def make_plan(results: list, edges: Mapping[int, dict[int, str]]) -> Plan:
     plan.selected.sort(key=lambda item: -(item.amount_max if item.amount_max is not None else Decimal(-1)))
     chosen_set = set(selected)
     for i in candidates:
-        if i in chosen_set:
-            continue
-        r = results[i]
-        # The chosen rivals, named in source (index) order.
-        rivals = sorted(edges.get(i, {}).keys() & chosen_set)
-        if not rivals:       # only possible through a shared cap; kept for completeness
-            plan.given_up.append(GivenUp(r.measure["id"], r.project_id, r.amount_max, "与所选措施冲突"))
-            continue
-        names = "、".join(_cite(results[j]) for j in rivals)
-        rival_value = sum(value[j] for j in rivals)
-        why = (f"所选措施的已知最高额合计 {money(rival_value)} 高于本项" if rival_value > value[i]
-               else "两者已知金额相同或均未列明，按顺序选其一，企业可自主选择申报")
-        plan.given_up.append(GivenUp(
-            r.measure["id"], r.project_id, r.amount_max,
-            f"与 {names} 不能同时享受（“{edges[i][rivals[0]]}”）；{why}"))
+        if i not in chosen_set:
+            r = results[i]
+            plan.given_up.append(GivenUp(r.measure["id"], r.project_id, r.amount_max,
+                                         partial(_given_up_reason, i, results, edges, chosen_set,
+                                                 value)))
     return plan
+
+
+def _given_up_reason(i: int, results: list, edges: Mapping[int, dict[int, str]],
+                     chosen_set: set[int], value: dict[int, Decimal]) -> str:
+    """Why candidate i was left out: the chosen rivals, named in source (index) order, the rule's
+    text and the comparison of amounts. Written when GivenUp.reason is first read, from the plan's
+    values (results and their conflicts are not changed after the check)."""
+    rivals = sorted(edges.get(i, {}).keys() & chosen_set)
+    if not rivals:       # only possible through a shared cap; kept for completeness
+        return "与所选措施冲突"
+    names = "、".join(_cite(results[j]) for j in rivals)
+    rival_value = sum(value[j] for j in rivals)
+    why = (f"所选措施的已知最高额合计 {money(rival_value)} 高于本项" if rival_value > value[i]
+           else "两者已知金额相同或均未列明，按顺序选其一，企业可自主选择申报")
+    return f"与 {names} 不能同时享受（“{edges[i][rivals[0]]}”）；{why}"
 
 
 def _cite(r) -> str:
