@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import glob
 from functools import partial
 from pathlib import Path
 from unittest import mock
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import core.engine.evaluate  # noqa: F401  (the package re-exports a function of that name)
 from bench.bench_check import make_profile
@@ -22,41 +19,10 @@ from core.engine.criteria import evaluate_tree
 from core.engine.evaluate import NEEDS_INFO, Engine, Evaluation
 from core.engine.report import to_json
 from core.engine.stacking import ConflictGraph, conflict_reason, gives_support, make_plan
-from core.profile import PROFILE_FORMAT
+from tests.engine_cases import profiles, scramble
 
 EVALUATE = __import__("sys").modules["core.engine.evaluate"]
 SCENARIOS = Path(__file__).parent / "scenarios"
-
-
-def _pools() -> tuple[list[dict], list[dict]]:
-    """Companies and projects from the benchmark profile and every scenario."""
-    bench = make_profile()
-    companies, projects = [bench["company"]], list(bench["projects"])
-    for path in sorted(glob.glob(str(SCENARIOS / "*.yaml"))):
-        for scenario in yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("scenarios") or []:
-            profile = scenario.get("profile") or {}
-            companies.append(profile.get("company") or {})
-            projects.extend(profile.get("projects") or [])
-    return companies, projects
-
-
-COMPANIES, PROJECTS = _pools()
-DATES = [dt.date(2023, 6, 30), dt.date(2024, 12, 31), dt.date(2025, 6, 30), dt.date(2026, 12, 3)]
-
-
-@st.composite
-def profiles(draw) -> tuple[dict, dt.date]:
-    company = copy.deepcopy(draw(st.sampled_from(COMPANIES)))
-    for key in draw(st.lists(st.sampled_from(sorted(company) or ["name"]), max_size=4)):
-        company.pop(key, None)            # a company that left some facts out
-    projects = []
-    for k, project in enumerate(draw(st.lists(st.sampled_from(PROJECTS), max_size=8))):
-        project = copy.deepcopy(project)
-        # Usually distinct ids; sometimes a repeated one (one subject, the general path).
-        project["id"] = draw(st.sampled_from([f"q{k}", f"q{k}", f"q{k}", "q0"]))
-        projects.append(project)
-    return ({"format": PROFILE_FORMAT, "company": company, "projects": projects},
-            draw(st.sampled_from(DATES)))
 
 
 def every_pair(results: list, documents: dict) -> dict[int, dict[int, str]]:
@@ -118,16 +84,9 @@ def _read(ev: Evaluation) -> list:
               for o in r.outcomes]) for r in ev.results]
 
 
-@pytest.fixture(scope="module")
-def scramble():
-    from tests.test_engine_lazy import scramble  # (that module imports this one's profiles)
-    return scramble
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(profiles())
-def test_what_is_made_when_read_equals_the_straightforward_after_the_profile_changes(engine, scramble,
-                                                                                   case):
+def test_what_is_made_when_read_equals_the_straightforward_after_the_profile_changes(engine, case):
     """Regression (issue 18): outcomes (made from verdicts when read, some shared between identical
     predicates), rivals and amount words read after the profile is changed in place equal the
     straightforward evaluation's, read at once."""

@@ -22,7 +22,7 @@ from core.engine.context import Context
 from core.engine.criteria import compile_tree, evaluate_tree, outcomes_of
 from core.engine.evaluate import Engine
 from core.engine.stacking import _maximal_independent_sets, _maximal_sets_of
-from tests.test_engine_lazy import scramble
+from tests.engine_cases import scramble
 
 AS_OF = dt.date(2025, 6, 30)
 

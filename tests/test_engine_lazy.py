@@ -14,7 +14,7 @@ from bench.bench_check import make_profile
 from core.engine.context import Outcome
 from core.engine.evaluate import Engine, Evaluation
 from core.engine.report import to_json, to_text
-from tests.test_engine_fast_path import profiles
+from tests.engine_cases import profiles, scramble
 
 _init = Outcome.__init__
 
@@ -31,22 +31,6 @@ def eager(engine: Engine, profile: dict, as_of: dt.date) -> Evaluation:
     for r in ev.results:
         assert isinstance(r.reasons, list)
     return ev
-
-
-def scramble(node) -> None:
-    """Change every value of a profile in place (as a form being edited would)."""
-    items = node.items() if isinstance(node, dict) else enumerate(node)
-    for key, value in list(items):
-        if isinstance(value, (dict, list)):
-            scramble(value)
-        elif isinstance(value, bool):
-            node[key] = not value
-        elif isinstance(value, (int, float)):
-            node[key] = value * 7 + 3
-        elif isinstance(value, str):
-            node[key] = value + "X"
-    if isinstance(node, list):
-        node.append({"year": 1999, "measure": "x", "level": "national"})
 
 
 def texts(ev: Evaluation) -> list:

@@ -32,8 +32,7 @@ from core.engine.context import (
 from core.engine.criteria import compile_tree, evaluate_tree, iter_leaves, outcomes_of
 from core.engine.evaluate import applicability_for
 from core.engine.operators import OPERATORS
-from tests.test_engine_fast_path import profiles
-from tests.test_engine_lazy import scramble
+from tests.engine_cases import profiles, scramble
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 AMOUNTS = sys.modules["core.engine.amounts"]
