@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from functools import partial
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -22,7 +21,6 @@ from core.engine.stacking import ConflictGraph, conflict_reason, gives_support, 
 from tests.engine_cases import profiles, scramble
 
 EVALUATE = __import__("sys").modules["core.engine.evaluate"]
-SCENARIOS = Path(__file__).parent / "scenarios"
 
 
 def every_pair(results: list, documents: dict) -> dict[int, dict[int, str]]:
