@@ -51,6 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# Issue 18's aim for one profile against 10,000 measures (before it, 200 ms); (b)'s is 5 ms.
+AIM_SYNTHETIC_MS = 100.0
 AS_OF = dt.date(2025, 6, 30)          # last_year = 2024; every funding document is in force
 SYNTHETIC_MEASURES = 10_000
 SYNTHETIC_DOCUMENTS = 100
@@ -503,7 +505,8 @@ def main(argv: list[str] | None = None) -> int:
                      measure(lambda e=syn_engine: walk_measures(e.measures, profile),
                              samples["baseline_walk"]), None))
     cases.append((f"(c) evaluate, synthetic DB ({len(syn_engine.measures):,} measures)",
-                  measure(lambda e=syn_engine: e.evaluate(profile, AS_OF), samples["synthetic"]), 200.0))
+                  measure(lambda e=syn_engine: e.evaluate(profile, AS_OF), samples["synthetic"]),
+                  AIM_SYNTHETIC_MS))
     if args.profile:
         profiles.append(diagnostics("(c) synthetic DB", syn_engine, 5))
     del syn_engine
@@ -513,7 +516,8 @@ def main(argv: list[str] | None = None) -> int:
                          "synthetic-distinct-constants")
     info.append(f"synthetic DB, thresholds per generation → {counts(fair_engine.evaluate(profile, AS_OF))}")
     cases.append(("(c3) as (c), fair DB: thresholds distinct per clone generation",
-                  measure(lambda e=fair_engine: e.evaluate(profile, AS_OF), samples["synthetic"]), 200.0))
+                  measure(lambda e=fair_engine: e.evaluate(profile, AS_OF), samples["synthetic"]),
+                  AIM_SYNTHETIC_MS))
     if args.profile:
         profiles.append(diagnostics("(c3) synthetic DB, thresholds per generation", fair_engine, 5))
     del fair_engine
@@ -545,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|---|")
     for label, times, target in cases:
         med, iqr = summary(times)
-        verdict = "—" if target is None else f"< {target:g} ms: {'met' if med < target else 'missed'}"
+        verdict = "—" if target is None else f"≤ {target:g} ms: {'met' if med <= target else 'missed'}"
         print(f"| {label} | {len(times)} | {fmt(med)} | {fmt(iqr)} | {med / base_median:,.0f}× | {verdict} |")
     print()
     print("ratio = median / median of the first baseline row (measured in this run).")
