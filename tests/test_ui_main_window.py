@@ -344,19 +344,22 @@ def test_the_full_form_fits_its_pane_on_a_laptop(window, qtbot, size):
     assert long_label.label.height() > 2 * em        # wrapped onto more lines, not cut
 
 
-def test_a_projects_fields_fit_their_pane_on_a_laptop(window, qtbot):
-    """At 1366×768 a project's page (beside the project list) fits too, and every year of a
-    yearly field is an input wide enough for 7 digits (the years after the first were 20 px
-    wide). Not at 150% (911×512 logical): there the list and three years need more than the
-    pane's 45 % and the page scrolls sideways (known, see the closing note of issue 18)."""
+@pytest.mark.parametrize(("size", "beside"), [((1366, 768), True), ((911, 512), False)])
+def test_a_projects_fields_fit_their_pane_on_a_laptop(window, qtbot, size, beside):
+    """A project's page fits too: beside the project list at 1366×768, below it at 150%
+    (911×512 logical), where beside it the fields scrolled sideways; and every year of a yearly
+    field is an input wide enough for 7 digits (the years after the first were 20 px wide)."""
     from ui.profile_form.editors import YEAR_INPUT_DIGITS
-    window.resize(1366, 768)
+    window.resize(*size)
     window.form.set_profile(PROFILE)
     window.show_full_form()
     form = window.form
     form.tabs.setCurrentIndex(1)          # 项目
-    qtbot.waitUntil(lambda: form.project_scroll.isVisible() and form.width_short() == 0, timeout=3000)
-    qtbot.wait(50)
+    wanted = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+    qtbot.waitUntil(lambda: form.project_scroll.isVisible()
+                    and form.project_splitter.orientation() == wanted, timeout=3000)
+    qtbot.wait(100)
+    assert form.project_splitter.orientation() == wanted
     assert not form.project_scroll.horizontalScrollBar().isVisible()
     yearly = [s.widget for e in form._project_editors if e.spec.yearly for s in e.slots]
     assert len(yearly) >= 3

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         from ui.measure_browser import MeasureBrowser
         from ui.measures_status import StalenessBar
         from ui.profile_form import ProfileForm
+        from ui.profile_form.form import PROJECT_LIST_EM
         from ui.results_view import ResultsView
         from ui.session import Session
 
@@ -263,11 +264,12 @@ class MainWindow(QMainWindow):
         form.set_as_of(session.as_of)          # the form starts empty: no second build here
         # The project list needs about ten characters; the project's fields get the rest.
         em = self.fontMetrics().horizontalAdvance("中")
-        form.project_splitter.setSizes([em * 10, max(em * 30, self.width())])
+        form.project_splitter.setSizes([em * PROJECT_LIST_EM, max(em * 30, self.width())])
         for splitter, name in ((work, "work_splitter"), (form.project_splitter, "project_splitter")):
             state = self.settings.get(name)
             if state:
                 splitter.restoreState(QByteArray(state))
+        form.place_project_list()            # beside or above, for this width (a state has either)
         self._retranslate_parts()
         # The keyboard starts at the 引导填写 / 完整表单 tabs (the first Tab reaches 企业名称 in
         # either), unless the user has already gone somewhere in the frame.

@@ -149,7 +149,7 @@ class _Editor:
             grid = QGridLayout()
             grid.setContentsMargins(0, 0, 0, 0)
             grid.setVerticalSpacing(1)
-            grid.setHorizontalSpacing(2 * grid.horizontalSpacing() if grid.horizontalSpacing() > 0 else 12)
+            grid.setHorizontalSpacing(max(grid.horizontalSpacing(), 8))
             held = self._years_held()
             shown = self.form.shown_years()
             for column, year in enumerate(shown):
@@ -160,6 +160,7 @@ class _Editor:
                 digits = slot.widget.fontMetrics().horizontalAdvance("0" * YEAR_INPUT_DIGITS)
                 slot.widget.setMinimumWidth(digits + 12)
                 slot.caption = QLabel()
+                slot.caption.setWordWrap(True)     # 2024 年（上一年度） on two lines where narrow
                 slot.caption.setBuddy(slot.widget)
                 grid.addWidget(slot.caption, 0, column)
                 grid.addLayout(self._with_unit(slot), 1, column)

@@ -84,6 +84,8 @@ from ui.widgets import (
     width_short,
 )
 
+# The project list's width beside a project's fields, in characters (its titles, 添加项目).
+PROJECT_LIST_EM = 10
 
 class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
     """The company and its projects, edited as an interview; see the module docstring.
@@ -178,6 +180,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
         self.project_splitter.setStretchFactor(0, 0)
         self.project_splitter.setStretchFactor(1, 1)
         self.project_splitter.setChildrenCollapsible(False)
+        self.pageShown.connect(self.place_project_list)
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.project_splitter)
@@ -200,11 +203,47 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
             ids.append(m["id"])
             labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
         return tuple(ids), labels
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.place_project_list()
+
+    def _width_for_projects_beside(self) -> int:
+        """The form's width that a project's fields need beside the project list."""
+        em = self.fontMetrics().horizontalAdvance("中")
+        fields = self.project_scroll.widget().minimumSizeHint().width()
+        # what the tab's frame and the scroll area's bar take, as laid out now (at least 2 em)
+        frames = max(2 * em, self.width() - self.project_splitter.width()
+                     + self.project_scroll.width() - self.project_scroll.viewport().width())
+        return self._project_list_width() + self.project_splitter.handleWidth() + fields + frames
+
+    def _project_list_width(self) -> int:
+        """The project list's width beside the fields: PROJECT_LIST_EM characters, or what its
+        buttons need."""
+        em = self.fontMetrics().horizontalAdvance("中")
+        return max(em * PROJECT_LIST_EM, self.project_splitter.widget(0).minimumSizeHint().width())
+
+    def place_project_list(self) -> None:
+        """The project list beside a project's fields where both fit, above them where they do
+        not: on a 1366×768 laptop at 150% the list took a third of the pane and the fields
+        scrolled sideways. Decided from the form's own width, so the choice does not flip-flop."""
+        beside = self.width() >= self._width_for_projects_beside()
+        wanted = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+        if self.project_splitter.orientation() == wanted:
+            return
+        self.project_splitter.setOrientation(wanted)
+        em = self.fontMetrics().horizontalAdvance("中")
+        if beside:
+            self.project_splitter.setSizes([self._project_list_width(), max(em * 30, self.width())])
+        else:                                       # a few rows of the list, the fields below
+            self.project_splitter.setSizes([em * 8, max(em * 20, self.height())])
+
     def width_short(self) -> int:
-        """How many pixels the shown page's fields (the company's, or a project's) lack to fit
-        the width they have."""
-        shown = self.tabs.currentWidget()
-        return width_short(shown if shown is self.company_scroll else self.project_scroll)
+        """How many pixels the shown page lacks: the company's fields to fit the width they
+        have, or a project's fields to fit beside the project list (place_project_list puts the
+        list above them when the main window cannot give that much)."""
+        if self.tabs.currentWidget() is self.company_scroll:
+            return width_short(self.company_scroll)
+        return max(0, self._width_for_projects_beside() - self.width())
 
     def ensure_built(self) -> None:
         """Build the fields for the profile held, at once: also what is left of build_steps
