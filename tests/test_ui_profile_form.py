@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import gc
-import sys
 
 import pytest
 import shiboken6
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
 from core.i18n import convert_policy_text, set_language
 from core.measures.vocabulary import PROJECT_TYPES
 from core.profile import PROFILE_FORMAT, uscc_check_digit, validate_profile
+from tests.refcounts import reference_change
 from ui.widgets import (
     DateEdit,
     EnumCombo,
@@ -577,19 +576,13 @@ def test_typing_costs_no_references_to_none(form):
     # WORKAROUND guard (ui/profile_form.py): PySide6 6.12 on Python 3.11 drops a reference to None
     # for every void Qt call, so re-applying marks after each keystroke must not call Qt needlessly.
     # On Python 3.12+ None is immortal and this passes trivially.
-    # The collector is kept out of the count: freeing an earlier test's garbage in the middle of
-    # the loop drops references to None too (10,791 once, in a full run), without any Qt call.
     name = form.field_widget("company.name")
-    gc.collect()
-    gc.disable()
-    try:
-        before = sys.getrefcount(None)
+
+    def type_50_times() -> None:
         for i in range(50):
             name.setText(f"名称{i}")
-        dropped = before - sys.getrefcount(None)
-    finally:
-        gc.enable()
-    assert dropped < 150
+
+    assert reference_change(None, type_50_times) > -150
 
 
 def test_tab_order_runs_top_to_bottom_and_fields_say_who_needs_them(form):
