@@ -512,26 +512,22 @@ def main(argv: list[str] | None = None) -> int:
     del syn_engine
     gc.collect()
 
-    fair_engine = Engine(*synthesize(engine.measures, engine.documents, distinct_constants=True),
-                         "synthetic-distinct-constants")
-    info.append(f"synthetic DB, thresholds per generation → {counts(fair_engine.evaluate(profile, AS_OF))}")
-    cases.append(("(c3) as (c), fair DB: thresholds distinct per clone generation",
-                  measure(lambda e=fair_engine: e.evaluate(profile, AS_OF), samples["synthetic"]),
-                  AIM_SYNTHETIC_MS))
-    if args.profile:
-        profiles.append(diagnostics("(c3) synthetic DB, thresholds per generation", fair_engine, 5))
-    del fair_engine
-    gc.collect()
-
-    sep_engine = Engine(*synthesize(engine.measures, engine.documents, class_per_generation=True),
-                        "synthetic-separate-classes")
-    info.append(f"synthetic DB, classes per generation → {counts(sep_engine.evaluate(profile, AS_OF))}")
-    cases.append(("(c2) diagnostic: as (c), stacking classes renamed per clone generation",
-                  measure(lambda e=sep_engine: e.evaluate(profile, AS_OF), samples["synthetic"]), None))
-    if args.profile:
-        profiles.append(diagnostics("(c2) synthetic DB, classes per generation", sep_engine, 5))
-    del sep_engine
-    gc.collect()
+    # The variants of (c): the same clones with other thresholds, or other stacking classes.
+    variants = (("(c3)", "as (c), fair DB: thresholds distinct per clone generation",
+                 "thresholds per generation", {"distinct_constants": True},
+                 "synthetic-distinct-constants", AIM_SYNTHETIC_MS),
+                ("(c2)", "diagnostic: as (c), stacking classes renamed per clone generation",
+                 "classes per generation", {"class_per_generation": True},
+                 "synthetic-separate-classes", None))
+    for case, title, what, options, name, target in variants:
+        variant = Engine(*synthesize(engine.measures, engine.documents, **options), name)
+        info.append(f"synthetic DB, {what} → {counts(variant.evaluate(profile, AS_OF))}")
+        cases.append((f"{case} {title}",
+                      measure(lambda e=variant: e.evaluate(profile, AS_OF), samples["synthetic"]), target))
+        if args.profile:
+            profiles.append(diagnostics(f"{case} synthetic DB, {what}", variant, 5))
+        del variant
+        gc.collect()
 
     base_median, _ = summary(base)
     load = os.getloadavg() if hasattr(os, "getloadavg") else None

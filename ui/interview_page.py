@@ -36,7 +36,7 @@ from core.interview import (
     answered,
 )
 from ui.language import follow_language
-from ui.widgets import ItemTableEdit, KeyListEdit, cap_label_column, later, width_short
+from ui.widgets import ItemTableEdit, KeyListEdit, cap_label_column, field_rows, later, width_short
 
 MSG_STEP = N_("第 {n} 步，共 {total} 步：{title}")
 # TRANSLATORS: {n} is an estimate: answers can open or close further questions
@@ -247,10 +247,7 @@ class InterviewPage(QWidget):
 
     @staticmethod
     def _form_layout(box: QWidget) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        return form
+        return field_rows(box)
 
     def _page(self, hint: str) -> tuple[QWidget, QVBoxLayout]:
         page = QWidget()

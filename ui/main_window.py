@@ -289,9 +289,12 @@ class MainWindow(QMainWindow):
         self._fit_pane = not self.settings.get("work_splitter")
         work.splitterMoved.connect(self._split_dragged)
         for shown in (interview.stepShown, form.pageShown):
-            shown.connect(lambda: QTimer.singleShot(0, self, self._fit_form_pane))
-        QTimer.singleShot(0, self, self._fit_form_pane)     # once the window has laid them out
+            shown.connect(self._fit_form_pane_soon)
+        self._fit_form_pane_soon()
         self.update_staleness()               # reads every measure: last
+
+    def _fit_form_pane_soon(self) -> None:
+        QTimer.singleShot(0, self, self._fit_form_pane)     # once the page shown is laid out
 
     def _split_dragged(self) -> None:
         self._fit_pane = False
@@ -626,7 +629,7 @@ class MainWindow(QMainWindow):
         self.modes.setCurrentWidget(self.form)
 
     def _mode_changed(self, index: int) -> None:
-        QTimer.singleShot(0, self, self._fit_form_pane)     # after the page is laid out
+        self._fit_form_pane_soon()
         with contextlib.suppress(ValueError):
             self.settings.set("form_mode", "form" if self.modes.widget(index) is self.form else "guided")
 

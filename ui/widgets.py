@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -173,6 +174,15 @@ def date_problem(text: str) -> str | None:
 def problem_for(kind: str, text: str) -> str | None:
     """The message for text typed into a field of ``kind`` (number, money, percent, date)."""
     return date_problem(text) if kind == "date" else number_problem(text)
+
+
+def field_rows(box: QWidget) -> QFormLayout:
+    """The rows of labelled fields in a group box, as the form and the guided steps lay them out:
+    a field too wide beside its label goes under it, and fields take the width they are given."""
+    rows = QFormLayout(box)
+    rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return rows
 
 
 # The widest a form's label column gets, in characters of its font (统一社会信用代码 is 8).

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGroupBox,
     QLabel,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from ui.widgets import (
     ItemTableEdit,
     KeyListEdit,
     cap_label_column,
+    field_rows,
     run_steps,
 )
 
@@ -90,9 +90,7 @@ class FormBuilding:
 
     def _group(self, title: str, editors: list[_Editor]) -> QGroupBox:
         box = QGroupBox(title)
-        form = QFormLayout(box)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = field_rows(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         for editor in editors:
             form.addRow(editor.label, editor.body)

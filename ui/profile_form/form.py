@@ -87,6 +87,7 @@ from ui.widgets import (
 # The project list's width beside a project's fields, in characters (its titles, 添加项目).
 PROJECT_LIST_EM = 10
 
+
 class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
     """The company and its projects, edited as an interview; see the module docstring.
 
@@ -203,6 +204,7 @@ class ProfileForm(ProjectList, FormBuilding, FieldMarks, QWidget):
             ids.append(m["id"])
             labels[m["id"]] = f"{short} {m['clause']} {m['title']}"
         return tuple(ids), labels
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         self.place_project_list()
